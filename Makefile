@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup venv system-deps migrate seed lint check bench worker clean
+
+run: setup migrate seed ## set up, migrate, seed demo data, serve on 127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST)
+
+test: setup ## set up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: venv system-deps
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+system-deps:
+	bash scripts/system-deps.sh
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: venv
+	$(PY) manage.py seed_demo
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check . || true
+
+check: venv
+	$(PY) manage.py check
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz DJANGO_ALLOWED_HOSTS=ce.example.cn \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: venv ## benchmarks (need DATABASE_URL pointing at PostgreSQL)
+	$(PY) -m bench
+
+worker: venv ## a Celery worker and beat (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A portal worker -B -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache

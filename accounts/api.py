@@ -1,0 +1,94 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .models import AuditEvent
+from .services import audit
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("用户名或身份证号"))
+    password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, trim_whitespace=False)
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username (or ID number) and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    def get_authenticate_header(self, request):
+        # Wrong credentials are a 401 that tells the client how to authenticate next time.
+        return "Token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request=request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if getattr(request._request, "axes_locked_out", False):
+            raise AuthenticationFailed(_("登录失败次数过多，账号已被锁定，请稍后再试。"), code="account_locked")
+        if user is None:
+            raise AuthenticationFailed(_("用户名（或身份证号）或密码不正确。"), code="invalid_credentials")
+        token, _created = Token.objects.get_or_create(user=user)
+        audit(type=AuditEvent.Type.TOKEN_ISSUED, actor=user, target=user.username, request=request)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class OrganisationBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class RoleSerializer(serializers.Serializer):
+    organisation = OrganisationBriefSerializer()
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    id_number = serializers.CharField(allow_null=True, help_text="本人身份证号（不打码）")
+    roles = RoleSerializer(many=True)
+
+
+class MeView(APIView):
+    """The logged-in user, their own ID number unmasked, and their roles."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        from .selectors import roles_of
+
+        user = request.user
+        data = {
+            "username": user.username,
+            "name": user.name,
+            "id_number": user.id_number,
+            "roles": [
+                {
+                    "organisation": {"id": g.organisation_id, "name": g.organisation_name, "kind": g.organisation_kind},
+                    "role": g.role,
+                }
+                for g in roles_of(user)
+            ],
+        }
+        return Response(MeSerializer(data).data)

@@ -1,0 +1,189 @@
+"""The provincial catalogue: topics, learning platforms, teachers and courses."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+
+# A single course longer than this is a data-entry mistake, not a course (the whole year
+# asks for 90 hours).
+MAX_COURSE_HOURS = Decimal("200.0")
+
+
+class Category(models.TextChoices):
+    PUBLIC = "public", _("公需课")
+    PROFESSIONAL = "professional", _("专业课")
+
+
+class Mode(models.TextChoices):
+    ONLINE = "online", _("线上（远程教育）")
+    OFFLINE = "offline", _("线下培训")
+
+
+class Topic(models.Model):
+    """A public-subject topic of one year's notice (公需科目学习内容), kept as data."""
+
+    class Group(models.TextChoices):
+        REQUIRED = "required", _("重点专题系列")
+        EMPHASISED = "emphasised", _("加强学习专题系列")
+        ELECTIVE = "elective", _("自主选学内容")
+
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    group = models.CharField(_("类别"), max_length=16, choices=Group.choices)
+    name = models.CharField(_("专题名称"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("公需课专题")
+        verbose_name_plural = _("公需课专题")
+        ordering = ["year", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["year", "name"], name="topic_unique_per_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.name}"
+
+
+class LearningPlatform(models.Model):
+    """A unit's online learning platform (继续教育学习平台), with the fields of attachment 2."""
+
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="platforms"
+    )
+    name = models.CharField(_("平台名称"), max_length=128)
+    url = models.URLField(_("网络地址"), max_length=300)
+    audience = models.CharField(_("培训对象"), max_length=200)
+    department = models.CharField(_("负责部门"), max_length=100)
+    notes = models.CharField(_("备注"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("运行中"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("学习平台")
+        verbose_name_plural = _("学习平台")
+        ordering = ["owner_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="platform_unique_name_per_owner")]
+
+    def __str__(self):
+        return self.name
+
+
+class Teacher(models.Model):
+    """A course's teacher (授课教师). `user` links the teacher's own account, through which
+    teaching credit for a selected quality course reaches their hour ledger."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("录入单位"), on_delete=models.PROTECT, related_name="teachers"
+    )
+    name = models.CharField(_("姓名"), max_length=64)
+    professional_title = models.CharField(_("职称"), max_length=64, blank=True)
+    unit = models.CharField(_("工作单位"), max_length=128, blank=True)
+    bio = models.TextField(_("简介"), blank=True)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("关联账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teacher_profiles",
+    )
+
+    class Meta:
+        verbose_name = _("授课教师")
+        verbose_name_plural = _("授课教师")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Course.Status.PUBLISHED)
+
+    def offered_in(self, year: int):
+        return self.filter(year_from__lte=year, year_to__gte=year)
+
+
+class Course(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        WITHDRAWN = "withdrawn", _("已下线")
+
+    title = models.CharField(_("课程名称"), max_length=200)
+    category = models.CharField(_("科目类别"), max_length=16, choices=Category.choices, db_index=True)
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("公需课专题"), null=True, blank=True, on_delete=models.PROTECT, related_name="courses"
+    )
+    sector = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所属行业（行业主管部门）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sector_courses",
+        limit_choices_to={"kind": Organisation.Kind.INDUSTRY_DEPARTMENT},
+    )
+    hours = models.DecimalField(
+        _("学时"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_COURSE_HOURS)],
+    )
+    mode = models.CharField(_("学习形式"), max_length=16, choices=Mode.choices)
+    provider = models.ForeignKey(
+        Organisation, verbose_name=_("提供单位"), on_delete=models.PROTECT, related_name="courses"
+    )
+    platform = models.ForeignKey(
+        LearningPlatform,
+        verbose_name=_("所在学习平台"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+    )
+    url = models.URLField(_("学习网址"), max_length=300, blank=True)
+    description = models.TextField(_("课程简介"), blank=True)
+    teachers = models.ManyToManyField(Teacher, verbose_name=_("授课教师"), blank=True, related_name="courses")
+    year_from = models.PositiveSmallIntegerField(_("开课起始年度"))
+    year_to = models.PositiveSmallIntegerField(_("开课截止年度"))
+    is_original = models.BooleanField(_("原创课程"), default=False)
+    copyright_holder = models.CharField(_("版权所有者"), max_length=128, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    place = models.CharField(_("培训地点"), max_length=200, blank=True)
+    start_date = models.DateField(_("开始日期"), null=True, blank=True)
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("课程")
+        verbose_name_plural = _("课程")
+        ordering = ["-year_to", "title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="course_hours_in_range", condition=Q(hours__gt=0) & Q(hours__lte=MAX_COURSE_HOURS)
+            ),
+            models.CheckConstraint(name="course_years_ordered", condition=Q(year_from__lte=models.F("year_to"))),
+            models.CheckConstraint(
+                name="course_public_has_topic", condition=~Q(category="public") | Q(topic__isnull=False)
+            ),
+        ]
+        indexes = [
+            # The public catalogue: published courses of a category offered in a year.
+            models.Index(fields=["status", "category", "year_to", "year_from"], name="course_catalogue"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.category == Category.PUBLIC

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditsConfig(AppConfig):
+    name = "credits"
+    verbose_name = _("学时登记与达标")

@@ -1,0 +1,41 @@
+"""The one view-side permission mechanism: django-rules permissions by name.
+
+Anonymous users are sent to the login page; logged-in users without the permission get 403.
+Objects are fetched with `get_object_or_404` on a queryset already scoped to the user, so
+"not yours" answers the same as "not found".
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rules.contrib.views import PermissionRequiredMixin
+
+
+class RulesRequiredMixin(PermissionRequiredMixin):
+    """Set `permission_required`; for object permissions override `get_permission_object`."""
+
+    raise_exception = False
+
+    def handle_no_permission(self):
+        if not self.request.user.is_authenticated:
+            return redirect_to_login(self.request.get_full_path())
+        raise PermissionDenied
+
+
+def permission_required(name: str, fn_obj=None):
+    """Function-view decorator: `@permission_required("credits.view_my_hours")`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            obj = fn_obj(request, *args, **kwargs) if fn_obj else None
+            if not request.user.has_perm(name, obj):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,53 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+from accounts.validators import mask_id_number, mask_phone
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def masked_id(value: str | None) -> str:
+    return mask_id_number(value)
+
+
+@register.filter
+def masked_phone(value: str | None) -> str:
+    return mask_phone(value)
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours with one decimal place: 1.5, 30.0."""
+    if value is None or value == "":
+        return "0.0"
+    return f"{Decimal(value):.1f}"
+
+
+@register.simple_tag
+def progress_bar(value, target, label: str = "") -> str:
+    """An accessible progress bar (pure HTML/CSS, no script): value against a target."""
+    value = Decimal(value or 0)
+    target = Decimal(target or 0)
+    percent = 100 if target <= 0 else min(100, int(value * 100 / target))
+    state = "ok" if value >= target else "short"
+    return format_html(
+        '<div class="bar bar-{}" role="progressbar" aria-label="{}" aria-valuemin="0" aria-valuemax="{}" '
+        'aria-valuenow="{}"><span class="bar-fill w-{}"></span></div>',
+        state,
+        label,
+        target,
+        value,
+        percent - percent % 5,
+    )

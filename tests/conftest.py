@@ -1,0 +1,35 @@
+import pytest
+
+from accounts.models import Role
+
+from .factories import OrganisationFactory, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def employer(db):
+    return OrganisationFactory(name="山东省立医院测试")
+
+
+@pytest.fixture
+def other_employer(db):
+    return OrganisationFactory(name="青岛市市立医院测试", city="qingdao")
+
+
+@pytest.fixture
+def role_users(db, employer):
+    """One user per role; the professional and employer admin share `employer`."""
+    return {
+        Role.PROFESSIONAL: user_with_role(Role.PROFESSIONAL, employer),
+        Role.EMPLOYER_ADMIN: user_with_role(Role.EMPLOYER_ADMIN, employer),
+        Role.CITY_STAFF: user_with_role(Role.CITY_STAFF),
+        Role.PROVINCE_STAFF: user_with_role(Role.PROVINCE_STAFF),
+        Role.DEPARTMENT_STAFF: user_with_role(Role.DEPARTMENT_STAFF),
+        Role.BASE_ADMIN: user_with_role(Role.BASE_ADMIN),
+        Role.ASSOCIATION_ADMIN: user_with_role(Role.ASSOCIATION_ADMIN),
+        Role.EXPERT: user_with_role(Role.EXPERT),
+    }
