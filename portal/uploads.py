@@ -1,0 +1,162 @@
+"""One allow-list for uploads, shared by every form and API endpoint.
+
+A file is what its bytes say, not what its name says: a .docx must be an Office Open XML
+package with a document part, a PDF must start with a PDF header and parse, an image must carry
+its format's signature. Files are stored under generated names and served only as attachments
+by views that check access.
+"""
+
+import io
+import uuid
+import zipfile
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+
+PDF, DOCX, XLSX, JPEG, PNG = "pdf", "docx", "xlsx", "jpeg", "png"
+
+EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", JPEG: "jpg", PNG: "png"}
+LABELS = {PDF: "PDF", DOCX: "Word (.docx)", XLSX: "Excel (.xlsx)", JPEG: "JPG", PNG: "PNG"}
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    JPEG: "image/jpeg",
+    PNG: "image/png",
+}
+
+# Office packages: the part each kind must contain.
+_OOXML_MAIN_PART = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+# A zip that inflates beyond this, or by more than this ratio, is treated as a zip bomb.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_MEMBERS = 5000
+
+
+def _head(file, size: int = 8) -> bytes:
+    file.seek(0)
+    data = file.read(size)
+    file.seek(0)
+    return data
+
+
+def _zip_kind(file) -> str | None:
+    """DOCX or XLSX if the file is a sane OOXML package, None if it isn't one at all."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise ValidationError(_("压缩包内文件过多，疑似异常文件。"), code="zip_bomb")
+            total = sum(m.file_size for m in members)
+            compressed = sum(m.compress_size for m in members) or 1
+            if total > MAX_UNCOMPRESSED_BYTES or total / compressed > MAX_COMPRESSION_RATIO:
+                raise ValidationError(_("文件解压后体积异常，疑似压缩炸弹，已拒绝。"), code="zip_bomb")
+            names = {m.filename for m in members}
+            if "[Content_Types].xml" not in names:
+                return None
+            for kind, part in _OOXML_MAIN_PART.items():
+                if part in names:
+                    if archive.testzip() is not None:
+                        raise ValidationError(_("文件已损坏，无法读取。"), code="corrupt")
+                    return kind
+            return None
+    except zipfile.BadZipFile:
+        return None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError):
+        raise ValidationError(_("文件已损坏或格式不受支持。"), code="corrupt") from None
+    finally:
+        file.seek(0)
+
+
+def _pdf_parses(file) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    file.seek(0)
+    try:
+        reader = PdfReader(io.BytesIO(file.read()))
+        return len(reader.pages) > 0
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, AssertionError):
+        return False
+    finally:
+        file.seek(0)
+
+
+def sniff(file) -> str | None:
+    """The kind the file's content shows, or None."""
+    head = _head(file)
+    if head.startswith(b"%PDF-"):
+        return PDF if _pdf_parses(file) else None
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(file)
+    return None
+
+
+def validate_upload(file, *, allowed: set[str], max_bytes: int) -> str:
+    """Check an uploaded file by its content; return its kind or raise a Chinese ValidationError.
+
+    The size is checked first, from the upload's declared size, so an oversized file is refused
+    before any of it is read.
+    """
+    if file is None:
+        raise ValidationError(_("请选择要上传的文件。"), code="required")
+    size = getattr(file, "size", None)
+    if size is None:
+        raise ValidationError(_("无法确定文件大小。"), code="invalid")
+    if size == 0:
+        raise ValidationError(_("文件为空。"), code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            _("文件过大：不能超过 %(limit)s MB。") % {"limit": f"{max_bytes / 1024 / 1024:g}"},
+            code="too_large",
+        )
+    kind = sniff(file)
+    wanted = "、".join(LABELS[k] for k in sorted(allowed))
+    if kind is None or kind not in allowed:
+        raise ValidationError(
+            _("文件内容不是有效的 %(kinds)s 文件（按文件内容检查，而非扩展名）。") % {"kinds": wanted},
+            code="wrong_type",
+        )
+    return kind
+
+
+@deconstructible
+class GeneratedName:
+    """A FileField `upload_to` that stores files under a generated name: <prefix>/<yyyy>/<uuid>.<ext>.
+
+    A class (not a closure) so migrations can serialise it.
+    """
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def __call__(self, instance, filename: str) -> str:
+        suffix = PurePath(filename or "").suffix.lower().lstrip(".")
+        ext = suffix if suffix in EXTENSIONS.values() or suffix == "zip" else "bin"
+        return f"{self.prefix}/{timezone.now():%Y}/{uuid.uuid4().hex}.{ext}"
+
+    def __eq__(self, other):
+        return isinstance(other, GeneratedName) and other.prefix == self.prefix
+
+    def __hash__(self):
+        return hash(self.prefix)
+
+
+def upload_to(prefix: str) -> GeneratedName:
+    """`FileField(upload_to=upload_to("credits/proofs"))`."""
+    return GeneratedName(prefix)
+
+
+def attachment_response(fieldfile, download_name: str) -> FileResponse:
+    """Serve a stored file as a download (never inline), with a safe file name."""
+    fieldfile.open("rb")
+    return FileResponse(fieldfile, as_attachment=True, filename=download_name)
