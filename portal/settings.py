@@ -184,7 +184,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Apps add their periodic jobs here (see submissions.tasks for the deadline reminders).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Materials: mail units that have not sent yet, 7 days and 1 day before their deadline.
+    "submissions-deadline-reminders": {
+        "task": "submissions.tasks.send_deadline_reminders",
+        "schedule": timedelta(hours=1),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -260,3 +266,6 @@ LOGGING = {
 
 # Rows per page on HTML list pages.
 PAGINATE_BY = 25
+
+# Materials (issue 7): largest Word or PDF file a unit may send.
+SUBMISSIONS_MAX_UPLOAD_BYTES = env.int("SUBMISSIONS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
