@@ -1,0 +1,300 @@
+"""Reads of the hour ledger: the yearly rule, compliance, rosters, reports and queues."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Case, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organisation, Role
+from courses.models import Category, Course
+
+from .models import ConversionRule, HourRecord, HoursCertificate, YearPolicy, YearSummary
+
+ZERO = Decimal("0.0")
+
+
+class NoPolicyError(ValidationError):
+    """The year has no hour policy: nothing can be counted against it."""
+
+
+def policy_for(*, year: int) -> YearPolicy:
+    policy = YearPolicy.objects.filter(year=year).first()
+    if policy is None:
+        raise NoPolicyError(
+            _("%(year)s年度的学时要求尚未由省人社厅设置，暂不能登记或统计该年度学时。") % {"year": year},
+            code="no_policy",
+        )
+    return policy
+
+
+def years_with_policy() -> list[int]:
+    return list(YearPolicy.objects.order_by("-year").values_list("year", flat=True))
+
+
+@dataclass(frozen=True)
+class Figures:
+    public: Decimal
+    professional: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Compliance:
+    year: int
+    public: Decimal
+    professional: Decimal
+    total: Decimal
+    required: Figures
+    missing: Figures
+    compliant: bool
+
+
+def annual_hours_requirement(*, policy: YearPolicy, public: Decimal, professional: Decimal) -> Compliance:
+    """专业技术人员应按规定参加继续教育，每年累计应不少于90学时，其中公需课不少于30学时，专业课不少于60学时。
+
+    The notice's hour rule. The figures (90/30/60 in 2022) come from the year's `YearPolicy`.
+    Every minimum must be met on its own: extra public hours never make up for missing
+    professional hours. `compliant_condition` below is this same rule for SQL filters.
+    """
+    public = public or ZERO
+    professional = professional or ZERO
+    total = public + professional
+    missing = Figures(
+        public=max(ZERO, policy.min_public - public),
+        professional=max(ZERO, policy.min_professional - professional),
+        total=max(ZERO, policy.min_total - total),
+    )
+    return Compliance(
+        year=policy.year,
+        public=public,
+        professional=professional,
+        total=total,
+        required=Figures(public=policy.min_public, professional=policy.min_professional, total=policy.min_total),
+        missing=missing,
+        compliant=missing.public == ZERO and missing.professional == ZERO and missing.total == ZERO,
+    )
+
+
+def compliant_condition(policy: YearPolicy) -> Q:
+    """`annual_hours_requirement` as a filter over rows annotated with `public_hours`,
+    `professional_hours` and `total_hours` (tested to agree with it)."""
+    return (
+        Q(public_hours__gte=policy.min_public)
+        & Q(professional_hours__gte=policy.min_professional)
+        & Q(total_hours__gte=policy.min_total)
+    )
+
+
+def compliance_for(*, user, year: int) -> Compliance:
+    """A professional's approved hours of a year against that year's policy."""
+    policy = policy_for(year=year)
+    summary = YearSummary.objects.filter(professional=user, year=year).first()
+    return annual_hours_requirement(
+        policy=policy,
+        public=summary.public_hours if summary else ZERO,
+        professional=summary.professional_hours if summary else ZERO,
+    )
+
+
+def records_for(*, user, year: int) -> QuerySet[HourRecord]:
+    """Every ledger line of a person's year, corrections included, newest first."""
+    return (
+        HourRecord.objects.filter(professional=user, year=year)
+        .select_related("course", "recorded_by", "reverses", "reversal", "conversion_rule")
+        .order_by("-completed_on", "-id")
+    )
+
+
+def conversion_rules_for(*, year: int) -> QuerySet[ConversionRule]:
+    return ConversionRule.objects.filter(policy__year=year).select_related("policy")
+
+
+def public_courses_for_gap(*, year: int, limit: int = 6) -> list[Course]:
+    """Published public courses offered in the year, for a professional short on public hours."""
+    try:
+        from courses import selectors as course_selectors
+    except ImportError:
+        course_selectors = None
+    if course_selectors is not None and hasattr(course_selectors, "public_courses_for_gap"):
+        try:
+            return list(course_selectors.public_courses_for_gap(year=year)[:limit])
+        except TypeError:
+            pass
+    return list(
+        Course.objects.published()
+        .offered_in(year)
+        .filter(category=Category.PUBLIC)
+        .select_related("provider")
+        .order_by("-hours", "title")[:limit]
+    )
+
+
+def _with_figures(queryset: QuerySet, *, year: int, user_path: str) -> QuerySet:
+    """Annotate rows reaching a professional through `user_path` with that year's summary figures."""
+    summary = f"{user_path}__year_summaries"
+    return queryset.annotate(
+        year_summary=FilteredRelation(summary, condition=Q(**{f"{summary}__year": year})),
+    ).annotate(
+        public_hours=Coalesce(F("year_summary__public_hours"), Value(ZERO)),
+        professional_hours=Coalesce(F("year_summary__professional_hours"), Value(ZERO)),
+        total_hours=F("public_hours") + F("professional_hours"),
+    )
+
+
+def staff_memberships(*, organisation_ids) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation_id__in=organisation_ids)
+
+
+def roster(
+    *,
+    organisation_id: int,
+    year: int,
+    compliant: bool | None = None,
+    department: str = "",
+    missing: str = "",
+    search: str = "",
+) -> QuerySet[Membership]:
+    """An employer's active staff with the year's figures (one query; rows are memberships)."""
+    policy = policy_for(year=year)
+    rows = _with_figures(staff_memberships(organisation_ids=[organisation_id]), year=year, user_path="user")
+    rows = rows.annotate(
+        compliant=Case(
+            When(compliant_condition(policy), then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+    ).select_related("user")
+    if compliant is not None:
+        rows = rows.filter(compliant=compliant)
+    if department:
+        rows = rows.filter(department=department)
+    if missing == Category.PUBLIC:
+        rows = rows.filter(public_hours__lt=policy.min_public)
+    elif missing == Category.PROFESSIONAL:
+        rows = rows.filter(professional_hours__lt=policy.min_professional)
+    if search:
+        rows = rows.filter(Q(user__name__contains=search) | Q(user__id_number__endswith=search))
+    return rows.order_by("department", "user__name", "id")
+
+
+def departments_of(*, organisation_id: int) -> list[str]:
+    return sorted(
+        set(
+            staff_memberships(organisation_ids=[organisation_id])
+            .exclude(department="")
+            .values_list("department", flat=True)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RateRow:
+    key: str
+    label: str
+    staff: int
+    compliant: int
+    public_short: int
+    professional_short: int
+
+    @property
+    def rate(self) -> Decimal:
+        if not self.staff:
+            return ZERO
+        return (Decimal(self.compliant) * 100 / self.staff).quantize(Decimal("0.1"))
+
+
+def _rates(*, year: int, memberships: QuerySet, group_by: str) -> list[dict]:
+    policy = policy_for(year=year)
+    rows = _with_figures(memberships, year=year, user_path="user")
+    return list(
+        rows.values(group_by)
+        .annotate(
+            staff=Count("id"),
+            compliant_count=Count("id", filter=compliant_condition(policy)),
+            public_short=Count("id", filter=Q(public_hours__lt=policy.min_public)),
+            professional_short=Count("id", filter=Q(professional_hours__lt=policy.min_professional)),
+        )
+        .order_by(group_by)
+    )
+
+
+def compliance_by_employer(*, city: str, year: int) -> list[RateRow]:
+    """A city's employers with staff counts and how many of them are compliant (one query + names)."""
+    memberships = staff_memberships(organisation_ids=Organisation.objects.filter(city=city).values("id"))
+    counts = {r["organisation_id"]: r for r in _rates(year=year, memberships=memberships, group_by="organisation_id")}
+    employers = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER, city=city).order_by("name")
+    return [
+        RateRow(
+            key=str(org.pk),
+            label=org.name,
+            staff=counts.get(org.pk, {}).get("staff", 0),
+            compliant=counts.get(org.pk, {}).get("compliant_count", 0),
+            public_short=counts.get(org.pk, {}).get("public_short", 0),
+            professional_short=counts.get(org.pk, {}).get("professional_short", 0),
+        )
+        for org in employers
+    ]
+
+
+def compliance_by_city(*, year: int) -> list[RateRow]:
+    """Every city's staff count and compliant count for the year (one query)."""
+    from accounts.models import City
+
+    memberships = staff_memberships(organisation_ids=Organisation.objects.exclude(city="").values("id"))
+    counts = {
+        r["organisation__city"]: r for r in _rates(year=year, memberships=memberships, group_by="organisation__city")
+    }
+    return [
+        RateRow(
+            key=city.value,
+            label=str(city.label),
+            staff=counts.get(city.value, {}).get("staff", 0),
+            compliant=counts.get(city.value, {}).get("compliant_count", 0),
+            public_short=counts.get(city.value, {}).get("public_short", 0),
+            professional_short=counts.get(city.value, {}).get("professional_short", 0),
+        )
+        for city in City
+    ]
+
+
+def approval_queue(*, organisation_ids) -> QuerySet[HourRecord]:
+    """Pending records addressed to these employers, for their staff only."""
+    return (
+        HourRecord.objects.pending()
+        .filter(recorded_by_id__in=organisation_ids)
+        .select_related("professional", "conversion_rule", "recorded_by")
+        .order_by("created_at", "id")
+    )
+
+
+def auditable_records(*, city: str, year: int | None = None) -> QuerySet[HourRecord]:
+    """Approved, unreversed, non-correction records of professionals employed in a city."""
+    employed_here = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city=city)
+    qs = (
+        HourRecord.objects.approved()
+        .exclude(source=HourRecord.Source.CORRECTION)
+        .filter(reversal__isnull=True, professional__in=employed_here.values("user_id"))
+        .select_related("professional", "recorded_by", "course")
+        .order_by("-created_at", "-id")
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def ledger_sum(*, user, year: int) -> dict[str, Decimal]:
+    """Approved hours per category straight from the ledger (the truth the summary must equal)."""
+    rows = (
+        HourRecord.objects.approved().filter(professional=user, year=year).values("category").annotate(s=Sum("hours"))
+    )
+    sums = {Category.PUBLIC.value: ZERO, Category.PROFESSIONAL.value: ZERO}
+    for r in rows:
+        sums[r["category"]] = r["s"]
+    return sums
+
+
+def certificate_by_code(*, code: str) -> HoursCertificate | None:
+    if not code or len(code) > 32:
+        return None
+    return HoursCertificate.objects.filter(code=code).first()
