@@ -1,0 +1,212 @@
+"""Reads: who must answer a call, a unit's deadline, what a user may see, the reviewer's table."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, Role
+from accounts.selectors import roles_of
+
+from .models import Call, Extension, Submission, SubmissionVersion
+
+# Roles through which a unit's own staff send its materials.
+UNIT_ROLES = (Role.DEPARTMENT_STAFF, Role.BASE_ADMIN, Role.CITY_STAFF)
+# Roles through which the receiving organisation reviews them.
+REVIEWER_ROLES = (Role.PROVINCE_STAFF, Role.ASSOCIATION_ADMIN)
+
+
+def expected_units_filter(audience: str) -> Q:
+    """Which units must answer a call of this audience (notice, 四、其他事项).
+
+    "各省级行业主管部门学习指南……或工作通知、国家级和省级继续教育基地工作计划、各设区的市继续教育工作通知
+    ……建有网络学习平台的，请填写《继续教育学习平台信息统计表》……参加优质在线公需课评选的单位请填写……"
+    Evaluation entrants are the units that may enter (CE bases and city bureaus with a platform:
+    "未建继续教育学习平台的单位可不推荐").
+    """
+    kind = Organisation.Kind
+    active = Q(is_active=True)
+    has_platform = Q(platforms__is_active=True)
+    if audience == Call.Audience.DEPARTMENTS:
+        return active & Q(kind=kind.INDUSTRY_DEPARTMENT)
+    if audience == Call.Audience.CE_BASES:
+        return active & Q(kind=kind.CE_BASE)
+    if audience == Call.Audience.CITY_BUREAUS:
+        return active & Q(kind=kind.CITY_BUREAU)
+    if audience == Call.Audience.PLATFORM_OWNERS:
+        return active & has_platform
+    if audience == Call.Audience.EVALUATION_ENTRANTS:
+        return active & has_platform & Q(kind__in=[kind.CE_BASE, kind.CITY_BUREAU])
+    return Q(pk__in=[])
+
+
+def expected_units(call: Call) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(expected_units_filter(call.audience)).distinct().order_by("kind", "name")
+
+
+def is_expected(*, call: Call, unit: Organisation) -> bool:
+    return Organisation.objects.filter(expected_units_filter(call.audience), pk=unit.pk).exists()
+
+
+def unit_deadline(*, call: Call, unit: Organisation, extension: Extension | None = None) -> datetime.datetime:
+    """The call's deadline, or the later one an extension grants this unit."""
+    if extension is None:
+        extension = Extension.objects.filter(call=call, unit=unit).first()
+    if extension is not None and extension.deadline > call.deadline:
+        return extension.deadline
+    return call.deadline
+
+
+# --- who is who ---------------------------------------------------------------------------
+
+
+def unit_ids_of(user) -> list[int]:
+    """The units whose materials this user sends."""
+    return sorted({g.organisation_id for g in roles_of(user) if g.role in UNIT_ROLES})
+
+
+def reviewer_org_ids_of(user) -> list[int]:
+    """The receiving organisations this user reviews for."""
+    return sorted({g.organisation_id for g in roles_of(user) if g.role in REVIEWER_ROLES})
+
+
+def units_of(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=unit_ids_of(user), is_active=True).order_by("name")
+
+
+def calls_reviewed_by(user) -> QuerySet[Call]:
+    return Call.objects.filter(receiver_id__in=reviewer_org_ids_of(user)).select_related("receiver")
+
+
+def calls_for_units(unit_ids: list[int], *, year: int | None = None) -> QuerySet[Call]:
+    """Calls that any of these units must answer."""
+    if not unit_ids:
+        return Call.objects.none()
+    units = Organisation.objects.filter(pk__in=unit_ids)
+    q = Q(pk__in=[])
+    for audience in Call.Audience.values:
+        if units.filter(expected_units_filter(audience)).exists():
+            q |= Q(audience=audience)
+    calls = Call.objects.filter(q).select_related("receiver")
+    return calls.filter(year=year) if year else calls
+
+
+def calls_visible_to(user, *, year: int | None = None) -> QuerySet[Call]:
+    ids = set(calls_for_units(unit_ids_of(user), year=year).values_list("pk", flat=True))
+    ids |= set(calls_reviewed_by(user).values_list("pk", flat=True))
+    calls = Call.objects.filter(pk__in=ids).select_related("receiver")
+    return calls.filter(year=year) if year else calls
+
+
+def submissions_visible_to(user) -> QuerySet[Submission]:
+    """Submissions of the user's own units and of the calls the user reviews; nothing else."""
+    return Submission.objects.filter(
+        Q(unit_id__in=unit_ids_of(user)) | Q(call__receiver_id__in=reviewer_org_ids_of(user))
+    ).select_related("call", "call__receiver", "unit", "current_version")
+
+
+def versions_visible_to(user) -> QuerySet[SubmissionVersion]:
+    return SubmissionVersion.objects.filter(submission__in=submissions_visible_to(user)).select_related(
+        "submission", "submission__unit", "submission__call"
+    )
+
+
+def is_reviewer_of(user, call: Call | None) -> bool:
+    return call is not None and call.receiver_id in reviewer_org_ids_of(user)
+
+
+# --- the reviewer's table -----------------------------------------------------------------
+
+
+class State:
+    MISSING = "missing"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    LATE = "late"
+
+    LABELS = {
+        MISSING: _("未报送"),
+        SUBMITTED: _("已报送待审"),
+        RETURNED: _("退回修改"),
+        ACCEPTED: _("已通过"),
+        LATE: _("逾期报送"),
+    }
+    BADGES = {
+        MISSING: "badge-bad",
+        SUBMITTED: "badge",
+        RETURNED: "badge-warn",
+        ACCEPTED: "badge-ok",
+        LATE: "badge-warn",
+    }
+    ORDER = [ACCEPTED, SUBMITTED, LATE, RETURNED, MISSING]
+
+
+def state_of(submission: Submission | None, call: Call) -> str:
+    """A unit's state for the reviewer: drafts count as missing; a pending one sent after the
+    call's own deadline (under an extension) is late."""
+    if submission is None or not submission.is_sent:
+        return State.MISSING
+    if submission.status == Submission.Status.ACCEPTED:
+        return State.ACCEPTED
+    if submission.status == Submission.Status.RETURNED:
+        return State.RETURNED
+    if submission.first_submitted_at and submission.first_submitted_at > call.deadline:
+        return State.LATE
+    return State.SUBMITTED
+
+
+@dataclass
+class UnitRow:
+    unit: Organisation
+    submission: Submission | None
+    extension: Extension | None
+    deadline: datetime.datetime
+    state: str
+
+    @property
+    def state_label(self):
+        return State.LABELS[self.state]
+
+    @property
+    def badge(self) -> str:
+        return State.BADGES[self.state]
+
+
+def call_state_table(call: Call, *, state: str = "", kind: str = "", search: str = "") -> tuple[list[UnitRow], Counter]:
+    """Every expected unit with its state, in three queries whatever the number of units:
+    units, submissions (with their current version), extensions. Counts are over all units,
+    the rows are filtered."""
+    units = list(expected_units(call))
+    submissions = {s.unit_id: s for s in Submission.objects.filter(call=call).select_related("current_version", "call")}
+    extensions = {e.unit_id: e for e in Extension.objects.filter(call=call)}
+    rows = []
+    counts: Counter = Counter()
+    for unit in units:
+        submission = submissions.get(unit.pk)
+        extension = extensions.get(unit.pk)
+        deadline = unit_deadline(call=call, unit=unit, extension=extension) if extension else call.deadline
+        row = UnitRow(unit, submission, extension, deadline, state_of(submission, call))
+        counts[row.state] += 1
+        rows.append(row)
+    needle = search.strip()
+    rows = [
+        r
+        for r in rows
+        if (not state or r.state == state)
+        and (not kind or r.unit.kind == kind)
+        and (not needle or needle in r.unit.name)
+    ]
+    return rows, counts
+
+
+def remaining(deadline: datetime.datetime, *, now: datetime.datetime | None = None) -> dict:
+    """Days and hours left before a deadline, for the server-rendered countdown."""
+    now = now or timezone.now()
+    seconds = int((deadline - now).total_seconds())
+    if seconds <= 0:
+        return {"open": False, "days": 0, "hours": 0}
+    return {"open": True, "days": seconds // 86400, "hours": (seconds % 86400) // 3600}

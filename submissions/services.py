@@ -1,0 +1,331 @@
+"""Writes: calls, extensions, sending materials and reviewing them.
+
+Each rule of the notice is one function here; views, the API and tasks call these.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, Organisation
+from accounts.services import audit
+from portal.uploads import DOCX, EXTENSIONS, PDF, validate_upload
+
+from .models import Call, Extension, Submission, SubmissionEvent, SubmissionVersion
+from .selectors import is_expected, is_reviewer_of, unit_deadline
+
+
+class SubmissionError(ValidationError):
+    """A rule refused the request; the API maps subclasses to HTTP codes."""
+
+
+class AlreadySubmitted(SubmissionError):
+    """409: the unit has already sent materials that are not returned to it."""
+
+
+class DeadlinePassed(SubmissionError):
+    """422: after the unit's deadline."""
+
+
+class WrongTitle(SubmissionError):
+    """422: the title does not name this unit and this year."""
+
+
+class NotExpected(SubmissionError):
+    """422: this unit is not asked to answer this call."""
+
+
+class NotReviewer(SubmissionError):
+    """The user does not review this call (views answer 404/403)."""
+
+
+def max_upload_bytes() -> int:
+    return settings.SUBMISSIONS_MAX_UPLOAD_BYTES
+
+
+# --- the notice's rules -------------------------------------------------------------------
+
+
+def required_title(*, unit: Organisation, year: int) -> str:
+    """The title the notice asks for.
+
+    "标题注明：“XXX（市、部门、单位）2022年度继续教育材料”" — the unit's own name and the call's year.
+    """
+    return f"{unit.name}{year}年度继续教育材料"
+
+
+def check_title(*, title: str, unit: Organisation, year: int) -> None:
+    expected = required_title(unit=unit, year=year)
+    if (title or "").strip() != expected:
+        raise WrongTitle(
+            _("标题须为“%(expected)s”（本单位名称+年度+“年度继续教育材料”）。") % {"expected": expected},
+            code="wrong_title",
+        )
+
+
+def check_files(*, word_file, pdf_file) -> None:
+    """Both versions, each checked by content and size.
+
+    "同时报送Word版和PDF版" — a Word (.docx) and a PDF file, both required.
+    """
+    errors = {}
+    if not word_file:
+        errors["word_file"] = [_("请上传Word版（.docx）文件。")]
+    if not pdf_file:
+        errors["pdf_file"] = [_("请上传PDF版文件。")]
+    for field, file, kind in (("word_file", word_file, DOCX), ("pdf_file", pdf_file, PDF)):
+        if file and field not in errors:
+            try:
+                validate_upload(file, allowed={kind}, max_bytes=max_upload_bytes())
+            except ValidationError as exc:
+                errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def may_still_send(
+    *, call: Call, unit: Organisation, submission: Submission | None = None, now: datetime.datetime | None = None
+) -> bool:
+    """The deadline, enforced by the server.
+
+    "请于4月底前通过“山东省专业技术人员继续教育公共服务平台”报送" — until the call's deadline
+    (2022-04-30 23:59:59 Asia/Shanghai) or the later one of the unit's extension, inclusive of
+    the last second. A returned submission may be sent again until that deadline or the date the
+    reviewer set when returning it, whichever is later.
+    """
+    now = now or timezone.now()
+    limit = unit_deadline(call=call, unit=unit)
+    if submission is not None and submission.status == Submission.Status.RETURNED and submission.resubmit_by:
+        limit = max(limit, submission.resubmit_by)
+    # Deadlines are stored to the second ("23:59:59"); the whole of that second is still in time.
+    return now < limit.replace(microsecond=0) + datetime.timedelta(seconds=1)
+
+
+def deadline_for(*, call: Call, unit: Organisation, submission: Submission | None = None) -> datetime.datetime:
+    limit = unit_deadline(call=call, unit=unit)
+    if submission is not None and submission.status == Submission.Status.RETURNED and submission.resubmit_by:
+        limit = max(limit, submission.resubmit_by)
+    return limit
+
+
+# --- units sending ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_materials(
+    *,
+    call: Call,
+    unit: Organisation,
+    user,
+    title: str,
+    word_file,
+    pdf_file,
+    draft: bool = False,
+    now: datetime.datetime | None = None,
+) -> Submission:
+    """Send (or save as a draft) a new version of a unit's materials for a call.
+
+    Checks, in order, before anything is stored: the unit is asked to answer; the deadline; the
+    state (already sent and not returned → conflict); the title; both files by content.
+    """
+    now = now or timezone.now()
+    if not is_expected(call=call, unit=unit):
+        raise NotExpected(_("本单位不在该通知的报送范围内。"), code="not_expected")
+    submission = Submission.objects.select_for_update().filter(call=call, unit=unit).first()
+    if not may_still_send(call=call, unit=unit, submission=submission, now=now):
+        raise DeadlinePassed(
+            _("报送已截止（截止时间 %(deadline)s），不能再报送或重新报送。")
+            % {
+                "deadline": timezone.localtime(deadline_for(call=call, unit=unit, submission=submission)).strftime(
+                    "%Y-%m-%d %H:%M:%S"
+                )
+            },
+            code="deadline_passed",
+        )
+    if submission is not None and submission.status in (
+        Submission.Status.SUBMITTED,
+        Submission.Status.RESUBMITTED,
+        Submission.Status.ACCEPTED,
+    ):
+        raise AlreadySubmitted(_("本单位已报送该材料，退回修改后方可重新报送。"), code="already_submitted")
+    check_title(title=title, unit=unit, year=call.year)
+    check_files(word_file=word_file, pdf_file=pdf_file)
+
+    if submission is None:
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(call=call, unit=unit, title=title.strip())
+        except IntegrityError:
+            raise AlreadySubmitted(_("本单位已报送该材料。"), code="already_submitted") from None
+    was_returned = submission.status == Submission.Status.RETURNED
+    number = (submission.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    word_name, pdf_name = _original_name(word_file), _original_name(pdf_file)
+    word_file.name = f"materials.{EXTENSIONS[DOCX]}"
+    pdf_file.name = f"materials.{EXTENSIONS[PDF]}"
+    version = SubmissionVersion.objects.create(
+        submission=submission,
+        number=number,
+        word_file=word_file,
+        pdf_file=pdf_file,
+        word_name=word_name,
+        pdf_name=pdf_name,
+        word_size=word_file.size,
+        pdf_size=pdf_file.size,
+        uploaded_by=user,
+    )
+    submission.title = title.strip()
+    submission.current_version = version
+    if draft and not was_returned:
+        submission.status = Submission.Status.DRAFT
+        action = SubmissionEvent.Action.SAVED_DRAFT
+    else:
+        submission.status = Submission.Status.RESUBMITTED if was_returned else Submission.Status.SUBMITTED
+        action = SubmissionEvent.Action.RESUBMITTED if was_returned else SubmissionEvent.Action.SUBMITTED
+        submission.submitted_at = now
+        submission.first_submitted_at = submission.first_submitted_at or now
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, action=action, actor=user, version=version)
+    return submission
+
+
+def _original_name(file) -> str:
+    return (getattr(file, "name", "") or "")[-200:]
+
+
+@transaction.atomic
+def submit_draft(*, submission: Submission, user, now: datetime.datetime | None = None) -> Submission:
+    """Send the draft's current version as it is (same rules as sending a new one)."""
+    now = now or timezone.now()
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Submission.Status.DRAFT or submission.current_version is None:
+        raise AlreadySubmitted(_("只有草稿可以直接报送。"), code="already_submitted")
+    if not may_still_send(call=submission.call, unit=submission.unit, submission=submission, now=now):
+        raise DeadlinePassed(_("报送已截止，不能再报送。"), code="deadline_passed")
+    check_title(title=submission.title, unit=submission.unit, year=submission.call.year)
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_at = now
+    submission.first_submitted_at = submission.first_submitted_at or now
+    submission.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
+    SubmissionEvent.objects.create(
+        submission=submission, action=SubmissionEvent.Action.SUBMITTED, actor=user, version=submission.current_version
+    )
+    return submission
+
+
+# --- reviewers ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_submission(
+    *,
+    submission: Submission,
+    reviewer,
+    accept: bool,
+    comment: str = "",
+    resubmit_by: datetime.datetime | None = None,
+    request=None,
+) -> Submission:
+    """Accept the materials, or return them with a comment (and optionally a date to resubmit by)."""
+    submission = Submission.objects.select_for_update().select_related("call", "unit").get(pk=submission.pk)
+    if not is_reviewer_of(reviewer, submission.call):
+        raise NotReviewer(_("您不是该通知的审核单位工作人员。"), code="not_reviewer")
+    if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.RESUBMITTED):
+        raise AlreadySubmitted(_("该材料当前状态不能审核。"), code="not_pending")
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError({"comment": [_("退回修改时请填写审核意见。")]}, code="comment_required")
+    if accept:
+        submission.status = Submission.Status.ACCEPTED
+        submission.resubmit_by = None
+        action = SubmissionEvent.Action.ACCEPTED
+    else:
+        submission.status = Submission.Status.RETURNED
+        submission.resubmit_by = resubmit_by
+        action = SubmissionEvent.Action.RETURNED
+    submission.review_comment = comment
+    submission.save(update_fields=["status", "resubmit_by", "review_comment", "updated_at"])
+    SubmissionEvent.objects.create(
+        submission=submission, action=action, actor=reviewer, version=submission.current_version, comment=comment
+    )
+    audit(
+        type=AuditEvent.Type.SUBMISSION_REVIEWED,
+        actor=reviewer,
+        organisation=submission.unit,
+        target=submission.title,
+        data={"submission": submission.pk, "action": action},
+        request=request,
+    )
+    return submission
+
+
+def create_call(
+    *,
+    user,
+    year: int,
+    name: str,
+    material: str,
+    audience: str,
+    receiver: Organisation,
+    deadline: datetime.datetime,
+    description: str = "",
+) -> Call:
+    """A call for materials. Attachments 3 and 4 go to the association ("报送至山东继续工程教育协会"),
+    everything else to the provincial bureau ("报送至我厅")."""
+    wanted_kind = (
+        Organisation.Kind.ASSOCIATION
+        if audience == Call.Audience.EVALUATION_ENTRANTS
+        else Organisation.Kind.PROVINCIAL_BUREAU
+    )
+    if receiver.kind != wanted_kind:
+        raise ValidationError(
+            {"receiver": [_("该类材料的接收单位应为%(kind)s。") % {"kind": Organisation.Kind(wanted_kind).label}]},
+            code="wrong_receiver",
+        )
+    if timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline)
+    call = Call(
+        year=year,
+        name=name,
+        material=material,
+        audience=audience,
+        receiver=receiver,
+        deadline=deadline,
+        description=description,
+        created_by=user,
+    )
+    call.full_clean()
+    call.save()
+    return call
+
+
+@transaction.atomic
+def grant_extension(
+    *, call: Call, unit: Organisation, deadline: datetime.datetime, reason: str, granted_by, request=None
+) -> Extension:
+    """Give one unit a later deadline, with a reason (one extension per unit and call; a new
+    grant replaces the date and reason and is audited)."""
+    if not is_reviewer_of(granted_by, call):
+        raise NotReviewer(_("您不是该通知的审核单位工作人员。"), code="not_reviewer")
+    if not is_expected(call=call, unit=unit):
+        raise NotExpected(_("该单位不在该通知的报送范围内。"), code="not_expected")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写延期原因。")]}, code="reason_required")
+    if deadline <= call.deadline:
+        raise ValidationError({"deadline": [_("延长后的截止时间须晚于原截止时间。")]}, code="not_later")
+    extension, _created = Extension.objects.update_or_create(
+        call=call, unit=unit, defaults={"deadline": deadline, "reason": reason, "granted_by": granted_by}
+    )
+    audit(
+        type=AuditEvent.Type.DEADLINE_EXTENDED,
+        actor=granted_by,
+        organisation=unit,
+        target=str(call),
+        data={"call": call.pk, "deadline": deadline.isoformat(), "reason": reason},
+        request=request,
+    )
+    return extension
