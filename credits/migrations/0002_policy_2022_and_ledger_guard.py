@@ -25,7 +25,7 @@ GUARD_SQL = """
 CREATE OR REPLACE FUNCTION credits_hour_record_guard() RETURNS trigger AS $$
 BEGIN
     IF OLD.status <> 'pending' THEN
-        RAISE EXCEPTION 'credits_hourrecord % is decided and append-only', OLD.id;
+        RAISE EXCEPTION 'credits_hourrecord %% is decided and append-only', OLD.id;
     END IF;
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;

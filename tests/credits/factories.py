@@ -1,0 +1,87 @@
+"""Factories for the hour ledger."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from accounts.models import Organisation, Role
+from courses.models import Category, Course, Mode, Topic
+from credits.models import ConversionRule, HourRecord, YearPolicy
+from tests.factories import OrganisationFactory, ProfessionalUserFactory, user_with_role
+
+
+class YearPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YearPolicy
+        django_get_or_create = ("year",)
+
+    year = 2022
+    min_total = Decimal("90.0")
+    min_public = Decimal("30.0")
+    min_professional = Decimal("60.0")
+    teaching_credit_multiplier = Decimal("2.00")
+    teaching_credit_category = Category.PUBLIC
+
+
+class ConversionRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConversionRule
+
+    policy = factory.SubFactory(YearPolicyFactory)
+    name = factory.Sequence(lambda n: f"发表论文{n}")
+    unit = "篇"
+    hours_per_unit = Decimal("10.0")
+    category = Category.PROFESSIONAL
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    year = 2022
+    group = Topic.Group.REQUIRED
+    name = factory.Sequence(lambda n: f"专题{n}")
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    title = factory.Sequence(lambda n: f"课程{n}")
+    category = Category.PUBLIC
+    topic = factory.SubFactory(TopicFactory)
+    hours = Decimal("6.0")
+    mode = Mode.ONLINE
+    provider = factory.SubFactory(OrganisationFactory, national_base=True)
+    year_from = 2021
+    year_to = 2026
+    status = Course.Status.PUBLISHED
+
+
+def approved_record(professional, *, hours, category=Category.PUBLIC, year=2022, recorded_by=None, **fields):
+    """An approved ledger line written through the service, so the summary follows."""
+    from credits.services import _insert
+
+    recorded_by = recorded_by or OrganisationFactory(national_base=True)
+    record, _created = _insert(
+        HourRecord(
+            professional=professional,
+            year=year,
+            completed_on=datetime.date(year, 6, 1),
+            category=category,
+            hours=Decimal(str(hours)),
+            source=HourRecord.Source.OFFLINE,
+            recorded_by=recorded_by,
+            status=HourRecord.Status.APPROVED,
+            **fields,
+        )
+    )
+    return record
+
+
+def professional_of(employer: Organisation, **fields):
+    return user_with_role(Role.PROFESSIONAL, employer, **fields)
+
+
+__all__ = ["ProfessionalUserFactory", "approved_record", "professional_of"]
