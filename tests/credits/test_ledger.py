@@ -76,7 +76,7 @@ def test_platform_completion_for_own_course_is_approved_and_counted(person, cour
 
 def test_same_external_ref_twice_never_doubles_hours(person, course, base, base_admin):
     services.record_platform_hours(organisation=base, actor=base_admin, rows=[platform_row(person, course, "A1")])
-    [(again, created)] = services.record_platform_hours(
+    [(_again, created)] = services.record_platform_hours(
         organisation=base, actor=base_admin, rows=[platform_row(person, course, "A1")]
     )
     assert not created
