@@ -1,0 +1,25 @@
+"""Named permissions of the evaluation (django-rules)."""
+
+import rules
+
+from accounts.rules import is_association_admin, is_base_admin, is_city_staff, is_expert, is_professional
+
+from .models import Assignment
+
+
+@rules.predicate
+def is_assigned_expert(user, recommendation) -> bool:
+    """The user is one of the experts assigned to review this recommended course."""
+    if recommendation is None:
+        return False
+    return Assignment.objects.filter(recommendation=recommendation, expert_id=user.pk).exists()
+
+
+is_recommender = is_base_admin | is_city_staff
+
+rules.add_perm("selection.recommend", is_recommender)
+rules.add_perm("selection.manage_campaign", is_association_admin)
+rules.add_perm("selection.review", is_expert)
+rules.add_perm("selection.vote", is_professional)
+rules.add_perm("selection.view_test_password", is_association_admin | is_assigned_expert)
+rules.add_perm("selection.file_objection", rules.is_authenticated)
