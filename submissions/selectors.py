@@ -4,7 +4,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,19 +85,26 @@ def calls_for_units(unit_ids: list[int], *, year: int | None = None) -> QuerySet
     """Calls that any of these units must answer."""
     if not unit_ids:
         return Call.objects.none()
-    units = Organisation.objects.filter(pk__in=unit_ids)
-    q = Q(pk__in=[])
-    for audience in Call.Audience.values:
-        if units.filter(expected_units_filter(audience)).exists():
-            q |= Q(audience=audience)
+    # One query: for each audience, does any of these units fall in it?
+    found = Organisation.objects.filter(pk__in=unit_ids).aggregate(
+        **{
+            audience: Count("pk", filter=expected_units_filter(audience), distinct=True)
+            for audience in Call.Audience.values
+        }
+    )
+    audiences = [audience for audience, count in found.items() if count]
+    q = Q(audience__in=audiences)
     calls = Call.objects.filter(q).select_related("receiver")
     return calls.filter(year=year) if year else calls
 
 
-def calls_visible_to(user, *, year: int | None = None) -> QuerySet[Call]:
-    ids = set(calls_for_units(unit_ids_of(user), year=year).values_list("pk", flat=True))
-    ids |= set(calls_reviewed_by(user).values_list("pk", flat=True))
-    calls = Call.objects.filter(pk__in=ids).select_related("receiver")
+def calls_visible_to(user, *, year: int | None = None, unit_call_ids: set[int] | None = None) -> QuerySet[Call]:
+    """Calls the user's units must answer, and calls the user reviews."""
+    if unit_call_ids is None:
+        unit_call_ids = set(calls_for_units(unit_ids_of(user), year=year).values_list("pk", flat=True))
+    calls = Call.objects.filter(Q(pk__in=unit_call_ids) | Q(receiver_id__in=reviewer_org_ids_of(user))).select_related(
+        "receiver"
+    )
     return calls.filter(year=year) if year else calls
 
 
