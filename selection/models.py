@@ -127,6 +127,9 @@ class PhaseTransition(models.Model):
         verbose_name_plural = _("阶段变更记录")
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.campaign_id}: {self.from_phase} -> {self.to_phase}"
+
 
 class Criterion(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria")
@@ -204,6 +207,9 @@ class Pledge(models.Model):
         verbose_name = _("知识产权保护承诺书")
         verbose_name_plural = _("知识产权保护承诺书")
 
+    def __str__(self):
+        return f"{self.recommendation_id} · {self.signatory}"
+
     @property
     def all_clauses_confirmed(self) -> bool:
         return self.owns_full_ip and self.no_plagiarism and self.bears_liability
@@ -222,6 +228,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("评审分配")
         ordering = ["recommendation_id", "id"]
         constraints = [models.UniqueConstraint(fields=["recommendation", "expert"], name="assignment_unique")]
+
+    def __str__(self):
+        return f"{self.recommendation_id} · {self.expert_id}"
 
 
 class ConflictOfInterest(models.Model):
@@ -250,6 +259,9 @@ class ConflictOfInterest(models.Model):
             models.UniqueConstraint(fields=["expert", "recommendation", "type"], name="conflict_unique_type")
         ]
 
+    def __str__(self):
+        return f"{self.expert_id} · {self.recommendation_id} · {self.type}"
+
 
 class Score(models.Model):
     """One expert's scores on one course: `values` maps criterion code to the score given."""
@@ -263,6 +275,9 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("专家评分")
         verbose_name_plural = _("专家评分")
+
+    def __str__(self):
+        return f"{self.assignment_id}: {self.total}"
 
 
 class Vote(models.Model):
@@ -281,6 +296,9 @@ class Vote(models.Model):
         constraints = [models.UniqueConstraint(fields=["recommendation", "voter"], name="vote_once_per_course")]
         indexes = [models.Index(fields=["campaign", "recommendation"], name="vote_campaign_rec")]
 
+    def __str__(self):
+        return f"{self.voter_id} -> {self.recommendation_id}"
+
 
 class VoterBallot(models.Model):
     """A voter's vote counter in a campaign; locked with select_for_update before each vote so
@@ -292,6 +310,9 @@ class VoterBallot(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "voter"], name="ballot_unique_voter")]
+
+    def __str__(self):
+        return f"{self.voter_id}: {self.used}"
 
 
 class Objection(models.Model):
@@ -315,6 +336,9 @@ class Objection(models.Model):
         verbose_name_plural = _("异议")
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.campaign_id} #{self.pk}"
+
 
 class ResultSnapshot(models.Model):
     """The inputs (scores, votes, weights, rule) a ranking was computed from, with their hash."""
@@ -329,6 +353,9 @@ class ResultSnapshot(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.campaign_id} {self.sha256[:12]}"
 
 
 class Result(models.Model):
@@ -348,6 +375,9 @@ class Result(models.Model):
             models.UniqueConstraint(fields=["snapshot", "recommendation"], name="result_unique_per_snapshot")
         ]
 
+    def __str__(self):
+        return f"{self.rank}. {self.recommendation_id}"
+
 
 class TeacherPoolEntry(models.Model):
     """山东继续教育师资库: teachers of selected courses."""
@@ -365,6 +395,9 @@ class TeacherPoolEntry(models.Model):
             models.UniqueConstraint(fields=["teacher", "campaign", "course"], name="pool_unique_entry"),
         ]
 
+    def __str__(self):
+        return f"{self.teacher_id} · {self.course_id}"
+
 
 class ExcellentTeacherCertificate(models.Model):
     """优秀师资特聘证书 issued by the association."""
@@ -379,3 +412,6 @@ class ExcellentTeacherCertificate(models.Model):
         verbose_name_plural = _("优秀师资特聘证书")
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["teacher", "campaign"], name="certificate_once_per_year")]
+
+    def __str__(self):
+        return self.number

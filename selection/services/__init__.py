@@ -18,6 +18,7 @@ from .recommendations import (
     withdraw_recommendation,
 )
 from .results import (
+    FORMULA,
     answer_objection,
     average_expert_score,
     combined_score,
@@ -33,6 +34,7 @@ from .review import assign_expert, auto_assign, conflicts_for, declare_conflict,
 from .voting import cast_vote, check_voter_eligible
 
 __all__ = [
+    "FORMULA",
     "advance_phase",
     "answer_objection",
     "assign_expert",

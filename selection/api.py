@@ -1,0 +1,244 @@
+"""API v1 of the evaluation (see shared/API.md): thin views over services and selectors."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.api.errors import Conflict, RuleViolation
+from portal.api.permissions import RulesPermission
+
+from . import selectors, services
+from .exceptions import AlreadyDone, RuleBroken
+from .models import Assignment, Campaign, Result
+
+
+def raise_api_error(exc) -> None:
+    """Map the services' errors to the contract's status codes (409 repeat, 422 rule)."""
+    detail = exc.messages[0] if exc.messages else None
+    code = getattr(exc, "code", None) or None
+    if isinstance(exc, AlreadyDone):
+        raise Conflict(detail=detail, code=code) from exc
+    if isinstance(exc, RuleBroken):
+        raise RuleViolation(detail=detail, code=code) from exc
+    raise exc
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    phase_display = serializers.CharField(source="get_phase_display", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "year",
+            "title",
+            "phase",
+            "phase_display",
+            "recommendation_deadline",
+            "review_start",
+            "review_end",
+            "voting_start",
+            "voting_end",
+            "objection_start",
+            "objection_end",
+            "published_at",
+            "expert_weight",
+            "vote_weight",
+            "select_count",
+            "min_combined_score",
+            "votes_per_voter",
+        ]
+
+
+class CampaignList(generics.ListAPIView):
+    """Campaigns with their phase and phase dates; `?year=2022` filters."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CampaignSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = Campaign.objects.order_by("-year")
+        year = self.request.query_params.get("year")
+        if year:
+            if not year.isdigit():
+                raise exceptions.ValidationError({"year": _("年度必须是数字。")})
+            qs = qs.filter(year=int(year))
+        return qs
+
+
+class CourseBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1)
+
+
+class CandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    course = CourseBriefSerializer()
+    organisation = serializers.CharField(source="organisation.name")
+    intro = serializers.CharField()
+    study_url = serializers.URLField()
+    votes = serializers.SerializerMethodField()
+
+    def get_votes(self, obj) -> int | None:
+        return obj.vote_count if self.context.get("show_votes") else None
+
+
+class CandidateList(generics.ListAPIView):
+    """The recommendations open to voting. `votes` is null until voting closes."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CandidateSerializer
+    filter_backends: list = []
+
+    def get_campaign(self) -> Campaign:
+        if not hasattr(self, "_campaign"):
+            self._campaign = get_object_or_404(Campaign, pk=self.kwargs["pk"])
+        return self._campaign
+
+    def get_queryset(self):
+        return selectors.candidates_with_votes(campaign=self.get_campaign())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["show_votes"] = selectors.vote_counts_visible(campaign=self.get_campaign(), user=self.request.user)
+        return context
+
+
+class VoteCreate(APIView):
+    """Vote for one candidate (verified professional, voting window): 201, 409 repeat, 422 rule."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "selection.vote"
+
+    @extend_schema(
+        request=inline_serializer("VoteIn", {"recommendation": serializers.IntegerField()}),
+        responses={
+            201: inline_serializer(
+                "VoteOut",
+                {
+                    "id": serializers.IntegerField(),
+                    "recommendation": serializers.IntegerField(),
+                    "remaining": serializers.IntegerField(),
+                },
+            )
+        },
+    )
+    def post(self, request, pk: int):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        rec_id = request.data.get("recommendation")
+        if not isinstance(rec_id, int) and not (isinstance(rec_id, str) and rec_id.isdigit()):
+            raise exceptions.ValidationError({"recommendation": _("请指定要投票的推荐课程。")})
+        recommendation = get_object_or_404(selectors.candidates(campaign=campaign), pk=int(rec_id))
+        try:
+            vote = services.cast_vote(campaign=campaign, recommendation=recommendation, voter=request.user)
+        except (AlreadyDone, RuleBroken) as exc:
+            raise_api_error(exc)
+        remaining = selectors.remaining_votes(campaign=campaign, voter=request.user)
+        return Response(
+            {"id": vote.pk, "recommendation": recommendation.pk, "remaining": remaining},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ScoreSubmit(APIView):
+    """The assigned expert scores every criterion (review window): `{"criteria": {code: n}, "comment"}`."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "selection.review"
+
+    @extend_schema(
+        request=inline_serializer(
+            "ScoreIn",
+            {
+                "criteria": serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=1)),
+                "comment": serializers.CharField(required=False),
+            },
+        ),
+        responses={
+            201: inline_serializer(
+                "ScoreOut",
+                {
+                    "assignment": serializers.IntegerField(),
+                    "total": serializers.DecimalField(max_digits=6, decimal_places=2),
+                },
+            )
+        },
+    )
+    def post(self, request, pk: int):
+        assignment = get_object_or_404(
+            Assignment.objects.filter(expert=request.user).select_related("recommendation__campaign"), pk=pk
+        )
+        comment = request.data.get("comment") or ""
+        if not isinstance(comment, str):
+            raise exceptions.ValidationError({"comment": _("评审意见格式有误。")})
+        try:
+            score = services.submit_score(
+                assignment=assignment, expert=request.user, criteria=request.data.get("criteria"), comment=comment
+            )
+        except RuleBroken as exc:
+            raise_api_error(exc)
+        return Response({"assignment": assignment.pk, "total": str(score.total)}, status=status.HTTP_201_CREATED)
+
+
+class ResultRowSerializer(serializers.ModelSerializer):
+    course = serializers.SerializerMethodField()
+    organisation = serializers.CharField(source="recommendation.organisation.name")
+
+    class Meta:
+        model = Result
+        fields = [
+            "rank",
+            "recommendation",
+            "course",
+            "organisation",
+            "expert_score",
+            "votes",
+            "combined_score",
+            "selected",
+        ]
+
+    def get_course(self, obj) -> dict:
+        course = obj.recommendation.course
+        return {"id": course.pk, "title": course.title, "hours": f"{course.hours:.1f}"}
+
+
+class ResultsView(APIView):
+    """The published ranking with the formula and weights (public once published)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Results",
+            {
+                "formula": serializers.CharField(),
+                "expert_weight": serializers.DecimalField(max_digits=4, decimal_places=3),
+                "vote_weight": serializers.DecimalField(max_digits=4, decimal_places=3),
+                "results": ResultRowSerializer(many=True),
+            },
+        )
+    )
+    def get(self, request, pk: int):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if campaign.is_published:
+            rows = selectors.published_results(campaign=campaign)
+        elif request.user.has_perm("selection.manage_campaign"):
+            rows = selectors.results_of(campaign=campaign)
+        else:
+            raise exceptions.NotFound(_("评选结果尚未发布。"))
+        return Response(
+            {
+                "year": campaign.year,
+                "published": campaign.is_published,
+                "formula": services.FORMULA,
+                "expert_weight": str(campaign.expert_weight),
+                "vote_weight": str(campaign.vote_weight),
+                "results": ResultRowSerializer(rows, many=True).data,
+            }
+        )
