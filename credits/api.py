@@ -1,0 +1,273 @@
+"""API v1 for the ledger (see shared/API.md): me/hours, hour-records, bulk intake, compliance lists."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Organisation, Role
+from accounts.selectors import has_role
+from portal.api.permissions import RulesPermission
+
+from . import selectors, services
+from .models import HourRecord
+
+HOURS = {"max_digits": 7, "decimal_places": 1}
+
+
+def _year(request) -> int:
+    raw = request.query_params.get("year") or str(timezone.localdate().year)
+    if not raw.isdigit() or not 1900 < int(raw) < 3000:
+        raise exceptions.ValidationError({"year": [_("年度格式不正确。")]})
+    return int(raw)
+
+
+def _policy_or_422(year: int):
+    from portal.api.errors import RuleViolation
+
+    try:
+        return selectors.policy_for(year=year)
+    except selectors.NoPolicyError as exc:
+        raise RuleViolation(exc.messages[0], code="no_policy") from None
+
+
+class FiguresSerializer(serializers.Serializer):
+    public = serializers.DecimalField(**HOURS)
+    professional = serializers.DecimalField(**HOURS)
+    total = serializers.DecimalField(**HOURS)
+
+
+class HourRecordSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.name", read_only=True)
+
+    class Meta:
+        model = HourRecord
+        fields = [
+            "id",
+            "year",
+            "completed_on",
+            "category",
+            "hours",
+            "title",
+            "source",
+            "course",
+            "recorded_by",
+            "external_ref",
+            "status",
+            "reason",
+            "reverses",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class ComplianceSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    public_hours = serializers.DecimalField(source="public", **HOURS)
+    professional_hours = serializers.DecimalField(source="professional", **HOURS)
+    total_hours = serializers.DecimalField(source="total", **HOURS)
+    required = FiguresSerializer()
+    missing = FiguresSerializer()
+    compliant = serializers.BooleanField()
+
+
+class MeHoursSerializer(ComplianceSerializer):
+    records = HourRecordSerializer(many=True)
+
+
+class MeHoursView(APIView):
+    """Your approved hours of a year against its policy, with every record (pending ones too)."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "credits.view_my_hours"
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=MeHoursSerializer)
+    def get(self, request):
+        year = _year(request)
+        _policy_or_422(year)
+        compliance = selectors.compliance_for(user=request.user, year=year)
+        data = ComplianceSerializer(compliance).data
+        data["records"] = HourRecordSerializer(selectors.records_for(user=request.user, year=year), many=True).data
+        return Response(data)
+
+
+class HourRecordInputSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    year = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=["public", "professional"])
+    hours = serializers.CharField(max_length=12)
+    course = serializers.IntegerField(required=False, allow_null=True)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source = serializers.ChoiceField(choices=HourRecord.Source.choices, required=False)
+    completed_on = serializers.DateField()
+    external_ref = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+def _row_errors_response(exc: services.BulkRejected) -> Response:
+    rows = [e.as_dict() for e in exc.row_errors]
+    detail = exc.messages[0]
+    if rows and len(rows) == 1 and rows[0]["errors"]:
+        detail = next(iter(rows[0]["errors"].values()))
+    return Response(
+        {"detail": detail, "code": "bulk_rejected", "errors": {"rows": rows}}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+class HourRecordListCreateView(generics.ListAPIView):
+    """GET: records you may see (your own; or those your unit recorded).
+    POST: a platform's completion (approved on arrival) or your own self-report (pending)."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "credits.post_records"
+    serializer_class = HourRecordSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        user = self.request.user
+        platform = services.platform_organisation_of(user)
+        scope = Q(professional=user)
+        if platform is not None:
+            scope |= Q(recorded_by=platform)
+        qs = HourRecord.objects.filter(scope).select_related("recorded_by").order_by("-id")
+        if (year := self.request.query_params.get("year", "")).isdigit():
+            qs = qs.filter(year=int(year))
+        return qs
+
+    @extend_schema(request=HourRecordInputSerializer, responses={201: HourRecordSerializer, 200: HourRecordSerializer})
+    def post(self, request):
+        data = HourRecordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = dict(data.validated_data)
+        platform = services.platform_organisation_of(request.user)
+        if platform is not None and row.get("source") != HourRecord.Source.SELF_REPORTED:
+            try:
+                [(record, created)] = services.record_platform_hours(
+                    organisation=platform, actor=request.user, rows=[row]
+                )
+            except services.BulkRejected as exc:
+                return _row_errors_response(exc)
+        elif has_role(request.user, Role.PROFESSIONAL):
+            record, created = self._self_report(request, row)
+        else:
+            raise exceptions.PermissionDenied()
+        return Response(
+            HourRecordSerializer(record).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    def _self_report(self, request, row):
+        own = request.user.id_number or ""
+        if row.get("id_number") and row["id_number"].upper() != own.upper():
+            raise exceptions.PermissionDenied(_("个人只能申报本人的学时。"))
+        if row.get("source") not in (None, HourRecord.Source.SELF_REPORTED):
+            raise exceptions.ValidationError({"source": [_("个人申报的来源只能是“个人申报（附证明）”。")]})
+        _policy_or_422(row["year"])
+        return services.self_report_hours(
+            professional=request.user,
+            year=row["year"],
+            title=row.get("title", ""),
+            completed_on=row["completed_on"],
+            category=row["category"],
+            hours=row["hours"],
+            external_ref=row.get("external_ref", ""),
+        )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    records = serializers.ListField(child=serializers.IntegerField())
+
+
+class HourRecordBulkView(APIView):
+    """Up to 10,000 completions in one JSON list: every row valid or none stored."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "credits.import_records"
+
+    @extend_schema(request=HourRecordInputSerializer(many=True), responses=BulkResultSerializer)
+    def post(self, request):
+        rows = request.data
+        if not isinstance(rows, list):
+            raise exceptions.ValidationError({"non_field_errors": [_("请提交记录数组（JSON列表）。")]})
+        if len(rows) > services.MAX_BULK_ROWS:
+            raise exceptions.ValidationError(
+                {
+                    "non_field_errors": [
+                        _("单次最多提交 %(max)s 条记录，本次为 %(n)s 条。")
+                        % {"max": services.MAX_BULK_ROWS, "n": len(rows)}
+                    ]
+                },
+                code="too_many_rows",
+            )
+        if not all(isinstance(r, dict) for r in rows):
+            raise exceptions.ValidationError({"non_field_errors": [_("每条记录必须是一个对象。")]})
+        platform = services.platform_organisation_of(request.user)
+        try:
+            results = services.record_platform_hours(organisation=platform, actor=request.user, rows=rows)
+        except services.BulkRejected as exc:
+            return _row_errors_response(exc)
+        created = sum(1 for _r, c in results if c)
+        body = {"created": created, "existing": len(results) - created, "records": [r.pk for r, _c in results]}
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ComplianceRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.id")
+    name = serializers.CharField(source="user.display_name")
+    id_number = serializers.CharField(source="user.masked_id_number")
+    department = serializers.CharField()
+    public_hours = serializers.DecimalField(**HOURS)
+    professional_hours = serializers.DecimalField(**HOURS)
+    total_hours = serializers.DecimalField(**HOURS)
+    required = FiguresSerializer(source="figures.required")
+    missing = FiguresSerializer(source="figures.missing")
+    compliant = serializers.BooleanField(source="figures.compliant")
+
+
+class OrganisationComplianceView(generics.ListAPIView):
+    """An employer's staff with the year's figures (ID numbers masked)."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "credits.view_organisation_compliance"
+    permission_checks_object_only = True
+    serializer_class = ComplianceRowSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int),
+            OpenApiParameter("compliant", bool),
+            OpenApiParameter("department", str),
+            OpenApiParameter("missing", str, enum=["public", "professional"]),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"], kind=Organisation.Kind.EMPLOYER)
+        if not self.request.user.has_perm(self.permission_required, organisation):
+            raise exceptions.NotFound()
+        year = _year(self.request)
+        self.policy = _policy_or_422(year)
+        compliant = {"true": True, "false": False}.get(self.request.query_params.get("compliant", "").lower())
+        return selectors.roster(
+            organisation_id=organisation.pk,
+            year=year,
+            compliant=compliant,
+            department=self.request.query_params.get("department", ""),
+            missing=self.request.query_params.get("missing", ""),
+        )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        for row in page or []:
+            row.figures = selectors.annual_hours_requirement(
+                policy=self.policy, public=row.public_hours, professional=row.professional_hours
+            )
+        return page

@@ -1,0 +1,219 @@
+"""API v1: me/hours, hour-records, bulk intake, organisation compliance."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from courses.models import Category
+from credits.models import HourRecord, YearSummary
+from tests.factories import OrganisationFactory, user_with_role
+
+from .factories import CourseFactory, approved_record, professional_of
+
+D = Decimal
+
+
+def post(client, url, data):
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture
+def base(db):
+    return OrganisationFactory(national_base=True)
+
+
+@pytest.fixture
+def base_client(client, base):
+    client.force_login(user_with_role(Role.BASE_ADMIN, base))
+    return client
+
+
+@pytest.fixture
+def course(policy, base):
+    return CourseFactory(provider=base, hours=D("6.0"))
+
+
+def row(person, course, ref, **over):
+    data = {
+        "id_number": person.id_number,
+        "year": 2022,
+        "category": "public",
+        "hours": "6.0",
+        "course": course.pk,
+        "title": "课程",
+        "source": "platform",
+        "completed_on": "2022-05-10",
+        "external_ref": ref,
+    }
+    data.update(over)
+    return data
+
+
+def test_me_hours_reports_figures_as_decimal_strings(client, policy, employer):
+    person = professional_of(employer)
+    approved_record(person, hours="29.9", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(person)
+    body = client.get(reverse("api-me-hours"), {"year": 2022}).json()
+    assert body["public_hours"] == "29.9" and body["total_hours"] == "89.9"
+    assert body["required"] == {"public": "30.0", "professional": "60.0", "total": "90.0"}
+    assert body["missing"]["public"] == "0.1" and body["compliant"] is False
+    assert len(body["records"]) == 2
+
+
+def test_me_hours_for_a_year_without_policy_is_a_clear_422(client, policy, employer):
+    client.force_login(professional_of(employer))
+    response = client.get(reverse("api-me-hours"), {"year": 1999})
+    assert response.status_code == 422
+    assert "1999" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_me_hours_query_count_is_constant(client, policy, employer, django_assert_max_num_queries, n):
+    person = professional_of(employer)
+    for _ in range(n):
+        approved_record(person, hours="1")
+    client.force_login(person)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("api-me-hours"), {"year": 2022}).status_code == 200
+
+
+def test_me_hours_needs_login_and_professional_role(client, role_users, policy):
+    assert client.get(reverse("api-me-hours")).status_code in (401, 403)
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    assert client.get(reverse("api-me-hours")).status_code == 403
+
+
+def test_platform_post_is_201_then_200_for_the_same_external_ref(base_client, course, employer):
+    person = professional_of(employer)
+    first = post(base_client, reverse("api-hour-records"), row(person, course, "E1"))
+    assert first.status_code == 201, first.json()
+    assert first.json()["status"] == "approved" and first.json()["hours"] == "6.0"
+    again = post(base_client, reverse("api-hour-records"), row(person, course, "E1"))
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert YearSummary.objects.get(professional=person).public_hours == D("6.0")
+
+
+def test_platform_post_for_a_foreign_course_is_refused(base_client, policy, employer):
+    person = professional_of(employer)
+    response = post(base_client, reverse("api-hour-records"), row(person, CourseFactory(), "E2"))
+    assert response.status_code == 400
+    assert response.json()["errors"]["rows"][0]["errors"]["course"]
+    assert not HourRecord.objects.exists()
+
+
+def test_professional_self_report_is_pending(client, policy, employer):
+    person = professional_of(employer)
+    client.force_login(person)
+    data = {"year": 2022, "category": "professional", "hours": "8", "title": "学术会议", "completed_on": "2022-06-01"}
+    response = post(client, reverse("api-hour-records"), data)
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "pending"
+    assert not YearSummary.objects.filter(professional=person, professional_hours__gt=0).exists()
+
+
+def test_professional_cannot_report_for_someone_else(client, policy, employer):
+    person, other = professional_of(employer), professional_of(employer)
+    client.force_login(person)
+    data = {"id_number": other.id_number, "year": 2022, "category": "public", "hours": "1"}
+    data["completed_on"] = "2022-06-01"
+    assert post(client, reverse("api-hour-records"), data).status_code == 403
+
+
+def test_employer_admin_cannot_post_records(client, role_users, policy):
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    data = {"year": 2022, "category": "public", "hours": "1", "completed_on": "2022-06-01"}
+    assert post(client, reverse("api-hour-records"), data).status_code == 403
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_hour_records_list_query_count_is_constant(base_client, course, employer, django_assert_max_num_queries, n):
+    person = professional_of(employer)
+    post(base_client, reverse("api-hour-records-bulk"), [row(person, course, f"L{i}") for i in range(n)])
+    with django_assert_max_num_queries(8):
+        response = base_client.get(reverse("api-hour-records"))
+    assert response.json()["count"] == n
+
+
+def test_bulk_stores_all_rows_or_none_and_lists_bad_rows(base_client, course, employer):
+    person = professional_of(employer)
+    rows = [row(person, course, f"B{i}") for i in range(4)]
+    rows[2]["hours"] = "-1"
+    response = post(base_client, reverse("api-hour-records-bulk"), rows)
+    assert response.status_code == 400
+    assert [r["index"] for r in response.json()["errors"]["rows"]] == [2]
+    assert not HourRecord.objects.exists()
+    rows[2]["hours"] = "1.5"
+    response = post(base_client, reverse("api-hour-records-bulk"), rows)
+    assert response.status_code == 201 and response.json()["created"] == 4
+    response = post(base_client, reverse("api-hour-records-bulk"), rows)
+    assert response.status_code == 200 and response.json()["existing"] == 4
+    assert YearSummary.objects.get(professional=person).public_hours == D("19.5")
+
+
+def test_bulk_of_10001_rows_is_rejected(base_client, course, employer):
+    person = professional_of(employer)
+    rows = [row(person, course, f"X{i}") for i in range(10_001)]
+    response = post(base_client, reverse("api-hour-records-bulk"), rows)
+    assert response.status_code == 400
+    assert "10000" in response.json()["detail"]
+    assert not HourRecord.objects.exists()
+
+
+def test_bulk_is_for_platforms_only(client, role_users, policy):
+    client.force_login(role_users[Role.PROFESSIONAL])
+    assert post(client, reverse("api-hour-records-bulk"), []).status_code == 403
+
+
+def compliance_url(org):
+    return reverse("api-organisation-compliance", args=[org.pk])
+
+
+def test_employer_sees_its_staff_compliance_with_masked_ids(client, role_users, employer, policy):
+    person = role_users[Role.PROFESSIONAL]
+    approved_record(person, hours="30", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    body = client.get(compliance_url(employer), {"year": 2022}).json()
+    [entry] = body["results"]
+    assert entry["compliant"] is True and entry["total_hours"] == "90.0"
+    assert entry["id_number"] != person.id_number and "*" in entry["id_number"]
+    assert client.get(compliance_url(employer), {"year": 2022, "compliant": "false"}).json()["count"] == 0
+
+
+def test_employer_never_sees_another_employers_staff(client, role_users, other_employer, policy):
+    professional_of(other_employer)
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    assert client.get(compliance_url(other_employer), {"year": 2022}).status_code == 404
+
+
+def test_city_staff_see_employers_of_their_city_only(client, employer, other_employer, policy):
+    jinan = user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan"))
+    client.force_login(jinan)
+    assert client.get(compliance_url(employer), {"year": 2022}).status_code == 200
+    assert client.get(compliance_url(other_employer), {"year": 2022}).status_code == 404
+
+
+def test_province_staff_see_every_employer(client, role_users, other_employer, policy):
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    assert client.get(compliance_url(other_employer), {"year": 2022}).status_code == 200
+
+
+def test_professional_cannot_read_employer_compliance(client, role_users, employer, policy):
+    client.force_login(role_users[Role.PROFESSIONAL])
+    assert client.get(compliance_url(employer), {"year": 2022}).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_compliance_list_query_count_is_constant(
+    client, role_users, employer, policy, django_assert_max_num_queries, n
+):
+    for _ in range(n - 1):
+        approved_record(professional_of(employer), hours="10")
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    with django_assert_max_num_queries(8):
+        response = client.get(compliance_url(employer), {"year": 2022})
+    assert response.json()["count"] == n
