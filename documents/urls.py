@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "documents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("jobs/start/", views.start, name="start"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("files/<int:pk>/download/", views.download, name="download"),
+]

@@ -269,3 +269,8 @@ PAGINATE_BY = 25
 
 # Materials (issue 7): largest Word or PDF file a unit may send.
 SUBMISSIONS_MAX_UPLOAD_BYTES = env.int("SUBMISSIONS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+
+# Documents (issue 8): how often a failed LibreOffice conversion is retried, and the first
+# retry's delay in seconds (doubled for each further retry).
+DOCUMENTS_MAX_RETRIES = env.int("DOCUMENTS_MAX_RETRIES", default=2)
+DOCUMENTS_RETRY_BACKOFF = env.int("DOCUMENTS_RETRY_BACKOFF", default=10)

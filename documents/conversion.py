@@ -1,0 +1,128 @@
+"""Word -> PDF with LibreOffice in headless mode.
+
+Every conversion runs a new soffice with its own temporary profile: two soffice processes
+sharing one profile fail silently (exit 1, no PDF). soffice runs in its own process group so a
+timeout kills oosplash and soffice.bin together. FONTCONFIG_FILE points at a fonts.conf made
+from the system configuration plus the project's aliases for the official faces.
+"""
+
+import contextlib
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+ALIAS_FILE = Path(__file__).resolve().parent / "fonts" / "65-sdce-official-faces.conf"
+SYSTEM_FONTS_CONF = "/etc/fonts/fonts.conf"
+
+
+class ConversionError(Exception):
+    """A PDF could not be made. `retryable` says whether trying again may help."""
+
+    retryable = True
+
+
+class LibreOfficeUnavailable(ConversionError):
+    retryable = False
+
+
+@functools.cache
+def fontconfig_file() -> Path:
+    """A fonts.conf including the system config and our alias file (fontconfig has no portable
+    relative include, so it is written once per process with absolute paths)."""
+    directory = Path(tempfile.gettempdir()) / f"sdce-fontconfig-{os.getuid()}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    path = directory / "fonts.conf"
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{SYSTEM_FONTS_CONF}</include>\n'
+        f"  <include>{ALIAS_FILE}</include>\n"
+        "</fontconfig>\n"
+    )
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
+def fontconfig_env() -> dict[str, str]:
+    return {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
+
+
+def soffice_binary() -> str | None:
+    return shutil.which(settings.LIBREOFFICE_BINARY)
+
+
+def libreoffice_available() -> bool:
+    return soffice_binary() is not None
+
+
+def docx_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
+    """Convert one .docx (bytes) to PDF (bytes) with a fresh soffice and a fresh profile."""
+    binary = soffice_binary()
+    if binary is None:
+        raise LibreOfficeUnavailable(_("服务器未安装 LibreOffice，暂时无法生成 PDF 版，请先下载 Word 版。"))
+    timeout = timeout if timeout is not None else settings.LIBREOFFICE_TIMEOUT
+    with tempfile.TemporaryDirectory(prefix="sdce-soffice-") as work:
+        work_dir = Path(work)
+        source = work_dir / "document.docx"
+        source.write_bytes(docx)
+        out_dir = work_dir / "out"
+        out_dir.mkdir()
+        profile = (work_dir / "profile").as_uri()
+        command = [
+            binary,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ]
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**fontconfig_env(), "HOME": str(work_dir)},
+            cwd=work_dir,
+            start_new_session=True,
+        )
+        try:
+            _stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            raise ConversionError(
+                _("LibreOffice 转换 PDF 超时（%(s)s 秒），已终止。请稍后重试。") % {"s": timeout}
+            ) from None
+        finally:
+            # soffice.bin may outlive oosplash; nothing of this conversion may keep running.
+            _kill_group(process)
+        result = out_dir / "document.pdf"
+        if process.returncode != 0 or not result.exists():
+            detail = stderr.decode("utf-8", "replace").strip()[-300:]
+            raise ConversionError(
+                _("LibreOffice 转换 PDF 失败（退出码 %(code)s）：%(detail)s")
+                % {"code": process.returncode, "detail": detail or "-"}
+            )
+        pdf = result.read_bytes()
+        if not pdf.startswith(b"%PDF-"):
+            raise ConversionError(_("LibreOffice 生成的文件不是有效的 PDF。"))
+        return pdf
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
