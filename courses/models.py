@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from portal.uploads import upload_to
 
 # A single course longer than this is a data-entry mistake, not a course (the whole year
 # asks for 90 hours).
@@ -187,3 +188,123 @@ class Course(models.Model):
     @property
     def is_public(self) -> bool:
         return self.category == Category.PUBLIC
+
+
+class StudyGuide(models.Model):
+    """A provincial industry department's study guide for one year (学习指南, attachment 1).
+
+    The learning content (一、学习内容) is a tree of `StudyGuideSection`s; the other three parts
+    of attachment 1 are plain text.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    department = models.ForeignKey(
+        Organisation,
+        verbose_name=_("行业主管部门"),
+        on_delete=models.PROTECT,
+        related_name="study_guides",
+        limit_choices_to={"kind": Organisation.Kind.INDUSTRY_DEPARTMENT},
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    hours_requirement = models.TextField(_("学时要求"), blank=True)
+    learning_forms = models.TextField(_("学习形式"), blank=True)
+    related_requirements = models.TextField(_("相关要求"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("学习指南")
+        verbose_name_plural = _("学习指南")
+        ordering = ["-year", "department_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="guide_one_per_department_year"),
+            models.CheckConstraint(
+                name="guide_published_has_time", condition=~Q(status="published") | Q(published_at__isnull=False)
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class StudyGuideSection(models.Model):
+    """One heading of 一、学习内容: level 1 is (一), level 2 is 1., level 3 is (1)."""
+
+    guide = models.ForeignKey(StudyGuide, verbose_name=_("学习指南"), on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级标题"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    level = models.PositiveSmallIntegerField(_("层级"), validators=[MinValueValidator(1), MaxValueValidator(3)])
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    heading = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"), blank=True)
+
+    class Meta:
+        verbose_name = _("学习内容条目")
+        verbose_name_plural = _("学习内容条目")
+        ordering = ["guide_id", "level", "order", "id"]
+        constraints = [
+            models.CheckConstraint(name="guide_section_level_1_to_3", condition=Q(level__gte=1) & Q(level__lte=3)),
+            models.CheckConstraint(
+                name="guide_section_top_level_has_no_parent",
+                condition=(Q(level=1) & Q(parent__isnull=True)) | (Q(level__gt=1) & Q(parent__isnull=False)),
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+
+class WorkPlan(models.Model):
+    """A CE base's annual work plan (继续教育工作计划), decided by its managing unit (base.parent)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已同意")
+        RETURNED = "returned", _("已退回")
+
+    base = models.ForeignKey(
+        Organisation,
+        verbose_name=_("继续教育基地"),
+        on_delete=models.PROTECT,
+        related_name="work_plans",
+        limit_choices_to={"kind": Organisation.Kind.CE_BASE},
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("计划内容"), blank=True)
+    file = models.FileField(_("计划文件"), upload_to=upload_to("work_plans"), blank=True, max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    reason = models.TextField(_("退回理由/审核意见"), blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("提交人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("继续教育基地年度工作计划")
+        verbose_name_plural = _("继续教育基地年度工作计划")
+        ordering = ["-year", "base_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["base", "year"], name="work_plan_one_per_base_year"),
+            models.CheckConstraint(
+                name="work_plan_returned_has_reason", condition=~Q(status="returned") | ~Q(reason="")
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,345 @@
+"""Course lists as Excel: the upload template, the all-or-nothing upload, and the catalogue export."""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from accounts.models import AuditEvent, Organisation, Role
+from accounts.selectors import roles_of
+from accounts.services import audit
+from portal.uploads import XLSX, validate_upload
+
+from .models import Category, Course, LearningPlatform, Mode, Topic
+from .selectors import PROVIDER_ROLES
+from .services import _require_role_in, _teachers, check_provider_kind, parse_hours, validate_course
+
+# (field, Chinese header). The template, the upload and the export share these headers.
+COLUMNS = [
+    ("title", "课程名称"),
+    ("category", "科目类别"),
+    ("topic", "公需课专题"),
+    ("sector", "所属行业"),
+    ("hours", "学时"),
+    ("mode", "学习形式"),
+    ("platform", "所在学习平台"),
+    ("url", "学习网址"),
+    ("year_from", "开课起始年度"),
+    ("year_to", "开课截止年度"),
+    ("teachers", "授课教师"),
+    ("is_original", "是否原创"),
+    ("copyright_holder", "版权所有者"),
+    ("description", "课程简介"),
+    ("place", "培训地点"),
+    ("start_date", "开始日期"),
+    ("end_date", "结束日期"),
+]
+HEADERS = [header for _field, header in COLUMNS]
+EXPORT_HEADERS = ["序号", *HEADERS[:7], "提供单位", "所在市", *HEADERS[7:], "状态"]
+
+# An upload with more course rows than this is refused before any row is read further.
+MAX_IMPORT_ROWS = getattr(settings, "COURSES_IMPORT_MAX_ROWS", 5000)
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# Reported bad rows are capped so a junk file can't produce a huge error page.
+MAX_REPORTED_ERRORS = 200
+
+CATEGORY_WORDS = {
+    "公需课": Category.PUBLIC,
+    "公需": Category.PUBLIC,
+    "专业课": Category.PROFESSIONAL,
+    "专业": Category.PROFESSIONAL,
+}
+MODE_WORDS = {
+    "线上": Mode.ONLINE,
+    "远程": Mode.ONLINE,
+    "线上（远程教育）": Mode.ONLINE,
+    "远程教育": Mode.ONLINE,
+    "线下": Mode.OFFLINE,
+    "线下培训": Mode.OFFLINE,
+}
+YES_NO = {"是": True, "否": False, "": False}
+
+
+def template_workbook() -> bytes:
+    """The upload template: Chinese headers and one example row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "课程"
+    ws.append(HEADERS)
+    ws.append(
+        [
+            "黄河流域生态保护和高质量发展专题讲座",
+            "公需课",
+            "黄河流域生态保护和高质量发展",
+            "",
+            "3.0",
+            "线上",
+            "",
+            "https://jxjy.example.cn/course/1",
+            2022,
+            2022,
+            "张三、李四",
+            "是",
+            "本单位",
+            "课程简介",
+            "",
+            "",
+            "",
+        ]
+    )
+    for column, width in zip(
+        "ABCDEFGHIJKLMNOPQ", [36, 10, 30, 24, 8, 10, 30, 36, 12, 12, 20, 10, 16, 40, 20, 12, 12], strict=True
+    ):
+        ws.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Lookups:
+    """Names the upload may use, loaded once for the whole file (no query per row)."""
+
+    def __init__(self, provider: Organisation):
+        self.topics: dict[tuple[int, str], Topic] = {(t.year, t.name): t for t in Topic.objects.all()}
+        self.topics_by_name: dict[str, Topic] = {}
+        for t in sorted(self.topics.values(), key=lambda t: t.year):
+            self.topics_by_name[t.name] = t
+        self.departments: dict[str, Organisation] = {}
+        for org in Organisation.objects.filter(kind=Organisation.Kind.INDUSTRY_DEPARTMENT):
+            self.departments[org.name] = org
+            if org.short_name:
+                self.departments[org.short_name] = org
+        self.own_platforms = {p.name: p for p in LearningPlatform.objects.filter(owner=provider)}
+        self.other_platform_names = set(LearningPlatform.objects.exclude(owner=provider).values_list("name", flat=True))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _year(value, label: str) -> int:
+    text = _text(value)
+    if not text.isdigit():
+        raise ValidationError(_("%(label)s必须是四位年份。") % {"label": label})
+    return int(text)
+
+
+def _date(value, label: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(_text(value).replace("/", "-"))
+    except ValueError:
+        raise ValidationError(_("%(label)s格式应为 2022-05-01。") % {"label": label}) from None
+
+
+def _row_to_course(values: dict, *, provider: Organisation, lookups: _Lookups) -> tuple[Course, list[str]]:
+    """Build an unsaved course from one row, raising ValidationError with the row's first problem."""
+    category = CATEGORY_WORDS.get(_text(values["category"]))
+    if category is None:
+        raise ValidationError(_("科目类别只能填“公需课”或“专业课”。"))
+    mode = MODE_WORDS.get(_text(values["mode"]))
+    if mode is None:
+        raise ValidationError(_("学习形式只能填“线上”或“线下”。"))
+    hours = parse_hours(_text(values["hours"]))
+    year_from = _year(values["year_from"], _("开课起始年度"))
+    year_to = _year(values["year_to"], _("开课截止年度")) if _text(values["year_to"]) else year_from
+    topic = None
+    if topic_name := _text(values["topic"]):
+        topic = lookups.topics.get((year_from, topic_name)) or lookups.topics_by_name.get(topic_name)
+        if topic is None:
+            raise ValidationError(_("公需课专题“%(name)s”不存在。") % {"name": topic_name})
+    sector = None
+    if sector_name := _text(values["sector"]):
+        sector = lookups.departments.get(sector_name)
+        if sector is None:
+            raise ValidationError(_("所属行业“%(name)s”不是省级行业主管部门。") % {"name": sector_name})
+    platform = None
+    if platform_name := _text(values["platform"]):
+        platform = lookups.own_platforms.get(platform_name)
+        if platform is None:
+            if platform_name in lookups.other_platform_names:
+                raise ValidationError(
+                    _("学习平台“%(name)s”不属于本单位，只能选择本单位的学习平台。") % {"name": platform_name}
+                )
+            raise ValidationError(_("未找到本单位的学习平台“%(name)s”。") % {"name": platform_name})
+    original = _text(values["is_original"])
+    if original not in YES_NO:
+        raise ValidationError(_("是否原创只能填“是”或“否”。"))
+    course = Course(
+        provider=provider,
+        title=_text(values["title"])[:200],
+        category=category,
+        topic=topic,
+        sector=sector,
+        hours=hours,
+        mode=mode,
+        platform=platform,
+        url=_text(values["url"])[:300],
+        year_from=year_from,
+        year_to=year_to,
+        is_original=YES_NO[original],
+        copyright_holder=_text(values["copyright_holder"])[:128],
+        description=_text(values["description"]),
+        place=_text(values["place"])[:200],
+        start_date=_date(values["start_date"], _("开始日期")),
+        end_date=_date(values["end_date"], _("结束日期")),
+        status=Course.Status.DRAFT,
+    )
+    validate_course(course=course)
+    url_field = Course._meta.get_field("url")
+    if course.url:
+        for validator in url_field.validators:
+            validator(course.url)
+    teachers = [n for n in _text(values["teachers"]).replace("，", "、").replace(",", "、").split("、") if n.strip()]
+    return course, teachers
+
+
+def _message(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "；".join(str(m) for messages in exc.message_dict.values() for m in messages)
+    return "；".join(exc.messages)
+
+
+def read_rows(file):
+    """Open the upload and yield (row number, {field: value}); raise ValidationError for the whole file."""
+    validate_upload(file, allowed={XLSX}, max_bytes=MAX_IMPORT_BYTES)
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, ValueError, OSError, TypeError) as exc:
+        raise ValidationError(_("无法读取该 Excel 文件，请使用下载的模板。")) from exc
+    ws = wb.worksheets[0]
+    # The declared dimension lets a huge sheet be refused without reading its rows.
+    if ws.max_row is not None and ws.max_row > MAX_IMPORT_ROWS + 1 + 100:
+        wb.close()
+        raise ValidationError(
+            _("行数过多：一次最多导入 %(max)s 门课程。") % {"max": MAX_IMPORT_ROWS}, code="too_many_rows"
+        )
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        wb.close()
+        raise ValidationError(_("文件是空的。"), code="empty")
+    header = [_text(h) for h in header[: len(HEADERS) + 20]]
+    while header and not header[-1]:
+        header.pop()
+    if header != HEADERS:
+        wb.close()
+        raise ValidationError(
+            _("表头不正确，第一行应为：%(headers)s。请下载模板填写。") % {"headers": "、".join(HEADERS)},
+            code="wrong_headers",
+        )
+    result = []
+    for number, row in enumerate(rows, start=2):
+        row = tuple(row[: len(HEADERS)]) + (None,) * (len(HEADERS) - len(row))
+        if all(_text(v) == "" for v in row):
+            continue
+        if len(result) >= MAX_IMPORT_ROWS:
+            wb.close()
+            raise ValidationError(
+                _("行数过多：一次最多导入 %(max)s 门课程。") % {"max": MAX_IMPORT_ROWS}, code="too_many_rows"
+            )
+        result.append((number, dict(zip([f for f, _h in COLUMNS], row, strict=True))))
+    wb.close()
+    if not result:
+        raise ValidationError(_("文件中没有课程数据。"), code="empty")
+    return result
+
+
+def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
+    """Upload a provider's course list: every row is checked, and nothing is stored unless all are valid.
+    Imported courses start as drafts; publishing checks the work plan."""
+    _require_role_in(actor, provider, PROVIDER_ROLES)
+    check_provider_kind(provider=provider)
+    rows = read_rows(file)
+    lookups = _Lookups(provider)
+    result = ImportResult(rows=len(rows))
+    parsed = []
+    for number, values in rows:
+        try:
+            parsed.append(_row_to_course(values, provider=provider, lookups=lookups))
+        except ValidationError as exc:
+            if len(result.errors) < MAX_REPORTED_ERRORS:
+                result.errors.append((number, _message(exc)))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for course, teacher_names in parsed:
+            course.save()
+            if teacher_names:
+                course.teachers.set(_teachers(provider=provider, names=teacher_names))
+        audit(
+            type=AuditEvent.Type.DATA_IMPORTED,
+            actor=actor,
+            organisation=provider,
+            target="courses.xlsx",
+            data={"courses": len(parsed)},
+        )
+    result.created = len(parsed)
+    return result
+
+
+def export_catalogue(*, actor, queryset) -> bytes:
+    """The catalogue as .xlsx for bureau staff (write-only workbook, streamed from the database)."""
+    if not any(g.role in (Role.PROVINCE_STAFF, Role.CITY_STAFF) for g in roles_of(actor)):
+        raise PermissionDenied
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("课程目录")
+    ws.append(EXPORT_HEADERS)
+    count = 0
+    for count, course in enumerate(queryset.iterator(chunk_size=1000), start=1):
+        ws.append(
+            [
+                count,
+                course.title,
+                course.get_category_display(),
+                course.topic.name if course.topic else "",
+                course.sector.name if course.sector else "",
+                Decimal(course.hours),
+                course.get_mode_display(),
+                course.platform.name if course.platform else "",
+                course.provider.name,
+                course.provider.get_city_display(),
+                course.url,
+                course.year_from,
+                course.year_to,
+                "、".join(t.name for t in course.teachers.all()),
+                "是" if course.is_original else "否",
+                course.copyright_holder,
+                course.description,
+                course.place,
+                course.start_date,
+                course.end_date,
+                course.get_status_display(),
+            ]
+        )
+    audit(type=AuditEvent.Type.DATA_EXPORTED, actor=actor, target="catalogue.xlsx", data={"courses": count})
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

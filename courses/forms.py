@@ -1,0 +1,157 @@
+"""Forms for the providers' management pages. They only collect input; services check the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from portal.uploads import DOCX, PDF, validate_upload
+
+from .models import Course, LearningPlatform, StudyGuide, StudyGuideSection, Topic, WorkPlan
+from .selectors import topic_years
+
+WORK_PLAN_MAX_BYTES = 20 * 1024 * 1024
+
+
+class CourseForm(forms.ModelForm):
+    teacher_names = forms.CharField(
+        label=_("授课教师"),
+        required=False,
+        max_length=500,
+        help_text=_("多位教师请用“、”分隔。"),
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "category",
+            "topic",
+            "sector",
+            "hours",
+            "mode",
+            "platform",
+            "url",
+            "description",
+            "year_from",
+            "year_to",
+            "is_original",
+            "copyright_holder",
+            "place",
+            "start_date",
+            "end_date",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, provider: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+        self.fields["platform"].queryset = LearningPlatform.objects.filter(owner=provider)
+        self.fields["topic"].queryset = Topic.objects.order_by("-year", "order")
+        self.fields["topic"].label_from_instance = lambda t: f"{t.year} · {t.name}"
+        self.fields["sector"].queryset = Organisation.objects.filter(kind=Organisation.Kind.INDUSTRY_DEPARTMENT)
+        if self.instance.pk:
+            self.fields["teacher_names"].initial = "、".join(t.name for t in self.instance.teachers.all())
+
+    def _post_clean(self):
+        # Rules are checked by services.validate_course, not by the model's own full_clean here.
+        pass
+
+    def teacher_list(self) -> list[str]:
+        raw = self.cleaned_data.get("teacher_names", "")
+        return [n for n in raw.replace(",", "、").replace("，", "、").split("、") if n.strip()]
+
+    def course_data(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in self.Meta.fields if f in self.cleaned_data}
+
+
+class PlatformForm(forms.ModelForm):
+    class Meta:
+        model = LearningPlatform
+        fields = ["name", "url", "audience", "department", "notes", "is_active"]
+
+    def _post_clean(self):
+        pass
+
+
+class GuideForm(forms.ModelForm):
+    class Meta:
+        model = StudyGuide
+        fields = ["year", "title", "hours_requirement", "learning_forms", "related_requirements"]
+        widgets = {
+            "hours_requirement": forms.Textarea(attrs={"rows": 4}),
+            "learning_forms": forms.Textarea(attrs={"rows": 4}),
+            "related_requirements": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"title": _("留空则为“XXXX年度专业技术人员继续教育指南”。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+
+    def _post_clean(self):
+        pass
+
+
+class SectionForm(forms.Form):
+    parent = forms.ModelChoiceField(label=_("上级标题"), queryset=StudyGuideSection.objects.none(), required=False)
+    heading = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    order = forms.IntegerField(label=_("排序"), min_value=0, max_value=32767, initial=0)
+
+    def __init__(self, *args, guide: StudyGuide, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = guide.sections.filter(level__lt=3).order_by("level", "order", "id")
+        self.fields["parent"].label_from_instance = lambda s: f"{'—' * (s.level - 1)}{s.heading}"
+        self.fields["parent"].empty_label = _("（无，作为第一层次标题）")
+
+
+class WorkPlanForm(forms.ModelForm):
+    class Meta:
+        model = WorkPlan
+        fields = ["year", "title", "content", "file"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"file": _("可选，Word 或 PDF，不超过 20 MB。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file and hasattr(file, "content_type"):
+            validate_upload(file, allowed={PDF, DOCX}, max_bytes=WORK_PLAN_MAX_BYTES)
+        return file
+
+    def _post_clean(self):
+        pass
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审核结果"), choices=[("approve", _("同意")), ("return", _("退回"))])
+    reason = forms.CharField(label=_("意见/退回理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["year", "group", "name", "order"]
+
+    def _post_clean(self):
+        pass
+
+
+class CopyTopicsForm(forms.Form):
+    from_year = forms.TypedChoiceField(label=_("从年度"), coerce=int, choices=())
+    to_year = forms.IntegerField(label=_("复制到年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_year"].choices = [(y, y) for y in topic_years()]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("课程表（.xlsx）"))

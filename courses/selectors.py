@@ -1,0 +1,206 @@
+"""Reads of the catalogue that views, the API and other apps (credits, selection, documents) call."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import Organisation, Role
+from accounts.selectors import has_role, roles_of
+
+from .models import Category, Course, LearningPlatform, Mode, StudyGuide, StudyGuideSection, Teacher, Topic, WorkPlan
+
+# Roles whose unit provides courses and runs platforms: CE bases, city bureaus, industry departments.
+PROVIDER_ROLES = (Role.BASE_ADMIN, Role.CITY_STAFF, Role.DEPARTMENT_STAFF)
+PROVIDER_KINDS = (
+    Organisation.Kind.CE_BASE,
+    Organisation.Kind.CITY_BUREAU,
+    Organisation.Kind.INDUSTRY_DEPARTMENT,
+)
+
+
+def provider_organisation_ids(user) -> list[int]:
+    """The units in which the user may manage courses and platforms."""
+    return sorted(
+        {
+            g.organisation_id
+            for g in roles_of(user)
+            if g.role in PROVIDER_ROLES and g.organisation_kind in PROVIDER_KINDS
+        }
+    )
+
+
+def department_ids(user) -> list[int]:
+    return sorted({g.organisation_id for g in roles_of(user) if g.role == Role.DEPARTMENT_STAFF})
+
+
+def base_ids(user) -> list[int]:
+    return sorted({g.organisation_id for g in roles_of(user) if g.role == Role.BASE_ADMIN})
+
+
+def managing_unit_ids(user) -> list[int]:
+    """Units whose staff may decide the work plans of the CE bases they manage (base.parent)."""
+    return sorted({g.organisation_id for g in roles_of(user) if g.role in (Role.DEPARTMENT_STAFF, Role.PROVINCE_STAFF)})
+
+
+def with_relations(queryset: QuerySet[Course]) -> QuerySet[Course]:
+    """Everything a catalogue row shows, in a fixed number of queries (one join + one prefetch)."""
+    return queryset.select_related("topic", "sector", "provider", "platform").prefetch_related(
+        Prefetch("teachers", queryset=Teacher.objects.order_by("name", "id"))
+    )
+
+
+def catalogue(*, year: int | None = None) -> QuerySet[Course]:
+    """The public catalogue: published courses (optionally those offered in `year`)."""
+    queryset = Course.objects.published()
+    if year is not None:
+        queryset = queryset.offered_in(year)
+    return with_relations(queryset)
+
+
+def search_courses(queryset: QuerySet[Course], text: str) -> QuerySet[Course]:
+    """Text search over title, description, provider and teacher names (no duplicate rows)."""
+    text = text.strip()
+    if not text:
+        return queryset
+    teacher_match = Teacher.objects.filter(courses=OuterRef("pk"), name__icontains=text)
+    return queryset.filter(
+        Q(title__icontains=text)
+        | Q(description__icontains=text)
+        | Q(provider__name__icontains=text)
+        | Q(provider__short_name__icontains=text)
+        | Exists(teacher_match)
+    )
+
+
+def courses_managed_by(user) -> QuerySet[Course]:
+    """Courses of the units the user manages courses for, any status."""
+    return with_relations(Course.objects.filter(provider_id__in=provider_organisation_ids(user)))
+
+
+def course_visible_to(user) -> QuerySet[Course]:
+    """Published courses, plus any course of the user's own units (drafts included)."""
+    own = provider_organisation_ids(user) if getattr(user, "is_authenticated", False) else []
+    return with_relations(Course.objects.filter(Q(status=Course.Status.PUBLISHED) | Q(provider_id__in=own)))
+
+
+def course_belongs_to(*, course: Course, organisation: Organisation) -> bool:
+    """The course is the organisation's own: it provides it, or the course is on a platform it owns.
+
+    Credits uses this to refuse a platform recording hours for a course that is not its own.
+    """
+    if course.provider_id == organisation.pk:
+        return True
+    if course.platform_id is None:
+        return False
+    if Course.platform.is_cached(course):
+        return course.platform.owner_id == organisation.pk
+    return LearningPlatform.objects.filter(pk=course.platform_id, owner_id=organisation.pk).exists()
+
+
+def recommendable_courses(*, organisation: Organisation, year: int) -> QuerySet[Course]:
+    """Public courses already online on the organisation's own learning platform (notice 三、（一）:
+    “在我省国家级、省级专业技术人员继续教育基地和各市人社局继续教育学习平台已上线的公需课程均可推荐参评”).
+
+    A unit with no platform gets an empty list (“未建继续教育学习平台的单位可不推荐”).
+    """
+    return with_relations(
+        Course.objects.published()
+        .offered_in(year)
+        .filter(
+            category=Category.PUBLIC,
+            mode=Mode.ONLINE,
+            platform__owner=organisation,
+            platform__is_active=True,
+        )
+    )
+
+
+def public_courses_for_gap(*, year: int, limit: int = 10) -> list[Course]:
+    """Published online public courses offered in `year`, shortest first then by title: what a
+    professional missing public hours can take next."""
+    queryset = catalogue(year=year).filter(category=Category.PUBLIC, mode=Mode.ONLINE)
+    return list(queryset.order_by("hours", "title", "id")[:limit])
+
+
+def courses_of_guide(*, guide: StudyGuide) -> QuerySet[Course]:
+    """Published professional courses that follow this guide: same sector, offered in its year."""
+    return catalogue(year=guide.year).filter(category=Category.PROFESSIONAL, sector_id=guide.department_id)
+
+
+def guides_for_course(*, course: Course) -> list[StudyGuide]:
+    """The published guides a professional course follows (one per offered year at most)."""
+    if course.category != Category.PROFESSIONAL or course.sector_id is None:
+        return []
+    return list(
+        StudyGuide.objects.filter(
+            department_id=course.sector_id,
+            status=StudyGuide.Status.PUBLISHED,
+            year__gte=course.year_from,
+            year__lte=course.year_to,
+        ).order_by("-year")
+    )
+
+
+def published_guides(*, year: int | None = None) -> QuerySet[StudyGuide]:
+    queryset = StudyGuide.objects.filter(status=StudyGuide.Status.PUBLISHED).select_related("department")
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    return queryset.order_by("-year", "department__name")
+
+
+def guides_managed_by(user) -> QuerySet[StudyGuide]:
+    return StudyGuide.objects.filter(department_id__in=department_ids(user)).select_related("department")
+
+
+def guide_visible_to(user) -> QuerySet[StudyGuide]:
+    own = department_ids(user) if getattr(user, "is_authenticated", False) else []
+    return StudyGuide.objects.filter(Q(status=StudyGuide.Status.PUBLISHED) | Q(department_id__in=own)).select_related(
+        "department"
+    )
+
+
+def section_tree(*, guide: StudyGuide) -> list[dict]:
+    """The learning-content headings as a nested list [{"section", "children": [...]}], one query."""
+    sections = list(StudyGuideSection.objects.filter(guide=guide).order_by("level", "order", "id"))
+    nodes = {s.pk: {"section": s, "children": []} for s in sections}
+    roots = []
+    for s in sections:
+        node = nodes[s.pk]
+        if s.parent_id and s.parent_id in nodes:
+            nodes[s.parent_id]["children"].append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def platforms_managed_by(user) -> QuerySet[LearningPlatform]:
+    return LearningPlatform.objects.filter(owner_id__in=provider_organisation_ids(user)).select_related("owner")
+
+
+def active_platforms() -> QuerySet[LearningPlatform]:
+    return LearningPlatform.objects.filter(is_active=True, owner__is_active=True).select_related("owner")
+
+
+def has_approved_work_plan(*, base: Organisation, year: int) -> bool:
+    return WorkPlan.objects.filter(base=base, year=year, status=WorkPlan.Status.APPROVED).exists()
+
+
+def work_plans_of_bases(user) -> QuerySet[WorkPlan]:
+    return WorkPlan.objects.filter(base_id__in=base_ids(user)).select_related("base", "decided_by")
+
+
+def work_plans_to_decide(user) -> QuerySet[WorkPlan]:
+    """Plans of the CE bases managed by the user's units (a base's managing unit is its parent)."""
+    return WorkPlan.objects.filter(base__parent_id__in=managing_unit_ids(user)).select_related(
+        "base", "decided_by", "submitted_by"
+    )
+
+
+def topics_for_year(*, year: int) -> QuerySet[Topic]:
+    return Topic.objects.filter(year=year).order_by("order", "id")
+
+
+def topic_years() -> list[int]:
+    return list(Topic.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def may_export_catalogue(user) -> bool:
+    return has_role(user, Role.PROVINCE_STAFF) or has_role(user, Role.CITY_STAFF)

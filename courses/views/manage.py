@@ -1,0 +1,161 @@
+"""Providers' pages: their own courses and learning platforms, the Excel upload, the catalogue export."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.permissions import permission_required
+
+from .. import excel, selectors, services
+from ..filters import CourseFilter
+from ..forms import CourseForm, PlatformForm, UploadForm
+from ..models import Course
+from .common import acting_unit, add_errors, paginate, units
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@permission_required("courses.manage_courses")
+def my_courses(request):
+    ids = selectors.provider_organisation_ids(request.user)
+    queryset = selectors.courses_managed_by(request.user).order_by("-updated_at", "id")
+    status = request.GET.get("status")
+    if status in Course.Status.values:
+        queryset = queryset.filter(status=status)
+    return render(
+        request,
+        "courses/my_courses.html",
+        {"page": paginate(request, queryset), "units": units(ids), "statuses": Course.Status.choices, "status": status},
+    )
+
+
+def _course_form(request, course: Course | None):
+    ids = selectors.provider_organisation_ids(request.user)
+    provider = course.provider if course else acting_unit(request, ids)
+    form = CourseForm(request.POST or None, instance=course, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.save_course(
+                actor=request.user,
+                provider=provider,
+                data=form.course_data(),
+                course=course,
+                teacher_names=form.teacher_list(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("课程已保存。"))
+            return redirect("courses:course_edit", pk=course.pk)
+    return render(
+        request,
+        "courses/course_form.html",
+        {"form": form, "course": course, "provider": provider, "units": units(ids) if course is None else []},
+    )
+
+
+@permission_required("courses.manage_courses")
+def course_create(request):
+    return _course_form(request, None)
+
+
+@permission_required("courses.manage_courses")
+def course_edit(request, pk: int):
+    course = get_object_or_404(selectors.courses_managed_by(request.user), pk=pk)
+    return _course_form(request, course)
+
+
+@require_POST
+@permission_required("courses.manage_courses")
+def course_status(request, pk: int):
+    course = get_object_or_404(selectors.courses_managed_by(request.user), pk=pk)
+    try:
+        services.set_course_status(actor=request.user, course=course, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("课程状态已更新。"))
+    return redirect("courses:course_edit", pk=course.pk)
+
+
+@permission_required("courses.manage_courses")
+def course_upload(request):
+    ids = selectors.provider_organisation_ids(request.user)
+    provider = acting_unit(request, ids)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = excel.import_courses(actor=request.user, provider=provider, file=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if result.ok:
+                messages.success(request, _("已导入 %(n)s 门课程（草稿）。") % {"n": result.created})
+                return redirect("courses:my_courses")
+    return render(
+        request,
+        "courses/upload.html",
+        {"form": form, "result": result, "provider": provider, "units": units(ids), "max_rows": excel.MAX_IMPORT_ROWS},
+    )
+
+
+@permission_required("courses.manage_courses")
+def upload_template(request):
+    return _xlsx_response(excel.template_workbook(), "课程导入模板.xlsx")
+
+
+@permission_required("courses.export_catalogue")
+def export(request):
+    """The catalogue (every status, or filtered as in the public page) as .xlsx for bureau staff."""
+    filterset = CourseFilter(request.GET, queryset=selectors.with_relations(Course.objects.all()), request=request)
+    queryset = filterset.qs if filterset.is_valid() else Course.objects.none()
+    content = excel.export_catalogue(actor=request.user, queryset=queryset.order_by("provider__name", "title", "id"))
+    return _xlsx_response(content, f"课程目录-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@permission_required("courses.manage_platforms")
+def my_platforms(request):
+    ids = selectors.provider_organisation_ids(request.user)
+    platforms = selectors.platforms_managed_by(request.user).order_by("owner__name", "name")
+    return render(request, "courses/my_platforms.html", {"page": paginate(request, platforms), "units": units(ids)})
+
+
+def _platform_form(request, platform):
+    ids = selectors.provider_organisation_ids(request.user)
+    owner = platform.owner if platform else acting_unit(request, ids)
+    form = PlatformForm(request.POST or None, instance=platform)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_platform(actor=request.user, owner=owner, data=form.cleaned_data, platform=platform)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("学习平台已保存。"))
+            return redirect("courses:my_platforms")
+    return render(
+        request,
+        "courses/platform_form.html",
+        {"form": form, "platform": platform, "owner": owner, "units": units(ids) if platform is None else []},
+    )
+
+
+@permission_required("courses.manage_platforms")
+def platform_create(request):
+    return _platform_form(request, None)
+
+
+@permission_required("courses.manage_platforms")
+def platform_edit(request, pk: int):
+    return _platform_form(request, get_object_or_404(selectors.platforms_managed_by(request.user), pk=pk))
