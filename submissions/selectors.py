@@ -51,9 +51,13 @@ def is_expected(*, call: Call, unit: Organisation) -> bool:
     return Organisation.objects.filter(expected_units_filter(call.audience), pk=unit.pk).exists()
 
 
-def unit_deadline(*, call: Call, unit: Organisation, extension: Extension | None = None) -> datetime.datetime:
-    """The call's deadline, or the later one an extension grants this unit."""
-    if extension is None:
+LOOKUP = object()
+
+
+def unit_deadline(*, call: Call, unit: Organisation, extension=LOOKUP) -> datetime.datetime:
+    """The call's deadline, or the later one an extension grants this unit (pass `extension`,
+    possibly None, when it is already known, to save the query)."""
+    if extension is LOOKUP:
         extension = Extension.objects.filter(call=call, unit=unit).first()
     if extension is not None and extension.deadline > call.deadline:
         return extension.deadline
@@ -81,20 +85,27 @@ def calls_reviewed_by(user) -> QuerySet[Call]:
     return Call.objects.filter(receiver_id__in=reviewer_org_ids_of(user)).select_related("receiver")
 
 
+def audiences_of_units(unit_ids: list[int]) -> dict[int, set[str]]:
+    """For each unit, the audiences it falls in (one query for all units)."""
+    if not unit_ids:
+        return {}
+    rows = (
+        Organisation.objects.filter(pk__in=unit_ids)
+        .annotate(
+            **{
+                f"in_{audience}": Count("pk", filter=expected_units_filter(audience), distinct=True)
+                for audience in Call.Audience.values
+            }
+        )
+        .values("pk", *[f"in_{audience}" for audience in Call.Audience.values])
+    )
+    return {row["pk"]: {a for a in Call.Audience.values if row[f"in_{a}"]} for row in rows}
+
+
 def calls_for_units(unit_ids: list[int], *, year: int | None = None) -> QuerySet[Call]:
     """Calls that any of these units must answer."""
-    if not unit_ids:
-        return Call.objects.none()
-    # One query: for each audience, does any of these units fall in it?
-    found = Organisation.objects.filter(pk__in=unit_ids).aggregate(
-        **{
-            audience: Count("pk", filter=expected_units_filter(audience), distinct=True)
-            for audience in Call.Audience.values
-        }
-    )
-    audiences = [audience for audience, count in found.items() if count]
-    q = Q(audience__in=audiences)
-    calls = Call.objects.filter(q).select_related("receiver")
+    audiences = set().union(*audiences_of_units(unit_ids).values()) if unit_ids else set()
+    calls = Call.objects.filter(audience__in=audiences).select_related("receiver")
     return calls.filter(year=year) if year else calls
 
 
@@ -195,7 +206,7 @@ def call_state_table(call: Call, *, state: str = "", kind: str = "", search: str
     for unit in units:
         submission = submissions.get(unit.pk)
         extension = extensions.get(unit.pk)
-        deadline = unit_deadline(call=call, unit=unit, extension=extension) if extension else call.deadline
+        deadline = unit_deadline(call=call, unit=unit, extension=extension)
         row = UnitRow(unit, submission, extension, deadline, state_of(submission, call))
         counts[row.state] += 1
         rows.append(row)

@@ -16,7 +16,7 @@ from accounts.services import audit
 from portal.uploads import DOCX, EXTENSIONS, PDF, validate_upload
 
 from .models import Call, Extension, Submission, SubmissionEvent, SubmissionVersion
-from .selectors import is_expected, is_reviewer_of, unit_deadline
+from .selectors import LOOKUP, is_expected, is_reviewer_of, unit_deadline
 
 
 class SubmissionError(ValidationError):
@@ -88,7 +88,12 @@ def check_files(*, word_file, pdf_file) -> None:
 
 
 def may_still_send(
-    *, call: Call, unit: Organisation, submission: Submission | None = None, now: datetime.datetime | None = None
+    *,
+    call: Call,
+    unit: Organisation,
+    submission: Submission | None = None,
+    now: datetime.datetime | None = None,
+    extension=LOOKUP,
 ) -> bool:
     """The deadline, enforced by the server.
 
@@ -98,15 +103,16 @@ def may_still_send(
     reviewer set when returning it, whichever is later.
     """
     now = now or timezone.now()
-    limit = unit_deadline(call=call, unit=unit)
-    if submission is not None and submission.status == Submission.Status.RETURNED and submission.resubmit_by:
-        limit = max(limit, submission.resubmit_by)
+    limit = deadline_for(call=call, unit=unit, submission=submission, extension=extension)
     # Deadlines are stored to the second ("23:59:59"); the whole of that second is still in time.
     return now < limit.replace(microsecond=0) + datetime.timedelta(seconds=1)
 
 
-def deadline_for(*, call: Call, unit: Organisation, submission: Submission | None = None) -> datetime.datetime:
-    limit = unit_deadline(call=call, unit=unit)
+def deadline_for(
+    *, call: Call, unit: Organisation, submission: Submission | None = None, extension=LOOKUP
+) -> datetime.datetime:
+    """The last moment this unit may still send for this call."""
+    limit = unit_deadline(call=call, unit=unit, extension=extension)
     if submission is not None and submission.status == Submission.Status.RETURNED and submission.resubmit_by:
         limit = max(limit, submission.resubmit_by)
     return limit

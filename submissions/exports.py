@@ -1,0 +1,77 @@
+"""Exports for reviewers: the state table as .xlsx, and all accepted files as one ZIP."""
+
+import tempfile
+import zipfile
+
+from django.db.models import F
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from .models import Submission, SubmissionVersion
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def state_table_xlsx(call, rows) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("报送情况"))
+    sheet.append([call.name])
+    sheet.append(
+        [
+            _("单位"),
+            _("单位类型"),
+            _("状态"),
+            _("标题"),
+            _("首次报送时间"),
+            _("最近报送时间"),
+            _("版本数"),
+            _("截止时间"),
+            _("延期原因"),
+            _("审核意见"),
+        ]
+    )
+    for row in rows:
+        s = row.submission
+        sheet.append(
+            [
+                row.unit.name,
+                row.unit.get_kind_display(),
+                str(row.state_label),
+                s.title if s else "",
+                _local(s.first_submitted_at) if s else "",
+                _local(s.submitted_at) if s else "",
+                s.current_version.number if s and s.current_version else 0,
+                _local(row.deadline),
+                row.extension.reason if row.extension else "",
+                s.review_comment if s else "",
+            ]
+        )
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-states.xlsx"'
+    workbook.save(response)
+    return response
+
+
+def accepted_zip(call) -> FileResponse:
+    """Each accepted submission's current Word and PDF, named by the title, in a temporary
+    file (never the whole archive in memory) that is streamed and then removed."""
+    versions = SubmissionVersion.objects.filter(
+        submission__call=call,
+        submission__status=Submission.Status.ACCEPTED,
+        submission__current_version=F("pk"),
+    ).select_related("submission")
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it, which deletes it
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for version in versions.iterator(chunk_size=200):
+            for field, ext in ((version.word_file, "docx"), (version.pdf_file, "pdf")):
+                with field.open("rb") as source, archive.open(f"{version.submission.title}.{ext}", "w") as target:
+                    while chunk := source.read(1024 * 1024):
+                        target.write(chunk)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=f"{call.year}-{call.pk}-accepted.zip")

@@ -1,0 +1,238 @@
+"""Unit pages: my calls with countdowns, sending materials, a submission's versions and history."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.permissions import permission_required
+from portal.uploads import attachment_response
+
+from . import services
+from .comparison import compare_versions
+from .format_report import format_report_for
+from .forms import ReviewForm, SendForm
+from .models import Extension, Submission
+from .selectors import (
+    audiences_of_units,
+    calls_for_units,
+    is_reviewer_of,
+    remaining,
+    reviewer_org_ids_of,
+    submissions_visible_to,
+    units_of,
+    versions_visible_to,
+)
+
+
+@permission_required("submissions.send")
+def my_calls(request):
+    """Every call each of my units must answer, its deadline, countdown and my state."""
+    now = timezone.now()
+    units = list(units_of(request.user))
+    unit_ids = [u.pk for u in units]
+    audiences = audiences_of_units(unit_ids)
+    calls = list(calls_for_units(unit_ids).order_by("-year", "deadline", "id"))
+    submissions = {
+        (s.call_id, s.unit_id): s
+        for s in Submission.objects.filter(unit_id__in=unit_ids, call__in=calls).select_related("current_version")
+    }
+    extensions = {(e.call_id, e.unit_id): e for e in Extension.objects.filter(unit_id__in=unit_ids, call__in=calls)}
+    rows = []
+    for call in calls:
+        for unit in units:
+            if call.audience not in audiences.get(unit.pk, ()):
+                continue
+            submission = submissions.get((call.pk, unit.pk))
+            extension = extensions.get((call.pk, unit.pk))
+            deadline = services.deadline_for(call=call, unit=unit, submission=submission, extension=extension)
+            resendable = submission is None or submission.status in (
+                Submission.Status.DRAFT,
+                Submission.Status.RETURNED,
+            )
+            rows.append(
+                {
+                    "call": call,
+                    "unit": unit,
+                    "submission": submission,
+                    "extension": extension,
+                    "deadline": deadline,
+                    "left": remaining(deadline, now=now),
+                    "may_send": resendable
+                    and services.may_still_send(
+                        call=call, unit=unit, submission=submission, now=now, extension=extension
+                    ),
+                }
+            )
+    return render(request, "submissions/my_calls.html", {"rows": rows, "units": units})
+
+
+def _unit_for_call(request, call_id: int):
+    """The call and the one of my units that must answer it (404 when none must)."""
+    units = list(units_of(request.user))
+    if request.GET.get("unit") or request.POST.get("unit"):
+        wanted = str(request.GET.get("unit") or request.POST.get("unit"))
+        units = [u for u in units if str(u.pk) == wanted]
+    audiences = audiences_of_units([u.pk for u in units])
+    call = get_object_or_404(calls_for_units([u.pk for u in units]), pk=call_id)
+    unit = next(u for u in units if call.audience in audiences.get(u.pk, ()))
+    return call, unit
+
+
+@permission_required("submissions.send")
+def send(request, call_id: int):
+    """Send (or resend after return) a unit's materials: title proposed, both files required."""
+    call, unit = _unit_for_call(request, call_id)
+    submission = Submission.objects.filter(call=call, unit=unit).first()
+    deadline = services.deadline_for(call=call, unit=unit, submission=submission)
+    is_open = services.may_still_send(call=call, unit=unit, submission=submission)
+    already = submission is not None and submission.status not in (
+        Submission.Status.DRAFT,
+        Submission.Status.RETURNED,
+    )
+    form = SendForm(initial={"title": services.required_title(unit=unit, year=call.year)})
+    if request.method == "POST":
+        form = SendForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                submission = services.send_materials(
+                    call=call,
+                    unit=unit,
+                    user=request.user,
+                    title=form.cleaned_data["title"],
+                    word_file=form.cleaned_data["word_file"],
+                    pdf_file=form.cleaned_data["pdf_file"],
+                    draft="save_draft" in request.POST,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                if submission.status == Submission.Status.DRAFT:
+                    messages.success(request, _("已保存草稿，尚未报送。"))
+                else:
+                    messages.success(request, _("材料已报送。"))
+                return redirect("submissions:detail", pk=submission.pk)
+    context = {
+        "call": call,
+        "unit": unit,
+        "submission": submission,
+        "deadline": deadline,
+        "left": remaining(deadline),
+        "is_open": is_open,
+        "already": already,
+        "form": form,
+        "max_mb": services.max_upload_bytes() // (1024 * 1024),
+    }
+    return render(request, "submissions/send.html", context, status=422 if form.errors else 200)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@permission_required("submissions.view")
+def detail(request, pk: int):
+    """Versions, history and the reviewer's comments; reviewers also accept or return here."""
+    submission = get_object_or_404(submissions_visible_to(request.user), pk=pk)
+    versions = list(submission.versions.select_related("uploaded_by").order_by("-number"))
+    events = list(submission.events.select_related("actor", "version").order_by("created_at", "id"))
+    reviewer = is_reviewer_of(request.user, submission.call)
+    pending = submission.status in (Submission.Status.SUBMITTED, Submission.Status.RESUBMITTED)
+    context = {
+        "submission": submission,
+        "call": submission.call,
+        "versions": versions,
+        "events": events,
+        "is_reviewer": reviewer,
+        "review_form": ReviewForm() if reviewer and pending else None,
+        "format_report": format_report_for(submission) if reviewer else None,
+        "deadline": services.deadline_for(call=submission.call, unit=submission.unit, submission=submission),
+        "is_unit": submission.unit_id in {u.pk for u in units_of(request.user)},
+    }
+    context["left"] = remaining(context["deadline"])
+    return render(request, "submissions/detail.html", context)
+
+
+@require_POST
+@permission_required("submissions.send")
+def submit_draft(request, pk: int):
+    submission = get_object_or_404(submissions_visible_to(request.user).filter(unit__in=units_of(request.user)), pk=pk)
+    try:
+        services.submit_draft(submission=submission, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("材料已报送。"))
+    return redirect("submissions:detail", pk=submission.pk)
+
+
+@permission_required("submissions.view")
+def download(request, pk: int, kind: str):
+    """A version's Word or PDF file, only for the unit and the call's reviewers (404 otherwise)."""
+    version = get_object_or_404(versions_visible_to(request.user), pk=pk)
+    if kind not in ("word", "pdf"):
+        raise Http404
+    field = version.word_file if kind == "word" else version.pdf_file
+    ext = "docx" if kind == "word" else "pdf"
+    return attachment_response(field, f"{version.submission.title}-第{version.number}版.{ext}")
+
+
+@permission_required("submissions.view")
+def compare(request, pk: int):
+    """Two versions side by side: file facts and the Word text's differences."""
+    submission = get_object_or_404(submissions_visible_to(request.user), pk=pk)
+    versions = {v.number: v for v in submission.versions.all()}
+    if len(versions) < 2:
+        messages.info(request, _("只有一个版本，无需比较。"))
+        return redirect("submissions:detail", pk=pk)
+    numbers = sorted(versions)
+    try:
+        a = int(request.GET.get("a") or numbers[-2])
+        b = int(request.GET.get("b") or numbers[-1])
+    except ValueError:
+        raise Http404 from None
+    if a not in versions or b not in versions:
+        raise Http404
+    context = {
+        "submission": submission,
+        "numbers": numbers,
+        "a": versions[a],
+        "b": versions[b],
+        "comparison": compare_versions(versions[a], versions[b]),
+    }
+    return render(request, "submissions/compare.html", context)
+
+
+@require_POST
+@permission_required("submissions.review")
+def review(request, pk: int):
+    """Accept or return with a comment (reviewers of this call only; others get 404)."""
+    submission = get_object_or_404(
+        submissions_visible_to(request.user).filter(call__receiver_id__in=reviewer_org_ids_of(request.user)), pk=pk
+    )
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择审核结论。"))
+        return redirect("submissions:detail", pk=pk)
+    try:
+        services.review_submission(
+            submission=submission,
+            reviewer=request.user,
+            accept=form.cleaned_data["decision"] == "accept",
+            comment=form.cleaned_data["comment"],
+            resubmit_by=form.resubmit_by_datetime(),
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        accepted = form.cleaned_data["decision"] == "accept"
+        messages.success(request, _("已审核通过。") if accepted else _("已退回修改。"))
+    return redirect("submissions:detail", pk=pk)
