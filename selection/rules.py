@@ -23,3 +23,5 @@ rules.add_perm("selection.review", is_expert)
 rules.add_perm("selection.vote", is_professional)
 rules.add_perm("selection.view_test_password", is_association_admin | is_assigned_expert)
 rules.add_perm("selection.file_objection", rules.is_authenticated)
+# Who may open a recommendation's page at all; which one is decided by a queryset scoped to them.
+rules.add_perm("selection.view_recommendation", is_association_admin | is_recommender | is_expert)

@@ -184,3 +184,50 @@ def employer_bursts(*, campaign: Campaign) -> list[dict]:
         .filter(n__gte=campaign.anomaly_votes_per_hour)
         .order_by("-n", "hour")
     )
+
+
+def expert_deviations(*, campaign: Campaign) -> list[dict]:
+    """Each expert's mean absolute deviation from the other experts on the same courses (out of
+    100), flagged when above the campaign's outlier threshold so admins look before confirming."""
+    from decimal import Decimal
+
+    from .models import Score
+
+    rows = list(
+        Score.objects.filter(assignment__recommendation__campaign=campaign).values_list(
+            "assignment__expert_id",
+            "assignment__expert__name",
+            "assignment__expert__username",
+            "assignment__recommendation_id",
+            "total",
+        )
+    )
+    by_rec: dict[int, list[tuple[int, Decimal]]] = {}
+    for expert_id, _name, _username, rec_id, total in rows:
+        by_rec.setdefault(rec_id, []).append((expert_id, total))
+    names = {r[0]: r[1] or r[2] for r in rows}
+    deviations: dict[int, list[Decimal]] = {}
+    for scores in by_rec.values():
+        if len(scores) < 2:
+            continue
+        for expert_id, total in scores:
+            others = [t for e, t in scores if e != expert_id]
+            deviations.setdefault(expert_id, []).append(abs(total - sum(others) / len(others)))
+    result = []
+    for expert_id, values in deviations.items():
+        mean = (sum(values) / len(values)).quantize(Decimal("0.01"))
+        result.append(
+            {
+                "expert_id": expert_id,
+                "name": names[expert_id],
+                "courses": len(values),
+                "mean_deviation": mean,
+                "outlier": mean > campaign.outlier_threshold,
+            }
+        )
+    return sorted(result, key=lambda r: -r["mean_deviation"])
+
+
+def other_scores_visible(*, campaign: Campaign) -> bool:
+    """Experts do not see each other's scores until the review phase has ended."""
+    return campaign.is_past(Phase.REVIEW)

@@ -1,3 +1,35 @@
+from django.urls import path
+
+from . import views
+
 app_name = "selection"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:year>/candidates/", views.candidates, name="candidates"),
+    path("<int:year>/results/", views.results, name="results"),
+    path("<int:year>/objections/new/", views.objection_new, name="objection_new"),
+    path("teachers/", views.teacher_pool, name="teacher_pool"),
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("unit/", views.unit_home, name="unit"),
+    path("unit/new/", views.unit_new, name="unit_new"),
+    path("unit/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("unit/<int:pk>/submit/", views.unit_submit, name="unit_submit"),
+    path("unit/<int:pk>/withdraw/", views.unit_withdraw, name="unit_withdraw"),
+    path("recommendations/<int:pk>/pledge.pdf", views.unit_pledge_scan, name="pledge_scan"),
+    path("expert/", views.expert_home, name="expert"),
+    path("expert/assignments/<int:pk>/", views.expert_assignment, name="expert_assignment"),
+    path("expert/assignments/<int:pk>/conflict/", views.expert_conflict, name="expert_conflict"),
+    path("vote/", views.vote_home, name="vote"),
+    path("vote/<int:year>/<int:pk>/", views.vote_cast, name="vote_cast"),
+    path("manage/", views.manage_home, name="manage"),
+    path("manage/<int:year>/", views.manage_campaign, name="manage_campaign"),
+    path("manage/<int:year>/phase/", views.manage_advance, name="manage_advance"),
+    path("manage/<int:year>/confirm/", views.manage_confirm, name="manage_confirm"),
+    path("manage/<int:year>/publish/", views.manage_publish, name="manage_publish"),
+    path("manage/<int:year>/objections/<int:pk>/answer/", views.manage_answer, name="manage_answer"),
+    path("manage/<int:year>/assignments/", views.manage_assignments, name="manage_assignments"),
+    path("manage/<int:year>/anomalies/", views.manage_anomalies, name="manage_anomalies"),
+    path("manage/<int:year>/export/results.xlsx", views.manage_export_results, name="export_results"),
+    path("manage/<int:year>/export/scores.xlsx", views.manage_export_scores, name="export_scores"),
+]

@@ -1,0 +1,89 @@
+"""The expert's pages: my assignments, the scoring form, conflict declaration."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.permissions import permission_required
+
+from .. import selectors, services
+from ..forms import ConflictForm, ScoreForm
+from ..models import Assignment, Phase, Score
+from .common import error_messages
+
+
+def _my_assignments(request):
+    return selectors.assignments_of_expert(expert=request.user)
+
+
+@permission_required("selection.review")
+def expert_home(request):
+    return render(request, "selection/expert_home.html", {"assignments": _my_assignments(request)})
+
+
+@permission_required("selection.review")
+def expert_assignment(request, pk: int):
+    assignment = get_object_or_404(_my_assignments(request), pk=pk)
+    rec = assignment.recommendation
+    campaign = rec.campaign
+    criteria = selectors.criteria_of(campaign)
+    existing = Score.objects.filter(assignment=assignment).first()
+    form = ScoreForm(
+        request.POST or None,
+        criteria=criteria,
+        initial_values=existing.values if existing else None,
+        initial={"comment": existing.comment if existing else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_score(
+                assignment=assignment,
+                expert=request.user,
+                criteria=form.criteria_values(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("评分已提交。"))
+            return redirect("selection:expert_assignment", pk=assignment.pk)
+    others = []
+    if selectors.other_scores_visible(campaign=campaign):
+        others = list(
+            Score.objects.filter(assignment__recommendation=rec).exclude(assignment=assignment).order_by("total")
+        )
+    return render(
+        request,
+        "selection/expert_assignment.html",
+        {
+            "assignment": assignment,
+            "rec": rec,
+            "campaign": campaign,
+            "score": existing,
+            "form": form,
+            "conflict_form": ConflictForm(),
+            "others": others,
+            "in_review": campaign.phase == Phase.REVIEW,
+        },
+    )
+
+
+@require_POST
+@permission_required("selection.review")
+def expert_conflict(request, pk: int):
+    assignment = get_object_or_404(
+        Assignment.objects.filter(expert=request.user).select_related("recommendation__campaign"), pk=pk
+    )
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择回避类型。"))
+        return redirect("selection:expert_assignment", pk=pk)
+    try:
+        services.declare_conflict(assignment=assignment, expert=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return redirect("selection:expert_assignment", pk=pk)
+    messages.success(request, _("已申报回避，该课程不再由您评审。"))
+    return redirect("selection:expert")

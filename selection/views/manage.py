@@ -1,0 +1,193 @@
+"""The association admin's pages: phase control, assignment, progress, ranking, objections, publication."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import AuditEvent, Role, User
+from accounts.services import audit
+from portal.permissions import permission_required
+
+from .. import exports, selectors, services
+from ..forms import AnswerForm, AssignForm, AutoAssignForm, PhaseForm
+from ..models import PHASE_ORDER, Assignment, Campaign, Objection
+from .common import campaign_or_404, error_messages
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _experts():
+    return User.objects.filter(memberships__role=Role.EXPERT, memberships__is_active=True).distinct().order_by("id")
+
+
+@permission_required("selection.manage_campaign")
+def manage_home(request):
+    campaigns = Campaign.objects.order_by("-year")
+    return render(
+        request, "selection/manage_home.html", {"campaigns": campaigns, "current": selectors.current_campaign()}
+    )
+
+
+@permission_required("selection.manage_campaign")
+def manage_campaign(request, year: int):
+    campaign = campaign_or_404(year)
+    next_phase = None
+    if campaign.phase_index + 1 < len(PHASE_ORDER):
+        next_phase = PHASE_ORDER[campaign.phase_index + 1]
+    return render(
+        request,
+        "selection/manage_campaign.html",
+        {
+            "campaign": campaign,
+            "next_phase": next_phase,
+            "transitions": campaign.transitions.select_related("actor"),
+            "progress": selectors.scoring_progress(campaign=campaign),
+            "ranking": selectors.results_of(campaign=campaign),
+            "deviations": selectors.expert_deviations(campaign=campaign),
+            "objections": campaign.objections.select_related("recommendation__course", "filed_by", "answered_by"),
+            "answer_form": AnswerForm(),
+            "snapshot": selectors.latest_snapshot(campaign=campaign),
+            "criteria": selectors.criteria_of(campaign),
+        },
+    )
+
+
+@require_POST
+@permission_required("selection.manage_campaign")
+def manage_advance(request, year: int):
+    campaign = campaign_or_404(year)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择要进入的阶段。"))
+    else:
+        try:
+            campaign = services.advance_phase(
+                campaign=campaign, to_phase=form.cleaned_data["to_phase"], actor=request.user
+            )
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("已进入“%(phase)s”阶段。") % {"phase": campaign.get_phase_display()})
+    return redirect("selection:manage_campaign", year=year)
+
+
+@require_POST
+@permission_required("selection.manage_campaign")
+def manage_confirm(request, year: int):
+    try:
+        services.confirm_results(campaign=campaign_or_404(year), actor=request.user)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("评选结果已确认。"))
+    return redirect("selection:manage_campaign", year=year)
+
+
+@require_POST
+@permission_required("selection.manage_campaign")
+def manage_publish(request, year: int):
+    try:
+        services.publish_results(campaign=campaign_or_404(year), actor=request.user)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("评选结果已发布，授课教师学时、师资库和证书已同步办理。"))
+    return redirect("selection:manage_campaign", year=year)
+
+
+@require_POST
+@permission_required("selection.manage_campaign")
+def manage_answer(request, year: int, pk: int):
+    objection = get_object_or_404(Objection.objects.select_related("campaign"), pk=pk, campaign__year=year)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_objection(objection=objection, answer=form.cleaned_data["answer"], actor=request.user)
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("已答复异议。"))
+    else:
+        messages.error(request, _("请填写答复内容。"))
+    return redirect("selection:manage_campaign", year=year)
+
+
+@permission_required("selection.manage_campaign")
+def manage_assignments(request, year: int):
+    campaign = campaign_or_404(year)
+    recs = selectors.candidates(campaign=campaign)
+    assign_form = AssignForm(request.POST or None, recommendations=recs, experts=_experts())
+    auto_form = AutoAssignForm(request.POST or None, initial={"per_course": campaign.experts_per_course})
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "auto" and auto_form.is_valid():
+                n = services.auto_assign(
+                    campaign=campaign, per_course=auto_form.cleaned_data["per_course"], actor=request.user
+                )
+                messages.success(request, _("已自动分配 %(n)s 条评审任务。") % {"n": n})
+                return redirect("selection:manage_assignments", year=year)
+            if request.POST.get("action") == "assign" and assign_form.is_valid():
+                services.assign_expert(actor=request.user, **assign_form.cleaned_data)
+                messages.success(request, _("已分配评审专家。"))
+                return redirect("selection:manage_assignments", year=year)
+        except ValidationError as exc:
+            error_messages(request, exc)
+    rows = recs.prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("expert", "score").order_by("id"))
+    )
+    return render(
+        request,
+        "selection/manage_assignments.html",
+        {"campaign": campaign, "rows": rows, "assign_form": assign_form, "auto_form": auto_form},
+    )
+
+
+@permission_required("selection.manage_campaign")
+def manage_anomalies(request, year: int):
+    campaign = campaign_or_404(year)
+    hours = selectors.votes_per_hour(campaign=campaign)
+    peak = max((h["n"] for h in hours), default=0)
+    bars = []
+    for i, h in enumerate(hours[-72:]):
+        height = round(h["n"] * 100 / peak) if peak else 0
+        bars.append({"hour": h["hour"], "n": h["n"], "x": i * 14, "y": 105 - height, "height": height})
+    return render(
+        request,
+        "selection/manage_anomalies.html",
+        {
+            "campaign": campaign,
+            "hours": hours,
+            "bars": bars,
+            "chart_width": max(14, len(bars) * 14),
+            "bursts": selectors.employer_bursts(campaign=campaign),
+        },
+    )
+
+
+def _xlsx_response(request, content: bytes, filename: str, campaign: Campaign) -> HttpResponse:
+    audit(
+        type=AuditEvent.Type.DATA_EXPORTED,
+        actor=request.user,
+        target=filename,
+        request=request,
+        data={"year": campaign.year},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required("selection.manage_campaign")
+def manage_export_results(request, year: int):
+    campaign = campaign_or_404(year)
+    return _xlsx_response(request, exports.results_xlsx(campaign=campaign), f"selection-{year}-results.xlsx", campaign)
+
+
+@permission_required("selection.manage_campaign")
+def manage_export_scores(request, year: int):
+    campaign = campaign_or_404(year)
+    return _xlsx_response(request, exports.scores_xlsx(campaign=campaign), f"selection-{year}-scores.xlsx", campaign)

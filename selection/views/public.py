@@ -1,0 +1,95 @@
+"""Public pages: the evaluation's landing page, candidates, results, teacher pool, objections."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal.permissions import permission_required
+
+from .. import selectors, services
+from ..forms import ObjectionForm
+from ..models import Campaign, Phase
+from .common import campaign_or_404, error_messages, recommendations_visible_to
+
+
+def index(request):
+    campaigns = list(Campaign.objects.order_by("-year"))
+    return render(request, "selection/index.html", {"campaigns": campaigns, "current": selectors.current_campaign()})
+
+
+def candidates(request, year: int):
+    campaign = campaign_or_404(year)
+    page = Paginator(selectors.candidates_with_votes(campaign=campaign), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "selection/candidates.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "show_votes": selectors.vote_counts_visible(campaign=campaign, user=request.user),
+        },
+    )
+
+
+def results(request, year: int):
+    campaign = campaign_or_404(year)
+    if campaign.is_published:
+        rows = selectors.published_results(campaign=campaign)
+    elif campaign.is_past(Phase.VOTING) or request.user.has_perm("selection.manage_campaign"):
+        # During the public notice (公示) the proposed ranking is shown for objections.
+        rows = selectors.results_of(campaign=campaign)
+    else:
+        raise Http404(_("评选结果尚未公布。"))
+    return render(
+        request,
+        "selection/results.html",
+        {"campaign": campaign, "rows": rows, "formula": services.FORMULA},
+    )
+
+
+def teacher_pool(request):
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.teacher_pool(search=search), 50).get_page(request.GET.get("page"))
+    return render(request, "selection/teacher_pool.html", {"page": page, "search": search})
+
+
+@login_required
+def objection_new(request, year: int):
+    campaign = campaign_or_404(year)
+    form = ObjectionForm(request.POST or None, recommendations=selectors.candidates(campaign=campaign))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_objection(
+                campaign=campaign,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                recommendation=form.cleaned_data["recommendation"],
+            )
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("异议已提交，协会将逐一答复。"))
+            return redirect("selection:results", year=year)
+    return render(request, "selection/objection_form.html", {"campaign": campaign, "form": form})
+
+
+def _recommendation_for(request, pk: int):
+    return get_object_or_404(recommendations_visible_to(request.user), pk=pk)
+
+
+@permission_required("selection.view_recommendation")
+def recommendation_detail(request, pk: int):
+    rec = _recommendation_for(request, pk)
+    return render(
+        request,
+        "selection/recommendation_detail.html",
+        {
+            "rec": rec,
+            "pledge": getattr(rec, "pledge", None),
+            "show_password": request.user.has_perm("selection.view_test_password", rec),
+        },
+    )

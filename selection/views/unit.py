@@ -1,0 +1,143 @@
+"""The recommending unit's pages (CE base admins, city bureau staff): draft, pledge, submit, withdraw."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.permissions import permission_required
+from portal.uploads import attachment_response
+
+from .. import selectors, services
+from ..forms import PledgeForm, RecommendationForm
+from ..models import Recommendation
+from .common import error_messages
+
+
+def _unit(request):
+    """The unit the user recommends for (the first one if they hold several)."""
+    return selectors.recommending_organisations(request.user).first()
+
+
+def _mine(request):
+    return Recommendation.objects.filter(
+        organisation__in=selectors.recommending_organisations(request.user)
+    ).select_related("campaign", "course", "organisation")
+
+
+@permission_required("selection.recommend")
+def unit_home(request):
+    campaign = selectors.current_campaign()
+    unit = _unit(request)
+    context = {"campaign": campaign, "unit": unit, "recommendations": [], "eligible_error": ""}
+    if campaign is not None:
+        context["recommendations"] = selectors.recommendations_of_unit(user=request.user, campaign=campaign)
+        context["selected_count"] = selectors.selected_count_for_unit(organisation=unit, year=campaign.year)
+        try:
+            services.check_unit_may_recommend(organisation=unit)
+            services.check_before_recommendation_deadline(campaign=campaign)
+        except ValidationError as exc:
+            context["eligible_error"] = exc.messages[0]
+    return render(request, "selection/unit_home.html", context)
+
+
+@permission_required("selection.recommend")
+def unit_new(request):
+    campaign = selectors.current_campaign()
+    unit = _unit(request)
+    if campaign is None:
+        messages.error(request, _("当前没有评选活动。"))
+        return redirect("selection:unit")
+    courses = selectors.recommendable_courses(organisation=unit, year=campaign.year)
+    form = RecommendationForm(request.POST or None, courses=courses)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            rec = services.create_recommendation(campaign=campaign, organisation=unit, actor=request.user, **data)
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("推荐已保存为草稿，请填写知识产权保护承诺书后报送。"))
+            return redirect("selection:unit_detail", pk=rec.pk)
+    return render(request, "selection/unit_form.html", {"campaign": campaign, "form": form, "unit": unit})
+
+
+@permission_required("selection.recommend")
+def unit_detail(request, pk: int):
+    rec = get_object_or_404(_mine(request), pk=pk)
+    pledge = getattr(rec, "pledge", None)
+    form = RecommendationForm(request.POST or None, instance=rec, prefix="rec")
+    pledge_form = PledgeForm(
+        request.POST or None,
+        request.FILES or None,
+        prefix="pledge",
+        initial={
+            "signatory": pledge.signatory if pledge else "",
+            "signed_on": pledge.signed_on if pledge else None,
+            "owns_full_ip": pledge.owns_full_ip if pledge else False,
+            "no_plagiarism": pledge.no_plagiarism if pledge else False,
+            "bears_liability": pledge.bears_liability if pledge else False,
+        },
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "save" and form.is_valid():
+                fields = {k: v for k, v in form.cleaned_data.items() if k != "course"}
+                rec.refresh_from_db()
+                services.update_recommendation(recommendation=rec, **fields)
+                messages.success(request, _("推荐信息已保存。"))
+                return redirect("selection:unit_detail", pk=rec.pk)
+            if action == "pledge" and pledge_form.is_valid():
+                services.save_pledge(recommendation=rec, **pledge_form.cleaned_data)
+                messages.success(request, _("承诺书已保存。"))
+                return redirect("selection:unit_detail", pk=rec.pk)
+        except ValidationError as exc:
+            error_messages(request, exc)
+    return render(
+        request,
+        "selection/unit_detail.html",
+        {"rec": rec, "pledge": pledge, "form": form, "pledge_form": pledge_form},
+    )
+
+
+@require_POST
+@permission_required("selection.recommend")
+def unit_submit(request, pk: int):
+    rec = get_object_or_404(_mine(request), pk=pk)
+    try:
+        services.submit_recommendation(recommendation=rec, actor=request.user)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("推荐已报送至山东省继续工程教育协会。"))
+    return redirect("selection:unit_detail", pk=rec.pk)
+
+
+@require_POST
+@permission_required("selection.recommend")
+def unit_withdraw(request, pk: int):
+    rec = get_object_or_404(_mine(request), pk=pk)
+    try:
+        services.withdraw_recommendation(recommendation=rec, actor=request.user)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("推荐已撤回。"))
+    return redirect("selection:unit_detail", pk=rec.pk)
+
+
+@permission_required("selection.view_recommendation")
+def unit_pledge_scan(request, pk: int):
+    """The stamped pledge scan, for the unit itself and association admins."""
+    from accounts.models import Role
+    from accounts.selectors import has_role
+
+    qs = Recommendation.objects.all() if has_role(request.user, Role.ASSOCIATION_ADMIN) else _mine(request)
+    rec = get_object_or_404(qs.select_related("pledge"), pk=pk)
+    pledge = getattr(rec, "pledge", None)
+    if pledge is None or not pledge.scan:
+        raise Http404(_("尚未上传承诺书扫描件。"))
+    return attachment_response(pledge.scan, f"知识产权保护承诺书-{rec.course_id}.pdf")

@@ -1,0 +1,172 @@
+"""Every page: allowed roles get 200, other roles 403, anonymous users the login page."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from selection import services
+from selection.models import Phase, Score, TeacherPoolEntry
+from tests.factories import user_with_role
+
+from .factories import CourseFactory, TeacherFactory, expert, open_campaign, submitted_recommendation
+
+ALL_ROLES = list(Role)
+
+
+@pytest.fixture
+def campaign(db):
+    return open_campaign(year=2022, phase=Phase.VOTING)
+
+
+ROLE_PAGES = [
+    ("selection:unit", [], {Role.BASE_ADMIN, Role.CITY_STAFF}),
+    ("selection:unit_new", [], {Role.BASE_ADMIN, Role.CITY_STAFF}),
+    ("selection:manage", [], {Role.ASSOCIATION_ADMIN}),
+    ("selection:manage_campaign", [2022], {Role.ASSOCIATION_ADMIN}),
+    ("selection:manage_assignments", [2022], {Role.ASSOCIATION_ADMIN}),
+    ("selection:manage_anomalies", [2022], {Role.ASSOCIATION_ADMIN}),
+    ("selection:export_results", [2022], {Role.ASSOCIATION_ADMIN}),
+    ("selection:export_scores", [2022], {Role.ASSOCIATION_ADMIN}),
+    ("selection:expert", [], {Role.EXPERT}),
+    ("selection:vote", [], {Role.PROFESSIONAL}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "allowed"), ROLE_PAGES, ids=[p[0] for p in ROLE_PAGES])
+def test_role_pages_allow_their_roles_only(client, role_users, campaign, name, args, allowed):
+    # The base admin and city staff need a platform for the form page to list their courses.
+    url = reverse(name, args=args)
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    for role in ALL_ROLES:
+        client.force_login(role_users[role])
+        expected = 200 if role in allowed else 403
+        assert client.get(url).status_code == expected, (role, url)
+
+
+PUBLIC_PAGES = [("selection:index", []), ("selection:candidates", [2022]), ("selection:teacher_pool", [])]
+
+
+@pytest.mark.parametrize(("name", "args"), PUBLIC_PAGES, ids=[p[0] for p in PUBLIC_PAGES])
+def test_public_pages_open_to_everyone(client, role_users, campaign, name, args):
+    url = reverse(name, args=args)
+    assert client.get(url).status_code == 200
+    for role in ALL_ROLES:
+        client.force_login(role_users[role])
+        assert client.get(url).status_code == 200
+
+
+def test_results_page_public_once_published_and_hidden_before(client, role_users, campaign):
+    url = reverse("selection:results", args=[2022])
+    assert client.get(url).status_code == 404
+    client.force_login(role_users[Role.ASSOCIATION_ADMIN])
+    assert client.get(url).status_code == 200
+    client.logout()
+    campaign.phase = Phase.PUBLISHED
+    campaign.save()
+    response = client.get(url)
+    assert response.status_code == 200 and "综合得分" in response.content.decode()
+
+
+def test_objection_page_needs_login(client, role_users, campaign):
+    url = reverse("selection:objection_new", args=[2022])
+    assert client.get(url).status_code == 302
+    client.force_login(role_users[Role.PROFESSIONAL])
+    assert client.get(url).status_code == 200
+
+
+def test_test_password_visible_to_assigned_expert_and_admin_only(client, role_users, db):
+    campaign = open_campaign(phase=Phase.REVIEW)
+    rec = submitted_recommendation(campaign)
+    assigned = role_users[Role.EXPERT]
+    services.assign_expert(recommendation=rec, expert=assigned)
+    unit_admin = user_with_role(Role.BASE_ADMIN, rec.organisation)
+    url = reverse("selection:recommendation", args=[rec.pk])
+    for user, status, shows in [
+        (assigned, 200, True),
+        (role_users[Role.ASSOCIATION_ADMIN], 200, True),
+        (unit_admin, 200, False),
+        (expert(), 404, False),
+        (role_users[Role.BASE_ADMIN], 404, False),
+        (role_users[Role.PROFESSIONAL], 403, False),
+    ]:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status
+        assert ("secret-pass" in response.content.decode()) is shows
+
+
+def test_expert_page_shows_scoring_form_and_hides_other_scores_during_review(client, db):
+    campaign = open_campaign(phase=Phase.REVIEW)
+    rec = submitted_recommendation(campaign)
+    me, other = expert(), expert()
+    mine = services.assign_expert(recommendation=rec, expert=me)
+    theirs = services.assign_expert(recommendation=rec, expert=other)
+    Score.objects.create(assignment=theirs, values={}, total=Decimal("77.77"), submitted_at=campaign.review_start)
+    client.force_login(me)
+    url = reverse("selection:expert_assignment", args=[mine.pk])
+    page = client.get(url).content.decode()
+    assert "提交评分" in page and "77.77" not in page
+    response = client.post(url, {"c_" + c.code: "10" for c in campaign.criteria.all()} | {"comment": "好"})
+    assert response.status_code == 302 and Score.objects.filter(assignment=mine).exists()
+    campaign.phase = Phase.VOTING
+    campaign.save()
+    assert "77.77" in client.get(url).content.decode()
+    client.force_login(other)
+    assert client.get(reverse("selection:expert_assignment", args=[mine.pk])).status_code == 404
+
+
+def test_voter_page_casts_vote_and_shows_remaining(client, role_users, campaign):
+    rec = submitted_recommendation(campaign)
+    client.force_login(role_users[Role.PROFESSIONAL])
+    client.post(reverse("selection:vote_cast", args=[2022, rec.pk]))
+    page = client.get(reverse("selection:vote")).content.decode()
+    assert "已投票" in page and f"剩余票数：{campaign.votes_per_voter - 1}" in page
+
+
+def test_unit_page_recommends_own_course(client, db):
+    campaign = open_campaign(phase=Phase.RECOMMENDATION)
+    course = CourseFactory()
+    admin = user_with_role(Role.BASE_ADMIN, course.platform.owner)
+    client.force_login(admin)
+    response = client.post(
+        reverse("selection:unit_new"),
+        {"course": course.pk, "intro": "简介", "study_url": "https://a.example.cn/c", "test_account": "t"},
+    )
+    rec = campaign.recommendations.get()
+    assert response.status_code == 302 and rec.course == course
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_list_pages_query_count_is_flat(n, client, django_assert_max_num_queries, db):
+    campaign = open_campaign(year=2022, phase=Phase.REVIEW)
+    admin = user_with_role(Role.ASSOCIATION_ADMIN)
+    reviewer = expert()
+    professional = user_with_role(Role.PROFESSIONAL)
+    unit = CourseFactory().platform.owner
+    unit_admin = user_with_role(Role.BASE_ADMIN, unit)
+    for _ in range(n):
+        rec = submitted_recommendation(campaign, course=CourseFactory(platform=unit.platforms.first()))
+        rec.course.teachers.add(TeacherFactory())
+        a = services.assign_expert(recommendation=rec, expert=reviewer)
+        Score.objects.create(assignment=a, values={}, total=Decimal("80"), submitted_at=campaign.review_start)
+        TeacherPoolEntry.objects.create(teacher=rec.course.teachers.first(), campaign=campaign, course=rec.course)
+    services.compute_results(campaign=campaign)
+    pages = [
+        (None, reverse("selection:candidates", args=[2022])),
+        (None, reverse("selection:teacher_pool")),
+        (admin, reverse("selection:results", args=[2022])),
+        (admin, reverse("selection:manage_campaign", args=[2022])),
+        (admin, reverse("selection:manage_assignments", args=[2022])),
+        (reviewer, reverse("selection:expert")),
+        (professional, reverse("selection:vote")),
+        (unit_admin, reverse("selection:unit")),
+    ]
+    for user, url in pages:
+        client.logout()
+        if user:
+            client.force_login(user)
+        with django_assert_max_num_queries(25):
+            assert client.get(url).status_code == 200, url
