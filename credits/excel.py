@@ -1,0 +1,122 @@
+"""Excel in and out: roster and report exports, the import template and reading uploaded sheets."""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from .selectors import annual_hours_requirement
+
+IMPORT_HEADERS = [
+    ("id_number", "身份证号"),
+    ("year", "计入年度"),
+    ("category", "科目类别（公需课/专业课）"),
+    ("hours", "学时"),
+    ("course", "课程编号（可空）"),
+    ("title", "课程或培训名称"),
+    ("source", "来源（平台课程学习/线下培训）"),
+    ("completed_on", "完成日期（YYYY-MM-DD）"),
+    ("external_ref", "外部编号（本单位内唯一）"),
+]
+CATEGORY_WORDS = {"公需课": "public", "专业课": "professional", "public": "public", "professional": "professional"}
+SOURCE_WORDS = {"平台课程学习": "platform", "线下培训": "offline", "platform": "platform", "offline": "offline"}
+
+
+def _book(title: str, headers: list[str], rows) -> bytes:
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def roster_xlsx(*, rows, policy) -> bytes:
+    """Rows from `selectors.roster`; ID numbers masked."""
+    headers = [_("姓名"), _("身份证号"), _("科室/部门"), _("公需课学时"), _("专业课学时"), _("总学时")]
+    headers += [_("公需课缺少"), _("专业课缺少"), _("总学时缺少"), _("是否达标")]
+
+    def lines():
+        for m in rows:
+            c = annual_hours_requirement(policy=policy, public=m.public_hours, professional=m.professional_hours)
+            yield [
+                m.user.display_name,
+                m.user.masked_id_number,
+                m.department,
+                float(c.public),
+                float(c.professional),
+                float(c.total),
+                float(c.missing.public),
+                float(c.missing.professional),
+                float(c.missing.total),
+                _("达标") if c.compliant else _("未达标"),
+            ]
+
+    return _book(_("学时达标名单"), headers, lines())
+
+
+def rates_xlsx(*, rows, unit_label: str) -> bytes:
+    headers = [unit_label, _("专业技术人员数"), _("达标人数"), _("达标率（%）")]
+    headers += [_("公需课不足人数"), _("专业课不足人数")]
+    return _book(
+        _("达标率统计"),
+        headers,
+        ([r.label, r.staff, r.compliant, float(r.rate), r.public_short, r.professional_short] for r in rows),
+    )
+
+
+def import_template_xlsx() -> bytes:
+    example = ["370102197001011234", 2022, "公需课", 6, "", "黄河流域生态保护和高质量发展专题", "线下培训"]
+    example += ["2022-05-10", "OFFLINE-2022-0001"]
+    return _book(_("学时记录导入"), [label for _key, label in IMPORT_HEADERS], [example])
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(Decimal(str(value)).normalize()) if value != int(value) else str(int(value))
+    return str(value).strip()
+
+
+def read_import_rows(upload, *, max_rows: int) -> list[dict]:
+    """Rows of an uploaded template as API-shaped dicts (read-only mode; capped)."""
+    try:
+        wb = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a broken package
+        raise ValidationError(_("无法读取该Excel文件，请使用下载的模板。"), code="unreadable") from None
+    ws = wb.worksheets[0]
+    rows = []
+    header_seen = False
+    for values in ws.iter_rows(values_only=True):
+        if not header_seen:
+            header_seen = True
+            if [_cell(v) for v in values[: len(IMPORT_HEADERS)]] != [label for _k, label in IMPORT_HEADERS]:
+                wb.close()
+                raise ValidationError(_("表头与模板不一致，请使用下载的模板。"), code="bad_header")
+            continue
+        if not any(v not in (None, "") for v in values):
+            continue
+        if len(rows) >= max_rows:
+            wb.close()
+            raise ValidationError(_("单次最多导入 %(max)s 行。") % {"max": max_rows}, code="too_many_rows")
+        data = {key: _cell(values[i]) if i < len(values) else "" for i, (key, _label) in enumerate(IMPORT_HEADERS)}
+        data["category"] = CATEGORY_WORDS.get(data["category"], data["category"])
+        data["source"] = SOURCE_WORDS.get(data["source"], data["source"]) if data["source"] else ""
+        data["course"] = data["course"] or None
+        rows.append(data)
+    wb.close()
+    return rows

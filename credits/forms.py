@@ -1,0 +1,129 @@
+"""Forms of the hour pages. Rules stay in services; forms only shape input."""
+
+from django import forms
+from django.conf import settings
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Category
+from portal.uploads import JPEG, PDF, PNG, XLSX, validate_upload
+
+from .models import ConversionRule, YearPolicy
+
+
+def proof_max_bytes() -> int:
+    return getattr(settings, "CREDITS_PROOF_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def import_max_bytes() -> int:
+    return getattr(settings, "CREDITS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+class SelfReportForm(forms.Form):
+    """Either an activity converted by one of the year's rules, or hours of a training directly."""
+
+    conversion_rule = forms.ModelChoiceField(
+        label=_("活动类型（折算规则）"),
+        queryset=ConversionRule.objects.none(),
+        required=False,
+        empty_label=_("不使用折算规则，直接填写学时"),
+    )
+    quantity = forms.DecimalField(label=_("数量"), max_digits=6, decimal_places=1, min_value=0, required=False)
+    category = forms.ChoiceField(label=_("科目类别"), choices=[("", "—"), *Category.choices], required=False)
+    hours = forms.DecimalField(label=_("学时"), max_digits=5, decimal_places=1, required=False)
+    title = forms.CharField(label=_("培训或活动名称"), max_length=200)
+    completed_on = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    proof = forms.FileField(label=_("证明材料（PDF、JPG、PNG）"))
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.fields["conversion_rule"].queryset = ConversionRule.objects.filter(policy__year=year)
+
+    def clean_proof(self):
+        proof = self.cleaned_data["proof"]
+        validate_upload(proof, allowed={PDF, JPEG, PNG}, max_bytes=proof_max_bytes())
+        return proof
+
+    def clean(self):
+        data = super().clean()
+        if data.get("conversion_rule"):
+            if not data.get("quantity"):
+                self.add_error("quantity", _("请填写数量。"))
+        else:
+            if not data.get("category"):
+                self.add_error("category", _("请选择科目类别。"))
+            if data.get("hours") in (None, ""):
+                self.add_error("hours", _("请填写学时。"))
+        return data
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("冲正理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label=_("姓名或身份证号后四位"), required=False, max_length=64)
+    compliant = forms.ChoiceField(
+        label=_("达标情况"), required=False, choices=[("", _("全部")), ("1", _("已达标")), ("0", _("未达标"))]
+    )
+    department = forms.ChoiceField(label=_("科室/部门"), required=False)
+    missing = forms.ChoiceField(
+        label=_("缺少学时"),
+        required=False,
+        choices=[("", _("不限")), (Category.PUBLIC, _("公需课不足")), (Category.PROFESSIONAL, _("专业课不足"))],
+    )
+
+    def __init__(self, *args, departments: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("全部")), *[(d, d) for d in departments]]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("学时记录表（.xlsx）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, allowed={XLSX}, max_bytes=import_max_bytes())
+        return upload
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("验证码"), max_length=32)
+
+
+class YearPolicyForm(forms.ModelForm):
+    class Meta:
+        model = YearPolicy
+        fields = [
+            "year",
+            "min_total",
+            "min_public",
+            "min_professional",
+            "teaching_credit_multiplier",
+            "teaching_credit_category",
+            "notes",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        parts = (data.get("min_public") or 0) + (data.get("min_professional") or 0)
+        if data.get("min_total") is not None and data["min_total"] < 0:
+            self.add_error("min_total", _("学时下限不能为负数。"))
+        if data.get("min_total") is not None and parts > data["min_total"]:
+            self.add_error("min_total", _("总学时下限不能小于公需课与专业课下限之和。"))
+        return data
+
+
+ConversionRuleFormSet = inlineformset_factory(
+    YearPolicy,
+    ConversionRule,
+    fields=["name", "unit", "hours_per_unit", "category", "order"],
+    extra=2,
+    # Rules already used by records are kept (records store their own hours); no deleting here.
+    can_delete=False,
+)

@@ -1,0 +1,329 @@
+"""HTML pages: access per role, scoping, query counts, the flows behind the buttons."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from accounts.models import Role
+from courses.models import Category
+from credits import services
+from credits.models import HourRecord, YearPolicy, YearSummary
+from tests.factories import OrganisationFactory, user_with_role
+
+from .factories import CourseFactory, approved_record, professional_of
+
+D = Decimal
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+# page -> roles that may open it
+PAGES = {
+    "credits:my_hours": {Role.PROFESSIONAL, Role.EXPERT},
+    "credits:self_report": {Role.PROFESSIONAL, Role.EXPERT},
+    "credits:roster": {Role.EMPLOYER_ADMIN},
+    "credits:queue": {Role.EMPLOYER_ADMIN},
+    "credits:city_report": {Role.CITY_STAFF},
+    "credits:audit": {Role.CITY_STAFF},
+    "credits:province_report": {Role.PROVINCE_STAFF},
+    "credits:policies": {Role.PROVINCE_STAFF},
+    "credits:policy_new": {Role.PROVINCE_STAFF},
+    "credits:import": {Role.CITY_STAFF, Role.BASE_ADMIN},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_access_per_role(client, role_users, policy, name):
+    url = reverse(name) + "?year=2022"
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    for role, user in role_users.items():
+        client.force_login(user)
+        expected = 200 if role in PAGES[name] else 403
+        if role == Role.EXPERT and name in ("credits:my_hours", "credits:self_report"):
+            expected = 403  # the expert fixture user holds no professional role
+        assert client.get(url).status_code == expected, (name, role)
+
+
+def test_professional_start_page_shows_bars_missing_and_gap_courses(client, role_users, policy):
+    person = role_users[Role.PROFESSIONAL]
+    approved_record(person, hours="12", category=Category.PUBLIC)
+    CourseFactory(title="黄河流域生态保护专题课")
+    client.force_login(person)
+    body = client.get(reverse("credits:my_hours"), {"year": 2022}).content.decode()
+    assert 'role="progressbar"' in body and "12.0 / 30.0" in body
+    assert "18.0" in body  # missing public hours
+    assert "黄河流域生态保护专题课" in body
+
+
+def test_my_hours_for_a_year_without_policy_says_so(client, role_users, policy):
+    client.force_login(role_users[Role.PROFESSIONAL])
+    body = client.get(reverse("credits:my_hours"), {"year": 1999}).content.decode()
+    assert "1999年度的学时要求尚未" in body
+
+
+def test_self_report_with_proof_goes_pending_to_employer(client, role_users, employer, policy):
+    client.force_login(role_users[Role.PROFESSIONAL])
+    data = {
+        "category": "professional",
+        "hours": "8",
+        "title": "省级学术会议",
+        "completed_on": "2022-06-01",
+        "proof": SimpleUploadedFile("proof.png", PNG, content_type="image/png"),
+    }
+    response = client.post(reverse("credits:self_report") + "?year=2022", data)
+    assert response.status_code == 302
+    record = HourRecord.objects.get()
+    assert record.status == HourRecord.Status.PENDING and record.recorded_by == employer and record.proof
+
+
+def test_self_report_refuses_an_executable_renamed_pdf(client, role_users, policy):
+    client.force_login(role_users[Role.PROFESSIONAL])
+    data = {
+        "category": "public",
+        "hours": "2",
+        "title": "x",
+        "completed_on": "2022-06-01",
+        "proof": SimpleUploadedFile("proof.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf"),
+    }
+    response = client.post(reverse("credits:self_report") + "?year=2022", data)
+    assert response.status_code == 200
+    assert "文件内容不是有效的" in response.content.decode()
+    assert not HourRecord.objects.exists()
+
+
+def pending_record(person, hours="4"):
+    import datetime
+
+    record, _ = services.self_report_hours(
+        professional=person,
+        year=2022,
+        title="会议",
+        completed_on=datetime.date(2022, 5, 1),
+        category=Category.PUBLIC,
+        hours=hours,
+        proof=SimpleUploadedFile("p.png", PNG),
+    )
+    return record
+
+
+def test_employer_approves_from_the_queue_and_the_summary_follows(client, role_users, policy):
+    record = pending_record(role_users[Role.PROFESSIONAL])
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    assert "会议" in client.get(reverse("credits:queue")).content.decode()
+    client.post(reverse("credits:decide", args=[record.pk]), {"action": "approve"})
+    record.refresh_from_db()
+    assert record.status == HourRecord.Status.APPROVED
+    assert YearSummary.objects.get(professional=record.professional).public_hours == D("4.0")
+
+
+def test_employer_cannot_decide_or_download_another_employers_records(client, role_users, other_employer, policy):
+    record = pending_record(professional_of(other_employer))
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    assert client.post(reverse("credits:decide", args=[record.pk]), {"action": "approve"}).status_code == 404
+    assert client.get(reverse("credits:proof", args=[record.pk])).status_code == 404
+    record.refresh_from_db()
+    assert record.status == HourRecord.Status.PENDING
+
+
+def test_proof_is_served_as_attachment_to_the_employer(client, role_users, policy):
+    record = pending_record(role_users[Role.PROFESSIONAL])
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    response = client.get(reverse("credits:proof", args=[record.pk]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_roster_lists_only_own_staff_with_masked_ids(client, role_users, other_employer, policy):
+    stranger = professional_of(other_employer, name="外单位人员")
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    body = client.get(reverse("credits:roster"), {"year": 2022}).content.decode()
+    person = role_users[Role.PROFESSIONAL]
+    assert person.display_name in body and person.id_number not in body
+    assert stranger.display_name not in body
+
+
+def test_roster_filters_by_compliance_and_missing_category(client, role_users, employer, policy):
+    ok = professional_of(employer, name="达标者")
+    approved_record(ok, hours="30", category=Category.PUBLIC)
+    approved_record(ok, hours="60", category=Category.PROFESSIONAL)
+    short_public = professional_of(employer, name="缺公需")
+    approved_record(short_public, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    body = client.get(reverse("credits:roster"), {"year": 2022, "compliant": "1"}).content.decode()
+    assert "达标者" in body and "缺公需" not in body
+    body = client.get(reverse("credits:roster"), {"year": 2022, "missing": "public"}).content.decode()
+    assert "缺公需" in body and "达标者" not in body
+
+
+def test_roster_export_is_xlsx_with_masked_ids(client, role_users, policy):
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    response = client.get(reverse("credits:roster_export"), {"year": 2022})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert role_users[Role.PROFESSIONAL].id_number not in values
+    assert role_users[Role.PROFESSIONAL].masked_id_number in values
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_roster_query_count_is_constant(client, role_users, employer, policy, django_assert_max_num_queries, n):
+    for _ in range(n - 1):
+        approved_record(professional_of(employer), hours="5")
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("credits:roster"), {"year": 2022}).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_queue_query_count_is_constant(client, role_users, employer, policy, django_assert_max_num_queries, n):
+    for _ in range(n):
+        pending_record(professional_of(employer))
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("credits:queue")).status_code == 200
+
+
+@pytest.fixture
+def jinan_staff(db):
+    return user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan"))
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_city_report_query_count_is_constant_and_shows_own_city(
+    client, jinan_staff, policy, django_assert_max_num_queries, n
+):
+    for i in range(n):
+        professional_of(OrganisationFactory(name=f"济南单位{i}", city="jinan"))
+    OrganisationFactory(name="青岛某单位", city="qingdao")
+    client.force_login(jinan_staff)
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("credits:city_report"), {"year": 2022}).content.decode()
+    assert "济南单位0" in body and "青岛某单位" not in body and "<svg" in body
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_province_report_query_count_is_constant(client, role_users, policy, django_assert_max_num_queries, n):
+    for i in range(n):
+        approved_record(professional_of(OrganisationFactory(city="qingdao")), hours=str(10 + i))
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("credits:province_report"), {"year": 2022}).content.decode()
+    assert "青岛市" in body and "<svg" in body
+
+
+def test_reports_export_xlsx(client, role_users, jinan_staff, policy):
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    response = client.get(reverse("credits:province_report"), {"year": 2022, "format": "xlsx"})
+    assert load_workbook(io.BytesIO(response.content)).active.max_row == 17  # header + 16 cities
+    client.force_login(jinan_staff)
+    response = client.get(reverse("credits:city_report"), {"year": 2022, "format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_audit_list_query_count_is_constant(client, jinan_staff, employer, policy, django_assert_max_num_queries, n):
+    for _ in range(n):
+        approved_record(professional_of(employer), hours="3")
+    client.force_login(jinan_staff)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("credits:audit"), {"year": 2022}).status_code == 200
+
+
+def test_city_audit_reversal_is_visible_to_the_professional(client, role_users, jinan_staff, policy):
+    person = role_users[Role.PROFESSIONAL]
+    record = approved_record(person, hours="6", title="可疑培训")
+    client.force_login(jinan_staff)
+    client.post(reverse("credits:reverse", args=[record.pk]), {"reason": "抽查无签到记录"})
+    assert YearSummary.objects.get(professional=person).public_hours == D("0.0")
+    client.force_login(person)
+    body = client.get(reverse("credits:my_hours"), {"year": 2022}).content.decode()
+    assert "抽查无签到记录" in body and "已被冲正" in body
+
+
+def test_city_staff_cannot_reverse_records_of_another_city(client, policy, other_employer):
+    qingdao_record = approved_record(professional_of(other_employer), hours="6")
+    client.force_login(user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan")))
+    assert client.post(reverse("credits:reverse", args=[qingdao_record.pk]), {"reason": "x"}).status_code == 404
+
+
+def test_certificate_only_for_compliant_year_and_public_verification(client, role_users, policy):
+    person = role_users[Role.PROFESSIONAL]
+    client.force_login(person)
+    assert client.get(reverse("credits:certificate", args=[2022])).status_code == 302
+    approved_record(person, hours="30", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    body = client.get(reverse("credits:certificate", args=[2022])).content.decode()
+    cert = person.hour_certificates.get()
+    assert cert.code in body and person.id_number not in body
+    client.logout()
+    page = client.get(reverse("credits:verify_code", args=[cert.code]))
+    assert page.status_code == 200 and "90.0" in page.content.decode()
+    assert person.id_number not in page.content.decode()
+    forged = client.get(reverse("credits:verify_code", args=["AAAAAAAAAAAAAAAA"]))
+    assert forged.status_code == 404 and "90.0" not in forged.content.decode()
+    assert client.get(reverse("credits:verify"), {"code": cert.code}).status_code == 200
+
+
+def test_province_staff_edit_policy_and_conversion_rules(client, role_users, policy):
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    data = {
+        "year": 2031,
+        "min_total": "90",
+        "min_public": "30",
+        "min_professional": "60",
+        "teaching_credit_multiplier": "2",
+        "teaching_credit_category": "public",
+        "notes": "",
+        "rules-TOTAL_FORMS": "2",
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+        "rules-0-name": "发表论文",
+        "rules-0-unit": "篇",
+        "rules-0-hours_per_unit": "10",
+        "rules-0-category": "professional",
+        "rules-0-order": "1",
+        "rules-1-order": "0",  # what the browser posts for the untouched extra row
+    }
+    assert client.post(reverse("credits:policy_new"), data).status_code == 302
+    assert YearPolicy.objects.get(year=2031).conversion_rules.get().hours_per_unit == D("10.0")
+    data["min_total"] = "80"  # less than 30 + 60
+    data["year"] = 2032
+    assert client.post(reverse("credits:policy_new"), data).status_code == 200
+    assert not YearPolicy.objects.filter(year=2032).exists()
+
+
+def sheet(rows):
+    from credits.excel import IMPORT_HEADERS
+
+    wb = Workbook()
+    wb.active.append([label for _key, label in IMPORT_HEADERS])
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("records.xlsx", out.getvalue())
+
+
+def test_import_is_all_or_nothing_with_row_numbers(client, role_users, employer, policy):
+    admin = role_users[Role.BASE_ADMIN]
+    base = admin.memberships.get().organisation
+    course = CourseFactory(provider=base, hours=D("6.0"))
+    person = role_users[Role.PROFESSIONAL]
+    good = [person.id_number, 2022, "公需课", 6, course.pk, "课程", "平台课程学习", "2022-05-01", "R1"]
+    bad = [person.id_number, 2022, "公需课", -1, course.pk, "课程", "平台课程学习", "2022-05-01", "R2"]
+    client.force_login(admin)
+    response = client.post(reverse("credits:import"), {"file": sheet([good, bad])})
+    body = response.content.decode()
+    assert response.status_code == 200 and "<td>3</td>" in body
+    assert not HourRecord.objects.exists()
+    response = client.post(reverse("credits:import"), {"file": sheet([good])})
+    assert response.status_code == 302
+    assert YearSummary.objects.get(professional=person).public_hours == D("6.0")
+
+
+def test_import_refuses_a_non_xlsx_file(client, role_users, policy):
+    client.force_login(role_users[Role.BASE_ADMIN])
+    response = client.post(reverse("credits:import"), {"file": SimpleUploadedFile("a.xlsx", b"not a zip")})
+    assert response.status_code == 200 and not HourRecord.objects.exists()
+    assert client.get(reverse("credits:import_template")).status_code == 200
