@@ -1,6 +1,7 @@
 """Forms for the providers' management pages. They only collect input; services check the rules."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -12,6 +13,13 @@ from .selectors import topic_years
 WORK_PLAN_MAX_BYTES = 20 * 1024 * 1024
 
 
+def _https_urls(field, **kwargs):
+    """URL inputs without a scheme are taken as https (Django 6's default)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class CourseForm(forms.ModelForm):
     teacher_names = forms.CharField(
         label=_("授课教师"),
@@ -21,6 +29,7 @@ class CourseForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = _https_urls
         model = Course
         fields = [
             "title",
@@ -70,6 +79,7 @@ class CourseForm(forms.ModelForm):
 
 class PlatformForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _https_urls
         model = LearningPlatform
         fields = ["name", "url", "audience", "department", "notes", "is_active"]
 

@@ -1,0 +1,267 @@
+"""Pages: who may open each, that providers reach only their own entries, filters, constant queries."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from courses.models import Course, StudyGuide, WorkPlan
+from tests.factories import OrganisationFactory, user_with_role
+
+from .factories import CourseFactory, GuideFactory, PlatformFactory, SectionFactory, TeacherFactory, WorkPlanFactory
+
+pytestmark = pytest.mark.django_db
+
+PROVIDERS = {Role.BASE_ADMIN, Role.CITY_STAFF, Role.DEPARTMENT_STAFF}
+ACCESS = {
+    "courses:my_courses": PROVIDERS,
+    "courses:course_create": PROVIDERS,
+    "courses:upload": PROVIDERS,
+    "courses:upload_template": PROVIDERS,
+    "courses:my_platforms": PROVIDERS,
+    "courses:platform_create": PROVIDERS,
+    "courses:my_guides": {Role.DEPARTMENT_STAFF},
+    "courses:guide_create": {Role.DEPARTMENT_STAFF},
+    "courses:work_plans": {Role.BASE_ADMIN},
+    "courses:plan_reviews": {Role.DEPARTMENT_STAFF, Role.PROVINCE_STAFF},
+    "courses:topics": {Role.PROVINCE_STAFF},
+    "courses:export": {Role.PROVINCE_STAFF, Role.CITY_STAFF},
+}
+
+
+@pytest.mark.parametrize("url_name", sorted(ACCESS))
+def test_management_pages_are_open_only_to_their_roles(client, role_users, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    for role, user in role_users.items():
+        client.force_login(user)
+        expected = 200 if role in ACCESS[url_name] else 403
+        assert client.get(url).status_code == expected, (role, url_name)
+
+
+def test_public_pages_are_open_to_everyone(client, role_users):
+    course = CourseFactory(year_from=2020, year_to=2030)
+    guide = GuideFactory(status=StudyGuide.Status.PUBLISHED, published_at=timezone.now())
+    urls = [
+        reverse("courses:catalogue"),
+        reverse("courses:course", args=[course.pk]),
+        reverse("courses:guides"),
+        reverse("courses:guide", args=[guide.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200
+    client.force_login(role_users[Role.PROFESSIONAL])
+    for url in urls:
+        assert client.get(url).status_code == 200
+
+
+def test_drafts_are_not_public(client):
+    draft = CourseFactory(status=Course.Status.DRAFT)
+    guide = GuideFactory()
+    assert client.get(reverse("courses:course", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("courses:guide", args=[guide.pk])).status_code == 404
+
+
+def test_provider_edits_own_course_but_gets_404_for_another_units(client, base_admin, base):
+    own = CourseFactory(provider=base, status=Course.Status.DRAFT)
+    other = CourseFactory()
+    client.force_login(base_admin)
+    assert client.get(reverse("courses:course_edit", args=[own.pk])).status_code == 200
+    assert client.get(reverse("courses:course_edit", args=[other.pk])).status_code == 404
+    response = client.post(reverse("courses:course_status", args=[other.pk]), {"status": "withdrawn"})
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.status == Course.Status.PUBLISHED
+
+
+def test_provider_creates_a_course_through_the_page(client, base_admin, base, approved_2022, topic):
+    client.force_login(base_admin)
+    data = {
+        "title": "知识产权实务",
+        "category": "public",
+        "topic": topic.pk,
+        "hours": "1.5",
+        "mode": "online",
+        "url": "https://c.example.cn/1",
+        "year_from": 2022,
+        "year_to": 2022,
+        "teacher_names": "王五、赵六",
+    }
+    response = client.post(reverse("courses:course_create"), data)
+    assert response.status_code == 302
+    course = Course.objects.get(title="知识产权实务")
+    assert course.provider == base and course.status == Course.Status.DRAFT
+    assert course.teachers.count() == 2
+    client.post(reverse("courses:course_status", args=[course.pk]), {"status": "published"})
+    course.refresh_from_db()
+    assert course.status == Course.Status.PUBLISHED
+
+
+def test_course_page_shows_a_clear_error_for_bad_hours(client, base_admin, topic):
+    client.force_login(base_admin)
+    data = {
+        "title": "x",
+        "category": "public",
+        "topic": topic.pk,
+        "hours": "0",
+        "mode": "online",
+        "url": "https://c.example.cn/1",
+        "year_from": 2022,
+        "year_to": 2022,
+    }
+    response = client.post(reverse("courses:course_create"), data)
+    assert response.status_code == 200
+    assert "学时必须大于 0。" in response.content.decode()
+    assert not Course.objects.exists()
+
+
+def test_base_submits_plan_and_managing_unit_returns_it(client, base_admin, base, department_staff):
+    client.force_login(base_admin)
+    client.post(reverse("courses:work_plans"), {"year": 2023, "title": "", "content": "培训计划"})
+    plan = WorkPlan.objects.get(base=base, year=2023)
+    assert plan.status == WorkPlan.Status.SUBMITTED
+    outsider = user_with_role(Role.DEPARTMENT_STAFF)
+    client.force_login(outsider)
+    assert client.get(reverse("courses:plan_decide", args=[plan.pk])).status_code == 404
+    client.force_login(department_staff)
+    response = client.post(reverse("courses:plan_decide", args=[plan.pk]), {"decision": "return", "reason": ""})
+    assert "退回时必须填写理由。" in response.content.decode()
+    client.post(reverse("courses:plan_decide", args=[plan.pk]), {"decision": "return", "reason": "请补充"})
+    plan.refresh_from_db()
+    assert plan.status == WorkPlan.Status.RETURNED and plan.reason == "请补充"
+
+
+def test_department_gets_404_for_another_departments_guide(client, department_staff, department):
+    own = GuideFactory(department=department)
+    other = GuideFactory()
+    client.force_login(department_staff)
+    assert client.get(reverse("courses:guide_edit", args=[own.pk])).status_code == 200
+    assert client.get(reverse("courses:guide_edit", args=[other.pk])).status_code == 404
+    section = SectionFactory(guide=other)
+    assert client.post(reverse("courses:section_delete", args=[section.pk])).status_code == 404
+
+
+def test_department_builds_and_publishes_a_guide_through_the_pages(client, department_staff, department):
+    client.force_login(department_staff)
+    client.post(reverse("courses:guide_create"), {"year": 2022, "title": "", "hours_requirement": "90学时"})
+    guide = StudyGuide.objects.get(department=department, year=2022)
+    client.post(reverse("courses:section_add", args=[guide.pk]), {"section-heading": "医疗质量", "section-order": 1})
+    top = guide.sections.get()
+    client.post(
+        reverse("courses:section_add", args=[guide.pk]),
+        {"section-heading": "质量控制", "section-order": 1, "section-parent": top.pk},
+    )
+    assert guide.sections.get(parent=top).level == 2
+    client.post(reverse("courses:guide_publish", args=[guide.pk]), {"action": "publish"})
+    guide.refresh_from_db()
+    assert guide.is_published
+    page = client.get(reverse("courses:guide", args=[guide.pk])).content.decode()
+    assert "质量控制" in page and "二、学时要求" in page
+
+
+def test_provincial_staff_copy_topics_through_the_page(client):
+    client.force_login(user_with_role(Role.PROVINCE_STAFF))
+    response = client.post(reverse("courses:topics_copy"), {"copy-from_year": 2022, "copy-to_year": 2024})
+    assert response.status_code == 302
+    assert client.get(reverse("courses:topics") + "?year=2024").content.decode().count("知识产权") == 1
+
+
+# --- catalogue filters and query counts --------------------------------------------------------
+
+
+def _catalogue(client, **params):
+    params.setdefault("year", 2022)
+    response = client.get(reverse("courses:catalogue"), params)
+    assert response.status_code == 200
+    return [c.title for c in response.context["page"]]
+
+
+def test_catalogue_filters_by_category_topic_sector_mode_provider_city_year_and_text(client, topic):
+    jinan = OrganisationFactory(city_bureau=True, city="jinan", name="济南测试局")
+    qingdao = OrganisationFactory(city_bureau=True, city="qingdao", name="青岛测试局")
+    department = OrganisationFactory(department=True)
+    CourseFactory(title="甲 知识产权", topic=topic, provider=jinan)
+    CourseFactory(title="乙 专业", professional=True, sector=department, provider=jinan)
+    CourseFactory(
+        title="丙 线下", provider=qingdao, mode="offline", place="青岛", start_date="2022-05-01", end_date="2022-05-02"
+    )
+    CourseFactory(title="丁 2021", provider=qingdao, year_from=2021, year_to=2021)
+    CourseFactory(title="戊 草稿", provider=qingdao, status=Course.Status.DRAFT)
+    teacher = TeacherFactory(name="孔教授", organisation=qingdao)
+    CourseFactory(title="己 教师", provider=qingdao, teachers=[teacher])
+
+    assert set(_catalogue(client)) == {"甲 知识产权", "乙 专业", "丙 线下", "己 教师"}
+    assert _catalogue(client, category="professional") == ["乙 专业"]
+    assert _catalogue(client, topic="知识产权") == ["甲 知识产权"]
+    assert _catalogue(client, sector=department.pk) == ["乙 专业"]
+    assert _catalogue(client, mode="offline") == ["丙 线下"]
+    assert set(_catalogue(client, provider=jinan.pk)) == {"甲 知识产权", "乙 专业"}
+    assert set(_catalogue(client, city="jinan")) == {"甲 知识产权", "乙 专业"}
+    assert _catalogue(client, year=2021) == ["丁 2021"]
+    assert _catalogue(client, search="孔教授") == ["己 教师"]
+    assert _catalogue(client, search="线下") == ["丙 线下"]
+
+
+def test_catalogue_defaults_to_the_current_year(client):
+    this_year = timezone.localdate().year
+    CourseFactory(title="今年", year_from=this_year, year_to=this_year)
+    CourseFactory(title="往年", year_from=2021, year_to=2021)
+    response = client.get(reverse("courses:catalogue"))
+    assert [c.title for c in response.context["page"]] == ["今年"]
+
+
+def _many_courses(n: int):
+    department = OrganisationFactory(department=True)
+    platform = PlatformFactory()
+    for i in range(n):
+        if i % 2:
+            course = CourseFactory(provider=platform.owner, platform=platform, year_from=2022, year_to=2022)
+        else:
+            course = CourseFactory(professional=True, sector=department, year_from=2022, year_to=2022)
+        course.teachers.set([TeacherFactory(organisation=course.provider)])
+
+
+@pytest.mark.parametrize("n", [10, 200])
+def test_catalogue_page_runs_constant_queries(client, django_assert_max_num_queries, n):
+    _many_courses(n)
+    # count + page + teachers prefetch + filter choices (topics, sectors, providers); the session-less
+    # anonymous request needs nothing else.
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("courses:catalogue"), {"year": 2022, "search": "测试"})
+    assert len(response.context["page"]) == min(n, 25)
+
+
+@pytest.mark.parametrize("n", [1, 60])
+def test_my_courses_page_runs_constant_queries(client, django_assert_max_num_queries, n):
+    city = OrganisationFactory(city_bureau=True)
+    staff = user_with_role(Role.CITY_STAFF, city)
+    for _ in range(n):
+        CourseFactory(provider=city).teachers.set([TeacherFactory(organisation=city)])
+    client.force_login(staff)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("courses:my_courses"))
+    assert len(response.context["page"]) == min(n, 25)
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_guide_and_plan_lists_run_constant_queries(
+    client, django_assert_max_num_queries, n, department, department_staff
+):
+    for i in range(n):
+        GuideFactory(year=2000 + i, status=StudyGuide.Status.PUBLISHED, published_at=timezone.now())
+        base = OrganisationFactory(provincial_base=True, parent=department)
+        WorkPlanFactory(base=base, status=WorkPlan.Status.SUBMITTED)
+    with django_assert_max_num_queries(3):
+        client.get(reverse("courses:guides"))
+    client.force_login(department_staff)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("courses:plan_reviews"))
+    assert len(response.context["page"]) == min(n, 25)
+
+
+def test_navigation_start_pages(client, role_users):
+    client.force_login(role_users[Role.DEPARTMENT_STAFF])
+    assert client.get(reverse("portal:dashboard"))["Location"] == reverse("courses:my_guides")
+    client.force_login(role_users[Role.BASE_ADMIN])
+    assert client.get(reverse("portal:dashboard"))["Location"] == reverse("courses:my_courses")
