@@ -274,3 +274,7 @@ SUBMISSIONS_MAX_UPLOAD_BYTES = env.int("SUBMISSIONS_MAX_UPLOAD_BYTES", default=2
 # retry's delay in seconds (doubled for each further retry).
 DOCUMENTS_MAX_RETRIES = env.int("DOCUMENTS_MAX_RETRIES", default=2)
 DOCUMENTS_RETRY_BACKOFF = env.int("DOCUMENTS_RETRY_BACKOFF", default=10)
+
+# Hour ledger (issue 5): largest proof file for self-reported hours, largest .xlsx of records.
+CREDITS_PROOF_MAX_BYTES = env.int("CREDITS_PROOF_MAX_BYTES", default=5 * 1024 * 1024)
+CREDITS_IMPORT_MAX_BYTES = env.int("CREDITS_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
