@@ -176,7 +176,8 @@ def submit_score(*, assignment: Assignment, expert: User, criteria: dict, commen
     """Score each criterion within [0, max]; resubmitting in the window replaces the earlier score."""
     if assignment.expert_id != expert.pk:
         raise ValidationError(_("只能为分配给本人的课程评分。"), code="not_yours")
-    campaign = assignment.recommendation.campaign
+    # Fresh from the database: the window is decided by the current phase, not a cached object.
+    campaign = Campaign.objects.get(pk=assignment.recommendation.campaign_id)
     check_in_review_window(campaign=campaign)
     rubric = list(campaign.criteria.all())
     values = _parse_values(rubric, criteria)

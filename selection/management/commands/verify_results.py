@@ -1,0 +1,31 @@
+"""Recompute a campaign's stored ranking from its snapshot and report whether it is unchanged."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from selection import selectors, services
+from selection.models import Campaign
+
+
+class Command(BaseCommand):
+    help = "从结果快照重新计算评选排名，核对与已保存结果是否一致。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign_year", type=int)
+
+    def handle(self, *args, campaign_year: int, **options):
+        campaign = Campaign.objects.filter(year=campaign_year).first()
+        if campaign is None:
+            raise CommandError(f"{campaign_year} 年度没有评选活动。")
+        snapshot = selectors.latest_snapshot(campaign=campaign)
+        if snapshot is None:
+            raise CommandError(f"{campaign_year} 年度尚未生成结果快照。")
+        problems = services.verify_snapshot(snapshot=snapshot)
+        if problems:
+            for problem in problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{campaign_year} 年度结果与快照不一致（sha256 {snapshot.sha256}）。")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{campaign_year} 年度结果与快照一致：{snapshot.results.count()} 条，sha256 {snapshot.sha256}"
+            )
+        )
