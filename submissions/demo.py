@@ -1,0 +1,173 @@
+"""Demo: the 2022 calls for materials as they stood at the start of May 2022.
+
+Most units sent in time and were accepted, some were returned with comments, some are pending,
+a few never sent, and one CE base sent late under an extension. Everything goes through the
+services (with the 2022 dates passed in), so the demo obeys the same rules as real users.
+"""
+
+import datetime
+import random
+import zoneinfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.demo import ASSOCIATION, PROVINCIAL_BUREAU, DemoContext
+from accounts.models import Role
+from accounts.services import grant_role
+
+from . import services
+from .models import Call, Submission
+from .samples import tiny_docx, tiny_pdf
+from .selectors import expected_units
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+DEADLINE_2022 = datetime.datetime(2022, 4, 30, 23, 59, 59, tzinfo=SHANGHAI)
+
+# (audience, name, material, receiver)
+CALLS_2022 = [
+    (
+        Call.Audience.DEPARTMENTS,
+        "2022年度专业技术人员继续教育学习指南（行业主管部门）",
+        "学习指南（参考附件1格式）或工作通知",
+        PROVINCIAL_BUREAU,
+    ),
+    (
+        Call.Audience.CE_BASES,
+        "2022年度继续教育工作计划（国家级、省级继续教育基地）",
+        "年度继续教育工作计划",
+        PROVINCIAL_BUREAU,
+    ),
+    (Call.Audience.CITY_BUREAUS, "2022年度继续教育工作通知（各设区的市）", "继续教育工作通知", PROVINCIAL_BUREAU),
+    (
+        Call.Audience.PLATFORM_OWNERS,
+        "继续教育学习平台信息统计表（附件2）",
+        "附件2 继续教育学习平台信息统计表",
+        PROVINCIAL_BUREAU,
+    ),
+    (
+        Call.Audience.EVALUATION_ENTRANTS,
+        "优质在线公需课评选推荐材料（附件3、附件4）",
+        "附件3 优质在线公需课推荐表、附件4 知识产权保护承诺书",
+        ASSOCIATION,
+    ),
+]
+
+RETURN_COMMENTS = [
+    "标题未按要求注明“2022年度继续教育材料”格式，PDF版缺少盖章页，请修改后重新报送。",
+    "学习指南缺少“二、学时要求”部分，请按附件1参考格式补充。",
+    "Word版与PDF版内容不一致，请核对后重新报送。",
+]
+
+
+def _at(day: int, hour: int, rng: random.Random, month: int = 4) -> datetime.datetime:
+    return datetime.datetime(2022, month, day, hour, rng.randint(0, 59), rng.randint(0, 59), tzinfo=SHANGHAI)
+
+
+def _files(unit_name: str, material: str, number: int):
+    word = SimpleUploadedFile(
+        f"{unit_name}2022年度继续教育材料.docx",
+        tiny_docx(f"{unit_name}2022年度继续教育材料", material, f"第{number}稿"),
+    )
+    pdf = SimpleUploadedFile(f"{unit_name}2022年度继续教育材料.pdf", tiny_pdf(f"2022 CE materials v{number}"))
+    return word, pdf
+
+
+def _send(call, unit, user, when, number=1):
+    word, pdf = _files(unit.name, call.material, number)
+    return services.send_materials(
+        call=call,
+        unit=unit,
+        user=user,
+        title=services.required_title(unit=unit, year=call.year),
+        word_file=word,
+        pdf_file=pdf,
+        now=when,
+    )
+
+
+def _unit_user(ctx: DemoContext, unit) -> object:
+    """The unit's staff member who sends (the demo login if it is theirs, else a generated one)."""
+    for key in ("department", "base", "city"):
+        user = ctx.users.get(key)
+        if user and any(m.organisation_id == unit.pk for m in user.memberships.all()):
+            return user
+    from accounts.models import User
+
+    role = {"industry_department": Role.DEPARTMENT_STAFF, "ce_base": Role.BASE_ADMIN, "city_bureau": Role.CITY_STAFF}[
+        unit.kind
+    ]
+    user, _created = User.objects.get_or_create(
+        username=f"unit{unit.pk:03d}", defaults={"name": f"{unit.short_name or unit.name}报送员"}
+    )
+    if not user.email:
+        user.email = f"unit{unit.pk:03d}@demo.example.cn"
+        user.set_unusable_password()
+        user.save()
+    grant_role(user=user, organisation=unit, role=role)
+    return user
+
+
+def seed(ctx: DemoContext) -> None:
+    rng = random.Random(20220430)
+    province_staff = ctx.users["province"]
+    association_admin = ctx.users["association"]
+    created = 0
+    for audience, name, material, receiver_name in CALLS_2022:
+        call, _new = Call.objects.get_or_create(
+            year=2022,
+            audience=audience,
+            receiver=ctx.organisations[receiver_name],
+            defaults={"name": name, "material": material, "deadline": DEADLINE_2022, "created_by": province_staff},
+        )
+        reviewer = association_admin if receiver_name == ASSOCIATION else province_staff
+        units = list(expected_units(call))
+        for index, unit in enumerate(units):
+            if Submission.objects.filter(call=call, unit=unit).exists():
+                continue
+            plan = _plan(audience, index, len(units), unit, ctx)
+            if plan == "missing":
+                continue
+            user = _unit_user(ctx, unit)
+            if plan == "late":
+                services.grant_extension(
+                    call=call,
+                    unit=unit,
+                    deadline=datetime.datetime(2022, 5, 10, 23, 59, 59, tzinfo=SHANGHAI),
+                    reason="学校疫情封控管理，工作计划需经学校党委会审议，申请延期至5月10日。",
+                    granted_by=reviewer,
+                )
+                _send(call, unit, user, _at(6, 10, rng, month=5))
+                created += 1
+                continue
+            submission = _send(call, unit, user, _at(rng.randint(8, 29), rng.randint(8, 17), rng))
+            created += 1
+            if plan == "accepted":
+                services.review_submission(
+                    submission=submission, reviewer=reviewer, accept=True, comment="材料齐全，审核通过。"
+                )
+            elif plan in ("returned", "resubmitted"):
+                services.review_submission(
+                    submission=submission,
+                    reviewer=reviewer,
+                    accept=False,
+                    comment=rng.choice(RETURN_COMMENTS),
+                    resubmit_by=datetime.datetime(2022, 5, 13, 23, 59, 59, tzinfo=SHANGHAI),
+                )
+                if plan == "resubmitted":
+                    _send(call, unit, user, _at(30, 9, rng), number=2)
+    ctx.log(f"  2022年度报送通知 {len(CALLS_2022)} 个，新建报送材料 {created} 份")
+
+
+def _plan(audience: str, index: int, total: int, unit, ctx: DemoContext) -> str:
+    """The April 2022 state of each unit (deterministic by position)."""
+    if audience == Call.Audience.DEPARTMENTS:
+        return ["accepted", "returned", "accepted", "missing"][index % 4]
+    if audience == Call.Audience.CE_BASES:
+        return ["accepted", "late", "submitted", "accepted", "resubmitted"][index % 5]
+    if audience == Call.Audience.CITY_BUREAUS:
+        return ["accepted", "accepted", "submitted", "accepted", "returned", "accepted", "missing", "accepted"][
+            index % 8
+        ]
+    if audience == Call.Audience.PLATFORM_OWNERS:
+        return "missing" if index == total - 1 else ("accepted" if index % 2 == 0 else "submitted")
+    return ["submitted", "accepted", "missing"][index % 3]
