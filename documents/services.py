@@ -378,6 +378,10 @@ def start_job(*, user, kind: str, fmt: str, object_id: int | None = None, year: 
     elif fmt not in (Format.DOCX, Format.PDF):
         raise DocumentInputError(_("请选择 Word 或 PDF 格式。"))
     target = resolve(kind=kind, object_id=object_id, year=year, user=user)
+    if kind != Kind.PACKAGE:
+        # Building the Word file takes milliseconds: do it now so bad data (a unit with no
+        # platforms, a guide with no sections) is told at once instead of as a failed job.
+        GENERATORS[kind](target.parts[0].doc)
     job = DocumentJob.objects.create(
         kind=kind,
         format=fmt,

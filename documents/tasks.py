@@ -8,7 +8,7 @@ from .conversion import ConversionError
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
-def generate_document(self, job_id: int) -> int:
+def generate_document(self, job_id: int):
     """Produce one job's document. LibreOffice failures (crash, hang) are retried with
     exponential backoff up to DOCUMENTS_MAX_RETRIES times; then the job fails with the reason."""
     try:
@@ -17,6 +17,8 @@ def generate_document(self, job_id: int) -> int:
         if self.request.retries < settings.DOCUMENTS_MAX_RETRIES:
             services.note_retry(job_id=job_id, message=str(exc))
             countdown = settings.DOCUMENTS_RETRY_BACKOFF * (2**self.request.retries)
-            raise self.retry(exc=exc, countdown=countdown) from exc
+            # A worker gets Retry raised; run eagerly (no broker), Celery wants the Retry
+            # returned so that apply() runs the retry in-process instead of propagating it.
+            return self.retry(exc=exc, countdown=countdown, throw=not self.request.is_eager)
         services.fail_job(job_id=job_id, message=str(exc))
     return job_id

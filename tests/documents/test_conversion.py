@@ -1,0 +1,135 @@
+"""PDF with LibreOffice for real: fonts embedded, Chinese extractable, hangs killed, clear errors."""
+
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from documents import conversion, generators, samples
+from documents.conversion import ConversionError, LibreOfficeUnavailable, docx_to_pdf
+
+from .helpers import needs_libreoffice, pdf_fonts, pdf_text
+
+CJK_SUBSTITUTES = ("NotoSerifCJK", "UMingCN", "UKaiCN", "NotoSansCJK")
+
+
+def fake_soffice(tmp_path, body: str) -> str:
+    script = tmp_path / "soffice"
+    script.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_fontconfig_aliases_map_the_official_faces_to_the_free_substitutes():
+    env = conversion.fontconfig_env()
+    expected = {
+        "方正小标宋简体": "Noto Serif CJK SC:style=Bold",
+        r"FZXiaoBiaoSong\-B05S": "Noto Serif CJK SC:style=Bold",
+        "仿宋_GB2312": "AR PL UMing CN",
+        "FangSong": "AR PL UMing CN",
+        "楷体_GB2312": "AR PL UKai CN",
+        "KaiTi": "AR PL UKai CN",
+        "黑体": "Noto Sans CJK SC",
+        "SimHei": "Noto Sans CJK SC",
+    }
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig (fc-match) not installed")
+    for family, face in expected.items():
+        found = subprocess.run(
+            ["fc-match", family, "family", "style"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        assert found.startswith(face.split(":")[0]), (family, found)
+        if ":" in face:
+            assert "Bold" in found
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+@pytest.mark.parametrize("kind", sorted(samples.ALL))
+def test_pdf_embeds_cjk_fonts_and_chinese_text_is_extractable(kind, tmp_path):
+    docx = generators.__dict__[kind](samples.ALL[kind]())
+    pdf = tmp_path / f"{kind}.pdf"
+    pdf.write_bytes(docx_to_pdf(docx))
+    fonts = pdf_fonts(pdf)
+    lines = [line for line in fonts.splitlines()[2:] if line.strip()]
+    assert lines, fonts
+    cjk = [line for line in lines if any(name in line for name in CJK_SUBSTITUTES)]
+    assert cjk, fonts
+    for line in cjk:
+        assert " yes yes yes " in line or line.split()[-5] == "yes", line  # emb sub uni
+    text = pdf_text(pdf).replace(" ", "")
+    first_line = {
+        "attachment1": "2022年度专业技术人员继续教育指南",
+        "attachment2": "继续教育学习平台信息统计表",
+        "attachment3": "优质在线公需课推荐表",
+        "attachment4": "知识产权保护承诺书",
+        "hours_certificate": "专业技术人员继续教育学时证明",
+        "teacher_certificate": "优秀师资特聘证书",
+    }[kind]
+    assert first_line in text
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_each_official_face_is_embedded_as_its_own_substitute(tmp_path):
+    pdf = tmp_path / "guide.pdf"
+    pdf.write_bytes(docx_to_pdf(generators.attachment1(samples.guide())))
+    fonts = pdf_fonts(pdf)
+    assert "NotoSerifCJK" in fonts and "Bold" in fonts  # 方正小标宋 title
+    assert "UKaiCN" in fonts  # 楷体 unit name and level-2 headings
+    assert "UMingCN" in fonts  # 仿宋 body
+    assert "NotoSansCJK" in fonts  # 黑体 level-1 headings
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_non_bmp_text_reaches_the_pdf_text_layer(tmp_path):
+    from documents.data import GuideDoc, GuideSection
+
+    guide = GuideDoc(2022, "部门", (GuideSection(1, "学习内容", "生僻字𠀀测试"),))
+    pdf = tmp_path / "g.pdf"
+    pdf.write_bytes(docx_to_pdf(generators.attachment1(guide)))
+    assert "生僻字𠀀测试" in pdf_text(pdf).replace(" ", "")
+
+
+def test_without_libreoffice_pdf_fails_with_a_clear_chinese_message(settings):
+    settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
+    with pytest.raises(LibreOfficeUnavailable, match="未安装 LibreOffice"):
+        docx_to_pdf(generators.attachment4(samples.pledge()))
+
+
+def test_hanging_libreoffice_is_killed_with_its_process_group_at_the_timeout(settings, tmp_path):
+    pid_file = tmp_path / "child.pid"
+    # The fake starts a child (like oosplash starts soffice.bin) and both hang.
+    settings.LIBREOFFICE_BINARY = fake_soffice(tmp_path, f"sleep 300 & echo $! > {pid_file}\nwait")
+    started = time.monotonic()
+    with pytest.raises(ConversionError, match="超时"):
+        docx_to_pdf(b"not used", timeout=1)
+    assert time.monotonic() - started < 10
+    child = int(pid_file.read_text())
+    time.sleep(0.2)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie (an orphan killed here may wait for a container's init to reap it)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            state = next(line for line in status if line.startswith("State:"))
+    except FileNotFoundError:
+        return False
+    return "Z" not in state.split()[1]
+
+
+def test_crashing_libreoffice_fails_with_its_exit_code(settings, tmp_path):
+    settings.LIBREOFFICE_BINARY = fake_soffice(tmp_path, "echo 'boom' >&2\nexit 81")
+    with pytest.raises(ConversionError, match="退出码 81") as info:
+        docx_to_pdf(b"x", timeout=5)
+    assert info.value.retryable
+
+
+def test_exit_zero_without_a_pdf_is_a_failure_not_an_empty_file(settings, tmp_path):
+    settings.LIBREOFFICE_BINARY = fake_soffice(tmp_path, "exit 0")
+    with pytest.raises(ConversionError):
+        docx_to_pdf(b"x", timeout=5)
