@@ -235,8 +235,9 @@ def read_rows(file):
     except (InvalidFileException, KeyError, ValueError, OSError, TypeError) as exc:
         raise ValidationError(_("无法读取该 Excel 文件，请使用下载的模板。")) from exc
     ws = wb.worksheets[0]
-    # The declared dimension lets a huge sheet be refused without reading its rows.
-    if ws.max_row is not None and ws.max_row > MAX_IMPORT_ROWS + 1 + 100:
+    # The declared dimension lets a huge sheet be refused without reading its rows (with slack for
+    # rows that Excel counts because they were formatted but left empty).
+    if ws.max_row is not None and ws.max_row > MAX_IMPORT_ROWS * 2:
         wb.close()
         raise ValidationError(
             _("行数过多：一次最多导入 %(max)s 门课程。") % {"max": MAX_IMPORT_ROWS}, code="too_many_rows"

@@ -1,0 +1,190 @@
+"""Course lists as Excel: template, all-or-nothing upload with per-row errors, refusals, export."""
+
+import io
+import time
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from accounts.models import Role
+from courses import excel
+from courses.models import Course
+from tests.factories import user_with_role
+
+from .factories import CourseFactory, PlatformFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def xlsx(rows, header=None, write_only=False) -> SimpleUploadedFile:
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet() if write_only else wb.active
+    ws.append(excel.HEADERS if header is None else header)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile("courses.xlsx", buffer.getvalue())
+
+
+def row(**values):
+    base = {
+        "title": "知识产权保护与运用",
+        "category": "公需课",
+        "topic": "知识产权",
+        "sector": "",
+        "hours": "2.0",
+        "mode": "线上",
+        "platform": "",
+        "url": "https://c.example.cn/1",
+        "year_from": 2022,
+        "year_to": 2022,
+        "teachers": "张三、李四",
+        "is_original": "是",
+        "copyright_holder": "本单位",
+        "description": "",
+        "place": "",
+        "start_date": "",
+        "end_date": "",
+    }
+    base.update(values)
+    return [base[field] for field, _header in excel.COLUMNS]
+
+
+def test_template_has_the_chinese_headers(client, base_admin):
+    client.force_login(base_admin)
+    response = client.get(reverse("courses:upload_template"))
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in ws[1]] == excel.HEADERS
+    assert "课程名称" in excel.HEADERS and "学时" in excel.HEADERS
+
+
+def test_valid_upload_creates_draft_courses_with_teachers(base_admin, base, department):
+    platform = PlatformFactory(owner=base)
+    file = xlsx(
+        [
+            row(platform=platform.name),
+            row(
+                title="医疗质量管理",
+                category="专业课",
+                topic="",
+                sector=department.name,
+                mode="线下",
+                place="济南",
+                start_date="2022-05-01",
+                end_date="2022-05-03",
+                hours=12,
+            ),
+        ]
+    )
+    result = excel.import_courses(actor=base_admin, provider=base, file=file)
+    assert result.ok and result.created == 2
+    assert set(Course.objects.values_list("status", flat=True)) == {Course.Status.DRAFT}
+    assert Course.objects.get(title="知识产权保护与运用").teachers.count() == 2
+    assert Course.objects.get(title="医疗质量管理").sector == department
+
+
+def test_every_bad_row_is_reported_by_number_and_nothing_is_stored(base_admin, base):
+    foreign = PlatformFactory()
+    file = xlsx(
+        [
+            row(),
+            row(hours="0"),
+            row(hours="abc"),
+            row(topic=""),
+            row(platform=foreign.name),
+            row(hours="-1"),
+            row(hours="100000"),
+            row(category="其他"),
+        ]
+    )
+    result = excel.import_courses(actor=base_admin, provider=base, file=file)
+    assert not result.ok
+    rows = dict(result.errors)
+    assert sorted(rows) == [3, 4, 5, 6, 7, 8, 9]
+    assert rows[3] == "学时必须大于 0。"
+    assert "数字" in rows[4]
+    assert "公需课必须选择公需科目专题" in rows[5]
+    assert "不属于本单位" in rows[6]
+    assert not Course.objects.exists()
+
+
+def test_a_file_that_is_not_a_real_xlsx_is_refused(base_admin, base):
+    fake = SimpleUploadedFile("courses.xlsx", "课程名称,学时\n测试,2\n".encode())
+    with pytest.raises(Exception) as exc:
+        excel.import_courses(actor=base_admin, provider=base, file=fake)
+    assert "有效的" in str(exc.value)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    docx = SimpleUploadedFile("courses.xlsx", buffer.getvalue())
+    with pytest.raises(Exception) as exc:
+        excel.import_courses(actor=base_admin, provider=base, file=docx)
+    assert "Excel" in str(exc.value)
+    assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (SimpleUploadedFile("empty.xlsx", b""), "文件为空"),
+        (lambda: xlsx([], header=[]), "空"),
+        (lambda: xlsx([]), "没有课程数据"),
+        (lambda: xlsx([row()], header=["名称", "学时"]), "表头不正确"),
+    ],
+)
+def test_empty_files_and_wrong_headers_are_refused(base_admin, base, file, message):
+    file = file() if callable(file) else file
+    with pytest.raises(Exception) as exc:
+        excel.import_courses(actor=base_admin, provider=base, file=file)
+    assert message in str(exc.value)
+    assert not Course.objects.exists()
+
+
+def test_more_rows_than_the_cap_are_refused(base_admin, base, monkeypatch):
+    monkeypatch.setattr(excel, "MAX_IMPORT_ROWS", 5)
+    with pytest.raises(Exception) as exc:
+        excel.import_courses(actor=base_admin, provider=base, file=xlsx([row(title=f"课{i}") for i in range(6)]))
+    assert "行数过多" in str(exc.value)
+    assert not Course.objects.exists()
+
+
+def test_100000_rows_of_junk_are_refused_quickly(base_admin, base):
+    file = xlsx(([f"junk{i}", "x"] for i in range(100_000)), write_only=True)
+    started = time.monotonic()
+    with pytest.raises(Exception) as exc:
+        excel.import_courses(actor=base_admin, provider=base, file=file)
+    assert time.monotonic() - started < 5
+    assert "行数过多" in str(exc.value) or "压缩" in str(exc.value)
+    assert not Course.objects.exists()
+
+
+def test_upload_page_lists_bad_rows(client, base_admin):
+    client.force_login(base_admin)
+    response = client.post(reverse("courses:upload"), {"file": xlsx([row(), row(hours="0")])})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "学时必须大于 0。" in page and ">3<" in page
+    assert not Course.objects.exists()
+    response = client.post(reverse("courses:upload"), {"file": xlsx([row()])})
+    assert response.status_code == 302
+    assert Course.objects.count() == 1
+
+
+def test_bureau_staff_export_the_catalogue_with_masked_nothing_personal(client):
+    CourseFactory(title="导出课程一")
+    CourseFactory(title="导出草稿", status=Course.Status.DRAFT)
+    client.force_login(user_with_role(Role.PROVINCE_STAFF))
+    response = client.get(reverse("courses:export"), {"year": 2022})
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in r] for r in ws.iter_rows()]
+    assert values[0] == excel.EXPORT_HEADERS
+    assert {v[1] for v in values[1:]} == {"导出课程一", "导出草稿"}
+    response = client.get(reverse("courses:export"), {"year": 2022, "search": "草稿"})
+    assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == 2
