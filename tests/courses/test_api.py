@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from courses.models import Course, StudyGuide
-from tests.factories import OrganisationFactory, user_with_role
+from tests.factories import OrganisationFactory
 
 from .factories import CourseFactory, GuideFactory, PlatformFactory, SectionFactory, TeacherFactory
 
