@@ -28,6 +28,8 @@ def format_report_for(submission):
     try:
         with submission.current_version.word_file.open("rb") as handle:
             return normalise(check(handle))
+    except ValueError as exc:  # documents.checker.CheckerError: not a readable .docx
+        return {"ok": False, "items": [str(exc)], "text": ""}
     except Exception:  # a checker failure must not hide the materials from the reviewer
         logger.exception("study guide format check failed for submission %s", submission.pk)
         return None
@@ -48,4 +50,15 @@ def normalise(report) -> dict | None:
     ok = _get(report, "ok")
     if items is None and ok is None:
         return {"ok": None, "items": [], "text": str(report)}
-    return {"ok": ok, "items": [str(i) for i in items or []], "text": ""}
+    return {"ok": ok, "items": [_describe(i) for i in items or []], "text": ""}
+
+
+def _describe(issue) -> str:
+    """ "第3段「一、学习内容」：字体应为黑体" for an issue with paragraph/text/message, else str()."""
+    message = _get(issue, "message")
+    if message is None:
+        return str(issue)
+    paragraph, text = _get(issue, "paragraph"), _get(issue, "text")
+    if paragraph:
+        return f"第{paragraph}段「{text}」：{message}"
+    return str(message)

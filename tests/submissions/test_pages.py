@@ -291,3 +291,23 @@ def test_association_reviews_its_own_calls(client, association, association_admi
     client.force_login(association_admin)
     assert client.get(reverse("submissions:call_status", args=[call.pk])).status_code == 200
     assert call.name in client.get(reverse("submissions:review_calls")).content.decode()
+
+
+def test_review_page_shows_the_documents_checkers_report_for_a_study_guide(
+    client, call, department, unit_user, reviewer
+):
+    submission = sent(call, department, unit_user, word=word_upload("指南.docx", "2022年度专业技术人员继续教育指南"))
+    client.force_login(reviewer)
+    response = client.get(reverse("submissions:detail", args=[submission.pk]))
+    report = response.context["format_report"]
+    assert report["ok"] is False
+    assert any("缺少标题" in item for item in report["items"])
+    assert "与参考格式不一致" in response.content.decode()
+
+
+def test_no_format_report_for_other_calls(client, province, reviewer):
+    call = CallFactory(receiver=province, audience="city_bureaus")
+    bureau = OrganisationFactory(name="济南市人力资源和社会保障局", kind=Organisation.Kind.CITY_BUREAU)
+    submission = sent(call, bureau, reviewer, "济南市人力资源和社会保障局2022年度继续教育材料")
+    client.force_login(reviewer)
+    assert client.get(reverse("submissions:detail", args=[submission.pk])).context["format_report"] is None
