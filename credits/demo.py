@@ -82,8 +82,7 @@ def seed(ctx: DemoContext) -> None:
     _policies()
     bases = [ctx.organisations[name] for name, *_rest in CE_BASES]
     courses = {
-        (c.provider_id, c.category): c
-        for c in Course.objects.published().filter(provider__in=bases).order_by("id")
+        (c.provider_id, c.category): c for c in Course.objects.published().filter(provider__in=bases).order_by("id")
     }
     now = timezone.now()
     today = timezone.localdate()

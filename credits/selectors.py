@@ -113,23 +113,11 @@ def conversion_rules_for(*, year: int) -> QuerySet[ConversionRule]:
 
 
 def public_courses_for_gap(*, year: int, limit: int = 6) -> list[Course]:
-    """Published public courses offered in the year, for a professional short on public hours."""
-    try:
-        from courses import selectors as course_selectors
-    except ImportError:
-        course_selectors = None
-    if course_selectors is not None and hasattr(course_selectors, "public_courses_for_gap"):
-        try:
-            return list(course_selectors.public_courses_for_gap(year=year)[:limit])
-        except TypeError:
-            pass
-    return list(
-        Course.objects.published()
-        .offered_in(year)
-        .filter(category=Category.PUBLIC)
-        .select_related("provider")
-        .order_by("-hours", "title")[:limit]
-    )
+    """Published public courses offered in the year, for a professional short on public hours
+    (the catalogue's own choice, `courses.selectors.public_courses_for_gap`)."""
+    from courses.selectors import public_courses_for_gap as catalogue_gap
+
+    return catalogue_gap(year=year, limit=limit)
 
 
 def _with_figures(queryset: QuerySet, *, year: int, user_path: str) -> QuerySet:

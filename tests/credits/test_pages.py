@@ -327,3 +327,29 @@ def test_import_refuses_a_non_xlsx_file(client, role_users, policy):
     response = client.post(reverse("credits:import"), {"file": SimpleUploadedFile("a.xlsx", b"not a zip")})
     assert response.status_code == 200 and not HourRecord.objects.exists()
     assert client.get(reverse("credits:import_template")).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_my_hours_query_count_is_constant(client, role_users, policy, django_assert_max_num_queries, n):
+    person = role_users[Role.PROFESSIONAL]
+    for i in range(n):
+        approved_record(person, hours="2", category=Category.PUBLIC, title=f"课程{i}")
+    CourseFactory()
+    client.force_login(person)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("credits:my_hours"), {"year": 2022}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "url_name"),
+    [
+        (Role.PROFESSIONAL, "credits:my_hours"),
+        (Role.EMPLOYER_ADMIN, "credits:roster"),
+        (Role.CITY_STAFF, "credits:city_report"),
+        (Role.PROVINCE_STAFF, "credits:province_report"),
+    ],
+)
+def test_dashboard_sends_each_role_to_its_hours_start_page(client, role_users, policy, role, url_name):
+    client.force_login(role_users[role])
+    response = client.get(reverse("portal:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse(url_name))
