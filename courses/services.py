@@ -238,7 +238,11 @@ def save_course(
 @transaction.atomic
 def set_course_status(*, actor, course: Course, status: str) -> Course:
     """Publish or withdraw a course (publishing re-checks every rule, including the work plan)."""
-    course = Course.objects.select_for_update().select_related("provider", "platform", "sector").get(pk=course.pk)
+    course = (
+        Course.objects.select_for_update(of=("self",))
+        .select_related("provider", "platform", "sector")
+        .get(pk=course.pk)
+    )
     _require_role_in(actor, course.provider, PROVIDER_ROLES)
     if status not in Course.Status.values:
         raise ValidationError({"status": _("未知状态。")})
@@ -300,7 +304,7 @@ def save_guide(*, actor, department: Organisation, data: dict, guide: StudyGuide
 @transaction.atomic
 def publish_guide(*, actor, guide: StudyGuide) -> StudyGuide:
     """Publish the guide to the public: “在本部门官网和山东省专业技术人员继续教育公共服务平台同时面向社会发布”."""
-    guide = StudyGuide.objects.select_for_update().select_related("department").get(pk=guide.pk)
+    guide = StudyGuide.objects.select_for_update(of=("self",)).select_related("department").get(pk=guide.pk)
     _require_role_in(actor, guide.department, (Role.DEPARTMENT_STAFF,))
     if not guide.sections.exists():
         raise ValidationError({"sections": _("请先填写“一、学习内容”后再发布。")}, code="guide_empty")
@@ -322,7 +326,7 @@ def publish_guide(*, actor, guide: StudyGuide) -> StudyGuide:
 
 @transaction.atomic
 def unpublish_guide(*, actor, guide: StudyGuide) -> StudyGuide:
-    guide = StudyGuide.objects.select_for_update().select_related("department").get(pk=guide.pk)
+    guide = StudyGuide.objects.select_for_update(of=("self",)).select_related("department").get(pk=guide.pk)
     _require_role_in(actor, guide.department, (Role.DEPARTMENT_STAFF,))
     guide.status = StudyGuide.Status.DRAFT
     guide.published_at = None
@@ -415,7 +419,7 @@ def submit_work_plan(*, actor, base: Organisation, year: int, title: str, conten
 @transaction.atomic
 def decide_work_plan(*, actor, plan: WorkPlan, approve: bool, reason: str = "") -> WorkPlan:
     """The managing unit agrees to or returns a base's plan (“报管理单位同意后组织实施”); returning needs a reason."""
-    plan = WorkPlan.objects.select_for_update().select_related("base", "base__parent").get(pk=plan.pk)
+    plan = WorkPlan.objects.select_for_update(of=("self",)).select_related("base", "base__parent").get(pk=plan.pk)
     if plan.base.parent is None:
         raise PermissionDenied(_("您无权审核该工作计划。"))
     _require_role_in(actor, plan.base.parent, (Role.DEPARTMENT_STAFF, Role.PROVINCE_STAFF))
