@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role, User
@@ -83,11 +83,7 @@ def _may_act_for(user, organisation) -> bool:
 
 def verification_url(code: str) -> str:
     """The public page that verifies a 学时证明 by its code (credits app), as an absolute URL."""
-    try:
-        path = reverse("credits:verify", kwargs={"code": code})
-    except NoReverseMatch:
-        path = f"/hours/verify/{code}/"
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("credits:verify_code", kwargs={"code": code})
 
 
 def _organisation(object_id, user) -> Organisation:
@@ -312,15 +308,15 @@ def _reusable(cache_key: str) -> GeneratedDocument | None:
     return None
 
 
-def render(part: Part, fmt: str) -> bytes:
+def render(part: Part, fmt: str, *, timeout: float | None = None) -> bytes:
     """The document's bytes in `fmt` (docx or pdf), without storing anything."""
     docx = GENERATORS[part.kind](part.doc)
     if fmt == Format.PDF:
-        return docx_to_pdf(docx)
+        return docx_to_pdf(docx, timeout=timeout)
     return docx
 
 
-def produce(part: Part, fmt: str) -> GeneratedDocument:
+def produce(part: Part, fmt: str, *, timeout: float | None = None) -> GeneratedDocument:
     """The stored document for this part and format, generated only if the input changed."""
     key = _cache_key(part.kind, fmt, part.owner_organisation, part.owner_user, input_hash(part.doc))
     existing = _reusable(key)
@@ -329,7 +325,7 @@ def produce(part: Part, fmt: str) -> GeneratedDocument:
     return _store(
         kind=part.kind,
         fmt=fmt,
-        content=render(part, fmt),
+        content=render(part, fmt, timeout=timeout),
         name=part.name,
         cache_key=key,
         owner_organisation=part.owner_organisation,
@@ -338,7 +334,9 @@ def produce(part: Part, fmt: str) -> GeneratedDocument:
     )
 
 
-def produce_package(target: Target, progress: Callable[[int], None] = lambda _p: None) -> GeneratedDocument:
+def produce_package(
+    target: Target, progress: Callable[[int], None] = lambda _p: None, *, timeout: float | None = None
+) -> GeneratedDocument:
     """Every part in Word and PDF, zipped. Reused when no part changed."""
     hashes = "|".join(input_hash(p.doc) for p in target.parts)
     key = _cache_key(
@@ -353,7 +351,7 @@ def produce_package(target: Target, progress: Callable[[int], None] = lambda _p:
         step = 0
         for part in target.parts:
             for fmt in (Format.DOCX, Format.PDF):
-                stored = produce(part, fmt)
+                stored = produce(part, fmt, timeout=timeout)
                 with stored.file.open("rb") as handle:
                     archive.writestr(stored.filename, handle.read())
                 step += 1
@@ -407,12 +405,15 @@ def run_job(*, job_id: int) -> DocumentJob:
     if job.is_finished:
         return job
     _update(job_id, status=DocumentJob.Status.RUNNING, progress=5, attempts=job.attempts + 1, message="")
+    # Each retry gives LibreOffice twice the time: a conversion that timed out on a busy
+    # machine should not time out the same way again.
+    timeout = settings.LIBREOFFICE_TIMEOUT * 2**job.attempts
     try:
         target = resolve(kind=job.kind, object_id=job.object_id, year=job.year, user=job.requested_by)
         if job.kind == Kind.PACKAGE:
-            result = produce_package(target, progress=lambda p: _update(job_id, progress=max(5, p)))
+            result = produce_package(target, progress=lambda p: _update(job_id, progress=max(5, p)), timeout=timeout)
         else:
-            result = produce(target.parts[0], job.format)
+            result = produce(target.parts[0], job.format, timeout=timeout)
     except (DocumentInputError, Http404) as exc:
         fail_job(job_id=job_id, message=str(exc))
     except ConversionError as exc:

@@ -138,14 +138,15 @@ def test_libreoffice_hanging_then_the_automatic_retry_works(settings, tmp_path, 
     )
     fake.chmod(0o755)
     settings.LIBREOFFICE_BINARY = str(fake)
-    # Long enough for a cold real soffice, short enough to wait out the hang once.
-    settings.LIBREOFFICE_TIMEOUT = 10
+    # The hang is killed after 5 s; the retry gets 10 s, the one after 20 s (a cold soffice on a
+    # loaded machine may need them).
+    settings.LIBREOFFICE_TIMEOUT = 5
     unit = PlatformFactory().owner
     admin = user_with_role(Role.BASE_ADMIN, unit)
     job = run(admin, "attachment2", "pdf", object_id=unit.pk, capture=django_capture_on_commit_callbacks)
     assert marker.exists()
     assert job.status == DocumentJob.Status.DONE, job.message
-    assert job.attempts == 2
+    assert job.attempts >= 2
     assert job.result.file.read().startswith(b"%PDF-")
 
 

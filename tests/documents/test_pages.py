@@ -1,0 +1,116 @@
+"""Pages: who may open them, job progress, access-checked downloads, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from documents import services
+from documents.models import DocumentJob
+from tests.factories import user_with_role
+
+from .factories import PlatformFactory
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = {
+    Role.PROFESSIONAL,
+    Role.CITY_STAFF,
+    Role.PROVINCE_STAFF,
+    Role.DEPARTMENT_STAFF,
+    Role.BASE_ADMIN,
+    Role.ASSOCIATION_ADMIN,
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_documents_page_is_open_to_generating_roles_only(client, role_users, role):
+    client.force_login(role_users[role])
+    response = client.get(reverse("documents:index"))
+    assert response.status_code == (200 if role in ALLOWED else 403)
+
+
+def test_anonymous_is_sent_to_login(client):
+    for url in (
+        reverse("documents:index"),
+        reverse("documents:job", args=[1]),
+        reverse("documents:download", args=[1]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_base_admin_sees_the_unit_options_and_starts_a_word_job(client, django_capture_on_commit_callbacks):
+    unit = PlatformFactory().owner
+    admin = user_with_role(Role.BASE_ADMIN, unit)
+    client.force_login(admin)
+    page = client.get(reverse("documents:index"), {"year": 2022}).content.decode()
+    assert "附件2 学习平台信息统计表" in page and "年度继续教育材料" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("documents:start"), {"kind": "attachment2", "object_id": unit.pk, "format": "docx"}
+        )
+    job = DocumentJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("documents:job", args=[job.pk])
+    detail = client.get(response["Location"]).content.decode()
+    assert "已完成" in detail and 'http-equiv="refresh"' not in detail
+    download = client.get(reverse("documents:download", args=[job.result_id]))
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content).startswith(b"PK")
+
+
+def test_bad_data_is_shown_as_a_message_and_no_job_is_made(client):
+    unit = user_with_role(Role.BASE_ADMIN)
+    client.force_login(unit)
+    org_id = unit.memberships.get().organisation_id
+    response = client.post(
+        reverse("documents:start"), {"kind": "attachment2", "object_id": org_id, "format": "docx"}, follow=True
+    )
+    assert "没有登记继续教育学习平台" in response.content.decode()
+    assert not DocumentJob.objects.exists()
+
+
+def test_pending_job_page_refreshes_itself_without_inline_script(client):
+    admin = user_with_role(Role.BASE_ADMIN)
+    job = DocumentJob.objects.create(kind="attachment2", format="docx", requested_by=admin, progress=40)
+    client.force_login(admin)
+    page = client.get(reverse("documents:job", args=[job.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "w-40" in page and "<script" not in page
+
+
+def test_other_users_job_and_other_units_file_are_not_found(client, django_capture_on_commit_callbacks):
+    unit = PlatformFactory().owner
+    owner = user_with_role(Role.BASE_ADMIN, unit)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.start_job(user=owner, kind="attachment2", fmt="docx", object_id=unit.pk)
+    job.refresh_from_db()
+    outsider = user_with_role(Role.BASE_ADMIN)
+    client.force_login(outsider)
+    assert client.get(reverse("documents:job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("documents:download", args=[job.result_id])).status_code == 404
+    colleague = user_with_role(Role.BASE_ADMIN, unit)
+    client.force_login(colleague)
+    assert client.get(reverse("documents:download", args=[job.result_id])).status_code == 200
+    province = user_with_role(Role.PROVINCE_STAFF)
+    client.force_login(province)
+    assert client.get(reverse("documents:download", args=[job.result_id])).status_code == 200
+
+
+def test_start_with_an_unknown_kind_or_get_is_refused(client):
+    admin = user_with_role(Role.BASE_ADMIN)
+    client.force_login(admin)
+    assert client.post(reverse("documents:start"), {"kind": "nonsense"}).status_code == 404
+    assert client.get(reverse("documents:start")).status_code == 405
+
+
+@pytest.mark.parametrize("jobs", [1, 15])
+def test_documents_page_query_count_does_not_grow_with_jobs(client, django_assert_max_num_queries, jobs):
+    unit = PlatformFactory().owner
+    admin = user_with_role(Role.BASE_ADMIN, unit)
+    for _ in range(jobs):
+        DocumentJob.objects.create(kind="attachment2", format="docx", requested_by=admin, organisation=unit)
+    client.force_login(admin)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("documents:index"))
+    assert response.content.decode().count("排队中") == jobs
