@@ -25,13 +25,13 @@ from .selectors import (
 )
 
 
-class OrganisationRefSerializer(serializers.Serializer):
+class SubmissionOrganisationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
 class CallSerializer(serializers.ModelSerializer):
-    receiver = OrganisationRefSerializer(read_only=True)
+    receiver = SubmissionOrganisationSerializer(read_only=True)
     audience_label = serializers.CharField(source="get_audience_display", read_only=True)
     my_deadline = serializers.SerializerMethodField(help_text="本单位的截止时间（含延期）；非报送单位为 null。")
 
@@ -113,7 +113,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    unit = OrganisationRefSerializer(read_only=True)
+    unit = SubmissionOrganisationSerializer(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     current_version = VersionSerializer(read_only=True)
     events = EventSerializer(many=True, read_only=True)

@@ -120,10 +120,11 @@ def calls_visible_to(user, *, year: int | None = None, unit_call_ids: set[int] |
 
 
 def submissions_visible_to(user) -> QuerySet[Submission]:
-    """Submissions of the user's own units and of the calls the user reviews; nothing else."""
-    return Submission.objects.filter(
-        Q(unit_id__in=unit_ids_of(user)) | Q(call__receiver_id__in=reviewer_org_ids_of(user))
-    ).select_related("call", "call__receiver", "unit", "current_version")
+    """Submissions of the user's own units, and those sent (not drafts) to calls the user reviews."""
+    sent_to_me = Q(call__receiver_id__in=reviewer_org_ids_of(user)) & ~Q(status=Submission.Status.DRAFT)
+    return Submission.objects.filter(Q(unit_id__in=unit_ids_of(user)) | sent_to_me).select_related(
+        "call", "call__receiver", "unit", "current_version"
+    )
 
 
 def versions_visible_to(user) -> QuerySet[SubmissionVersion]:

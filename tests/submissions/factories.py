@@ -1,6 +1,7 @@
 """Factories for materials: calls with the 2022 deadline, uploads of real tiny files."""
 
 import datetime
+import functools
 import zoneinfo
 
 import factory
@@ -32,10 +33,15 @@ class CallFactory(factory.django.DjangoModelFactory):
     deadline = DEADLINE_2022
 
 
+@functools.cache
+def _docx(lines: tuple[str, ...]) -> bytes:
+    return tiny_docx(*lines)
+
+
 def word_upload(name: str = "材料.docx", *lines: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(
         name,
-        tiny_docx(*lines),
+        _docx(lines),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 
