@@ -165,3 +165,16 @@ class CopyTopicsForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("课程表（.xlsx）"))
+
+
+class TeacherForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    professional_title = forms.CharField(label=_("职称"), max_length=64, required=False)
+    unit = forms.CharField(label=_("工作单位"), max_length=128, required=False)
+    bio = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    id_number = forms.CharField(
+        label=_("身份证号（关联本人账号）"),
+        max_length=18,
+        required=False,
+        help_text=_("填写后与该教师本人的专业技术人员账号关联，入选优质课程时可计入其继续教育学时。"),
+    )

@@ -12,6 +12,7 @@ ITEMS = [
     NavItem(role=Role.BASE_ADMIN, label=_("我的课程"), url_name="courses:my_courses", start=True, order=20),
     NavItem(role=Role.BASE_ADMIN, label=_("年度工作计划"), url_name="courses:work_plans", order=21),
     NavItem(role=Role.BASE_ADMIN, label=_("学习平台"), url_name="courses:my_platforms", order=22),
+    NavItem(role=Role.BASE_ADMIN, label=_("授课教师"), url_name="courses:my_teachers", order=23),
     NavItem(role=Role.CITY_STAFF, label=_("本市课程"), url_name="courses:my_courses", order=30),
     NavItem(role=Role.CITY_STAFF, label=_("学习平台"), url_name="courses:my_platforms", order=31),
     NavItem(role=Role.CITY_STAFF, label=_("导出课程目录"), url_name="courses:export", order=32),

@@ -175,6 +175,12 @@ def platforms_managed_by(user) -> QuerySet[LearningPlatform]:
     return LearningPlatform.objects.filter(owner_id__in=provider_organisation_ids(user)).select_related("owner")
 
 
+def teachers_managed_by(user) -> QuerySet[Teacher]:
+    return Teacher.objects.filter(organisation_id__in=provider_organisation_ids(user)).select_related(
+        "organisation", "user"
+    )
+
+
 def active_platforms() -> QuerySet[LearningPlatform]:
     return LearningPlatform.objects.filter(is_active=True, owner__is_active=True).select_related("owner")
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, Role
-from accounts.selectors import roles_of
+from accounts.selectors import roles_of, user_by_id_number
 from accounts.services import audit
+from accounts.validators import validate_id_number
 
 from .models import (
     MAX_COURSE_HOURS,
@@ -494,3 +495,49 @@ def delete_topic(*, actor, topic: Topic) -> None:
     if topic.courses.exists():
         raise ValidationError(_("已有课程使用该专题，不能删除。"), code="in_use")
     topic.delete()
+
+
+# --- teachers ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_teacher(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    professional_title: str = "",
+    unit: str = "",
+    bio: str = "",
+    id_number: str = "",
+    teacher: Teacher | None = None,
+) -> Teacher:
+    """Record a teacher of the unit's courses. Linking the teacher's own account (by ID number) is what lets
+    a selected quality course credit them: “按照课程课时的2倍计算授课教师年度继续教育学时”."""
+    _require_role_in(actor, organisation, PROVIDER_ROLES)
+    if teacher is None:
+        teacher = Teacher(organisation=organisation)
+    elif teacher.organisation_id != organisation.pk:
+        raise PermissionDenied(_("您无权管理该单位的数据。"))
+    if not name.strip():
+        raise ValidationError({"name": _("请填写教师姓名。")})
+    if id_number.strip():
+        validate_id_number(id_number)
+        user = user_by_id_number(id_number)
+        if user is None:
+            raise ValidationError({"id_number": _("未找到该身份证号对应的专业技术人员账号。")}, code="no_account")
+        teacher.user = user
+    teacher.name = name.strip()
+    teacher.professional_title = professional_title.strip()
+    teacher.unit = unit.strip()
+    teacher.bio = bio
+    teacher.save()
+    return teacher
+
+
+@transaction.atomic
+def unlink_teacher_account(*, actor, teacher: Teacher) -> Teacher:
+    _require_role_in(actor, teacher.organisation, PROVIDER_ROLES)
+    teacher.user = None
+    teacher.save(update_fields=["user"])
+    return teacher

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from courses.models import Course, StudyGuide, WorkPlan
+from courses.models import Course, StudyGuide, Teacher, WorkPlan
 from tests.factories import OrganisationFactory, user_with_role
 
 from .factories import CourseFactory, GuideFactory, PlatformFactory, SectionFactory, TeacherFactory, WorkPlanFactory
@@ -19,6 +19,8 @@ ACCESS = {
     "courses:upload": PROVIDERS,
     "courses:upload_template": PROVIDERS,
     "courses:my_platforms": PROVIDERS,
+    "courses:my_teachers": PROVIDERS,
+    "courses:teacher_create": PROVIDERS,
     "courses:platform_create": PROVIDERS,
     "courses:my_guides": {Role.DEPARTMENT_STAFF},
     "courses:guide_create": {Role.DEPARTMENT_STAFF},
@@ -265,3 +267,19 @@ def test_navigation_start_pages(client, role_users):
     assert client.get(reverse("portal:dashboard"))["Location"] == reverse("courses:my_guides")
     client.force_login(role_users[Role.BASE_ADMIN])
     assert client.get(reverse("portal:dashboard"))["Location"] == reverse("courses:my_courses")
+
+
+def test_provider_links_a_teacher_to_a_professionals_account_by_id_number(client, base_admin, base):
+    professional = user_with_role(Role.PROFESSIONAL)
+    client.force_login(base_admin)
+    response = client.post(reverse("courses:teacher_create"), {"name": "王老师", "id_number": "110101199003077777"})
+    assert "身份证号" in response.content.decode()
+    assert not Teacher.objects.exists()
+    response = client.post(reverse("courses:teacher_create"), {"name": "王老师", "id_number": professional.id_number})
+    assert response.status_code == 302
+    teacher = Teacher.objects.get()
+    assert teacher.user == professional and teacher.organisation == base
+    page = client.get(reverse("courses:my_teachers")).content.decode()
+    assert professional.id_number not in page
+    other = TeacherFactory()
+    assert client.get(reverse("courses:teacher_edit", args=[other.pk])).status_code == 404
