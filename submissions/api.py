@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -37,14 +38,33 @@ class CallSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Call
-        fields = ["id", "year", "name", "material", "audience", "audience_label", "receiver", "deadline", "my_deadline"]
+        fields = [
+            "id",
+            "year",
+            "name",
+            "material",
+            "audience",
+            "audience_label",
+            "receiver",
+            "deadline",
+            "my_deadline",
+            "is_open",
+        ]
 
-    def get_my_deadline(self, call) -> str | None:
-        extensions = self.context.get("extensions", {})
+    def _my_deadline(self, call):
         if call.pk not in self.context.get("my_call_ids", set()):
             return None
-        later = [e.deadline for e in extensions.get(call.pk, []) if e.deadline > call.deadline]
-        return serializers.DateTimeField().to_representation(max(later) if later else call.deadline)
+        later = [e.deadline for e in self.context.get("extensions", {}).get(call.pk, []) if e.deadline > call.deadline]
+        return max(later) if later else call.deadline
+
+    def get_my_deadline(self, call) -> str | None:
+        deadline = self._my_deadline(call)
+        return None if deadline is None else serializers.DateTimeField().to_representation(deadline)
+
+    is_open = serializers.SerializerMethodField(help_text="现在是否仍可报送（按本单位截止时间，含延期）。")
+
+    def get_is_open(self, call) -> bool:
+        return services.in_time(limit=self._my_deadline(call) or call.deadline, now=timezone.now())
 
 
 class CallList(generics.ListAPIView):

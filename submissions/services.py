@@ -104,7 +104,11 @@ def may_still_send(
     """
     now = now or timezone.now()
     limit = deadline_for(call=call, unit=unit, submission=submission, extension=extension)
-    # Deadlines are stored to the second ("23:59:59"); the whole of that second is still in time.
+    return in_time(limit=limit, now=now)
+
+
+def in_time(*, limit: datetime.datetime, now: datetime.datetime) -> bool:
+    """Deadlines are stored to the second ("23:59:59"); the whole of that second is still in time."""
     return now < limit.replace(microsecond=0) + datetime.timedelta(seconds=1)
 
 

@@ -39,6 +39,7 @@ def test_calls_list_shows_calls_with_deadlines(api, call, unit_user):
     assert row["id"] == call.pk
     assert row["deadline"] == "2022-04-30T23:59:59+08:00"
     assert row["my_deadline"] == "2022-04-30T23:59:59+08:00"
+    assert row["is_open"] is False  # 2022 is over
     assert api.get(reverse("api-calls"), {"year": 2021}).json()["results"] == []
 
 
