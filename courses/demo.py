@@ -66,6 +66,8 @@ GUIDE_CONTENT = {
     "山东省工业和信息化厅": ("工业和信息化", ["智能制造", "绿色制造", "数字化转型"]),
 }
 # Year ranges the demo courses are offered in: together they cover 2021-2026.
+# Public courses on the 2022 topics are all offered in 2022, the year of the quality-course evaluation.
+PUBLIC_SPANS = [(2022, 2022), (2021, 2022), (2022, 2023), (2022, 2026), (2022, 2024)]
 SPANS = [(2021, 2022), (2022, 2022), (2022, 2023), (2022, 2026), (2024, 2026), (2026, 2026), (2025, 2026), (2023, 2024)]
 TEACHER_TITLES = ["教授", "副教授", "研究员", "高级工程师", "主任医师", "正高级教师"]
 
@@ -213,7 +215,7 @@ def _teacher(provider, rng: random.Random, professional=None) -> Teacher:
 
 
 def _course(provider, title: str, *, rng: random.Random, teachers: list[Teacher], **fields) -> Course:
-    course, created = Course.objects.get_or_create(provider=provider, title=title, defaults=fields)
+    course, created = Course.objects.update_or_create(provider=provider, title=title, defaults=fields)
     if created:
         course.teachers.set(teachers)
     return course
@@ -235,7 +237,7 @@ def seed(ctx: DemoContext) -> None:
     for topic_name, titles in PUBLIC_TITLES.items():
         for title in titles:
             provider = public_providers[index % len(public_providers)]
-            year_from, year_to = SPANS[index % len(SPANS)]
+            year_from, year_to = PUBLIC_SPANS[index % len(PUBLIC_SPANS)]
             professional = teaching_professionals[index % len(teaching_professionals)] if index % 4 == 0 else None
             teachers = [_teacher(provider, rng, professional)]
             platform = platforms.get(provider.pk)
@@ -258,6 +260,32 @@ def seed(ctx: DemoContext) -> None:
                 status=Course.Status.DRAFT if index % 13 == 12 else Course.Status.PUBLISHED,
             )
             index += 1
+
+    # Lecture series of the current years, so 2025 and 2026 have a full catalogue too.
+    topic_names = list(PUBLIC_TITLES)
+    for p, provider in enumerate(public_providers):
+        platform = platforms.get(provider.pk)
+        for k in range(4):
+            topic_name = topic_names[(p * 4 + k) % len(topic_names)]
+            year = 2025 + k % 2
+            _course(
+                provider,
+                f"{topic_name}系列讲座（{year}年第{k // 2 + 1}讲）",
+                rng=rng,
+                teachers=[_teacher(provider, rng)],
+                category=Category.PUBLIC,
+                topic=topics[(year, topic_name)],
+                hours=Decimal(rng.choice(["1.0", "2.0", "3.0"])),
+                mode=Mode.ONLINE,
+                platform=platform,
+                url=f"{platform.url}/series/{year}{p}{k}" if platform else "",
+                description=f"{provider.short_name or provider.name}{year}年度“{topic_name}”专题系列讲座。",
+                year_from=year,
+                year_to=2026,
+                is_original=True,
+                copyright_holder=provider.name,
+                status=Course.Status.PUBLISHED,
+            )
 
     for department_name, (titles, base_name) in PROFESSIONAL.items():
         department = ctx.organisations[department_name]
