@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from .models import (
+    Campaign,
+    Criterion,
+    ExcellentTeacherCertificate,
+    Objection,
+    PhaseTransition,
+    Recommendation,
+    ResultSnapshot,
+    TeacherPoolEntry,
+)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["year", "title", "phase", "recommendation_deadline", "voting_start", "voting_end", "published_at"]
+    # The phase moves only through the services (forward, recorded); dates, weights and limits are data.
+    readonly_fields = ["phase", "published_at"]
+    inlines = [CriterionInline]
+
+
+@admin.register(PhaseTransition)
+class PhaseTransitionAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "from_phase", "to_phase", "actor", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["course", "organisation", "campaign", "status", "submitted_at"]
+    list_filter = ["campaign", "status"]
+    list_select_related = ["course", "organisation", "campaign"]
+    raw_id_fields = ["course", "organisation", "created_by"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "recommendation", "filed_by", "created_at", "answered_at"]
+    raw_id_fields = ["recommendation", "filed_by", "answered_by"]
+
+
+@admin.register(ResultSnapshot)
+class ResultSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "sha256", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TeacherPoolEntry)
+class TeacherPoolEntryAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "course", "campaign"]
+
+
+@admin.register(ExcellentTeacherCertificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["number", "teacher", "campaign", "issued_on"]
