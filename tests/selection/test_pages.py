@@ -154,19 +154,20 @@ def test_list_pages_query_count_is_flat(n, client, django_assert_max_num_queries
         Score.objects.create(assignment=a, values={}, total=Decimal("80"), submitted_at=campaign.review_start)
         TeacherPoolEntry.objects.create(teacher=rec.course.teachers.first(), campaign=campaign, course=rec.course)
     services.compute_results(campaign=campaign)
+    # (user, url, queries): session + user + roles, then the page's own queries, flat in n.
     pages = [
-        (None, reverse("selection:candidates", args=[2022])),
-        (None, reverse("selection:teacher_pool")),
-        (admin, reverse("selection:results", args=[2022])),
-        (admin, reverse("selection:manage_campaign", args=[2022])),
-        (admin, reverse("selection:manage_assignments", args=[2022])),
-        (reviewer, reverse("selection:expert")),
-        (professional, reverse("selection:vote")),
-        (unit_admin, reverse("selection:unit")),
+        (None, reverse("selection:candidates", args=[2022]), 3),
+        (None, reverse("selection:teacher_pool"), 2),
+        (admin, reverse("selection:results", args=[2022]), 7),
+        (admin, reverse("selection:manage_campaign", args=[2022]), 13),
+        (admin, reverse("selection:manage_assignments", args=[2022]), 8),
+        (reviewer, reverse("selection:expert"), 4),
+        (professional, reverse("selection:vote"), 9),
+        (unit_admin, reverse("selection:unit"), 9),
     ]
-    for user, url in pages:
+    for user, url, queries in pages:
         client.logout()
         if user:
             client.force_login(user)
-        with django_assert_max_num_queries(25):
+        with django_assert_max_num_queries(queries):
             assert client.get(url).status_code == 200, url
