@@ -125,12 +125,13 @@ class HourRecord(models.Model):
     recorded_by = models.ForeignKey(
         Organisation, verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="hour_records"
     )
+    # PROTECT, not SET_NULL: decided rows are immutable, so who submitted and decided them stays.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提交人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     external_ref = models.CharField(_("外部编号"), max_length=100, blank=True)
@@ -144,7 +145,7 @@ class HourRecord(models.Model):
         verbose_name=_("审核人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
