@@ -222,6 +222,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models share field names like "status"; name their enums after the model.
+    "ENUM_NAME_OVERRIDES": {
+        "CourseCategoryEnum": "courses.models.Category",
+        "CourseStatusEnum": "courses.models.Course.Status",
+        "StudyGuideStatusEnum": "courses.models.StudyGuide.Status",
+    },
 }
 
 # Security: everything `check --deploy` asks for, on in production.
@@ -278,3 +284,6 @@ DOCUMENTS_RETRY_BACKOFF = env.int("DOCUMENTS_RETRY_BACKOFF", default=10)
 # Hour ledger (issue 5): largest proof file for self-reported hours, largest .xlsx of records.
 CREDITS_PROOF_MAX_BYTES = env.int("CREDITS_PROOF_MAX_BYTES", default=5 * 1024 * 1024)
 CREDITS_IMPORT_MAX_BYTES = env.int("CREDITS_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# A warm LibreOffice (unoserver) for package jobs: the system python that has python3-uno;
+# empty turns warm conversion off (every PDF then gets its own cold soffice).
+UNOSERVER_PYTHON = env.str("UNOSERVER_PYTHON", default="/usr/bin/python3")
