@@ -8,11 +8,13 @@ from the system configuration plus the project's aliases for the official faces.
 
 import contextlib
 import functools
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -126,3 +128,115 @@ def _kill_group(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+# Warm conversion: one LibreOffice kept running by unoserver for a batch (a unit's package of
+# up to a dozen PDFs), where it pays: a cold soffice spends most of its ~1.5 s starting up.
+# unoserver's server must run under Debian's python3 (it imports python3-uno); its client runs
+# in the project's venv. Each warm instance has its own temporary profile and ports.
+
+
+def _unoserver_shim(directory: Path) -> Path:
+    """A PYTHONPATH holding only the unoserver package (and its metadata) from the venv, so the
+    system python imports it without the venv's other packages built for another interpreter."""
+    import importlib.metadata
+
+    dist = importlib.metadata.distribution("unoserver")
+    shim = directory / "pythonpath"
+    shim.mkdir()
+    package = Path(dist.locate_file("unoserver"))
+    (shim / "unoserver").symlink_to(package)
+    metadata_dir = Path(dist._path)  # the .dist-info directory
+    (shim / metadata_dir.name).symlink_to(metadata_dir)
+    return shim
+
+
+@functools.cache
+def unoserver_available() -> bool:
+    """unoserver is installed in the venv and the system python has python3-uno."""
+    import importlib.util
+
+    if importlib.util.find_spec("unoserver") is None or soffice_binary() is None:
+        return False
+    python = settings.UNOSERVER_PYTHON
+    if not python or not Path(python).exists():
+        return False
+    probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def warm_converter(*, timeout: float | None = None):
+    """Yield `convert(docx: bytes) -> bytes` backed by one warm LibreOffice (unoserver).
+
+    Raises LibreOfficeUnavailable if unoserver can't be used, ConversionError if it does not
+    come up or a conversion fails; the whole server process group is killed on exit.
+    """
+    if not unoserver_available():
+        raise LibreOfficeUnavailable(_("未配置常驻 LibreOffice（unoserver），请使用单次转换。"))
+    from unoserver.client import UnoClient
+
+    # The client logs every request at INFO.
+    logging.getLogger("unoserver").setLevel(logging.WARNING)
+
+    timeout = timeout if timeout is not None else settings.LIBREOFFICE_TIMEOUT
+    with tempfile.TemporaryDirectory(prefix="sdce-unoserver-") as work:
+        work_dir = Path(work)
+        port, uno_port = _free_port(), _free_port()
+        command = [
+            settings.UNOSERVER_PYTHON,
+            "-m",
+            "unoserver.server",
+            "--interface=127.0.0.1",
+            f"--port={port}",
+            f"--uno-port={uno_port}",
+            f"--executable={soffice_binary()}",
+            f"--user-installation={work_dir / 'profile'}",
+            f"--conversion-timeout={int(timeout)}",
+            "--quiet",
+        ]
+        env = {**fontconfig_env(), "HOME": str(work_dir), "PYTHONPATH": str(_unoserver_shim(work_dir))}
+        process = subprocess.Popen(
+            command, env=env, cwd=work_dir, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        client = UnoClient(server="127.0.0.1", port=str(port), host_location="remote")
+        try:
+            _wait_until_ready(process, client, deadline=time.monotonic() + timeout)
+
+            def convert(docx: bytes) -> bytes:
+                if process.poll() is not None:
+                    raise ConversionError(_("常驻 LibreOffice 已退出。"))
+                try:
+                    pdf = client.convert(indata=docx, convert_to="pdf", filtername="writer_pdf_Export")
+                except Exception as exc:
+                    raise ConversionError(_("常驻 LibreOffice 转换 PDF 失败：%(e)s") % {"e": exc}) from exc
+                if not pdf or not pdf.startswith(b"%PDF-"):
+                    raise ConversionError(_("LibreOffice 生成的文件不是有效的 PDF。"))
+                return pdf
+
+            yield convert
+        finally:
+            _kill_group(process)
+
+
+def _wait_until_ready(process, client, *, deadline: float) -> None:
+    import xmlrpc.client
+
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ConversionError(_("常驻 LibreOffice（unoserver）启动失败。"))
+        try:
+            with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{client.port}", allow_none=True) as proxy:
+                proxy.info()
+            return
+        except (OSError, xmlrpc.client.Error):
+            time.sleep(0.2)
+    raise ConversionError(_("常驻 LibreOffice（unoserver）启动超时。"))

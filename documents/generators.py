@@ -8,7 +8,7 @@ import re
 
 import qrcode
 from django.utils.translation import gettext as _
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm
 
 from . import docx_format as fmt
@@ -289,6 +289,8 @@ def hours_certificate(doc: HoursCertificateDoc) -> bytes:
     fmt.add_paragraph(document, "", fmt.BODY)
     picture_paragraph = document.add_paragraph()
     picture_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # Not the body's exact 29 pt: an exact line height would clip the picture to one line.
+    picture_paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     picture_paragraph.add_run().add_picture(io.BytesIO(qr_png(doc.verify_url)), width=Mm(32))
     for line in (
         _("验证码：%(code)s") % {"code": clean(doc.code)},

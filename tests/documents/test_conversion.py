@@ -133,3 +133,30 @@ def test_exit_zero_without_a_pdf_is_a_failure_not_an_empty_file(settings, tmp_pa
     settings.LIBREOFFICE_BINARY = fake_soffice(tmp_path, "exit 0")
     with pytest.raises(ConversionError):
         docx_to_pdf(b"x", timeout=5)
+
+
+needs_unoserver = pytest.mark.skipif(not conversion.unoserver_available(), reason="unoserver or python3-uno missing")
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+@needs_unoserver
+def test_warm_libreoffice_converts_several_documents_with_the_same_fonts(tmp_path):
+    docs = [generators.attachment1(samples.guide()), generators.attachment4(samples.pledge())]
+    with conversion.warm_converter(timeout=120) as convert:
+        pdfs = [convert(d) for d in docs]
+    for i, pdf in enumerate(pdfs):
+        path = tmp_path / f"{i}.pdf"
+        path.write_bytes(pdf)
+        assert "UMingCN" in pdf_fonts(path)
+    assert "知识产权保护承诺书" in pdf_text(tmp_path / "1.pdf").replace(" ", "")
+
+
+def test_warm_converter_without_unoserver_is_refused_clearly(settings):
+    settings.UNOSERVER_PYTHON = ""
+    conversion.unoserver_available.cache_clear()
+    try:
+        with pytest.raises(LibreOfficeUnavailable, match="unoserver"), conversion.warm_converter():
+            pass
+    finally:
+        conversion.unoserver_available.cache_clear()
