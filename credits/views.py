@@ -142,7 +142,7 @@ def certificate(request, year: int):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect(f"{reverse_url('credits:my_hours')}?year={year}")
-    verify_url = request.build_absolute_uri(reverse_url("credits:verify_code", args=[cert.code]))
+    verify_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse_url("credits:verify_code", args=[cert.code])
     return render(request, "credits/certificate.html", {"cert": cert, "verify_url": verify_url})
 
 
