@@ -198,6 +198,8 @@ def _voting_now(ctx: DemoContext, rng: random.Random) -> None:
     _votes(campaign, recs, [p for p in verified if p not in burst][:150], rng, voting_start, timezone.now())
     burst_start = voting_start + datetime.timedelta(days=2, hours=20)
     _votes(campaign, recs, burst, rng, burst_start, burst_start + datetime.timedelta(minutes=50))
+    campaign.transitions.filter(to_phase=Phase.REVIEW).update(created_at=campaign.review_start)
+    campaign.transitions.filter(to_phase=Phase.VOTING).update(created_at=campaign.voting_start)
     # The demo professional has used one of their votes and can still cast the others.
     Vote.objects.create(campaign=campaign, recommendation=recs[0], voter=ctx.users["professional"])
     VoterBallot.objects.create(campaign=campaign, voter=ctx.users["professional"], used=1)

@@ -152,7 +152,8 @@ def manage_anomalies(request, year: int):
     hours = selectors.votes_per_hour(campaign=campaign)
     peak = max((h["n"] for h in hours), default=0)
     bars = []
-    for i, h in enumerate(hours[-72:]):
+    # The last ten days of the window, one bar per hour.
+    for i, h in enumerate(hours[-240:]):
         height = round(h["n"] * 100 / peak) if peak else 0
         bars.append({"hour": h["hour"], "n": h["n"], "x": i * 14, "y": 105 - height, "height": height})
     return render(
@@ -160,7 +161,7 @@ def manage_anomalies(request, year: int):
         "selection/manage_anomalies.html",
         {
             "campaign": campaign,
-            "hours": hours,
+            "busiest": sorted(hours, key=lambda h: -h["n"])[:20],
             "bars": bars,
             "chart_width": max(14, len(bars) * 14),
             "bursts": selectors.employer_bursts(campaign=campaign),
