@@ -61,7 +61,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
 
 def approved_record(professional, *, hours, category=Category.PUBLIC, year=2022, recorded_by=None, **fields):
     """An approved ledger line written through the service, so the summary follows."""
-    from credits.services import _insert
+    from credits.services.ledger import _insert
 
     recorded_by = recorded_by or OrganisationFactory(national_base=True)
     record, _created = _insert(

@@ -1,0 +1,120 @@
+"""The ledger's core: hours parsing, inserting records and keeping `YearSummary` equal to the
+approved records (same transaction, rows locked with select_for_update)."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Category
+
+from ..models import HourRecord, YearSummary
+from ..selectors import ZERO
+
+TENTH = Decimal("0.1")
+MAX_RECORD_HOURS = Decimal("999.9")
+
+
+def parse_hours(value) -> Decimal:
+    """Hours as a positive Decimal with at most one decimal place, or a Chinese error."""
+    try:
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_invalid") from None
+    if not hours.is_finite():
+        raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_invalid")
+    if hours <= 0:
+        raise ValidationError(_("学时必须大于0。"), code="hours_not_positive")
+    if hours != hours.quantize(TENTH):
+        raise ValidationError(_("学时最多保留一位小数。"), code="hours_precision")
+    if hours > MAX_RECORD_HOURS:
+        raise ValidationError(_("单条记录学时过大。"), code="hours_too_large")
+    return hours.quantize(TENTH)
+
+
+def _check_completed_on(completed_on: datetime.date, year: int) -> None:
+    if completed_on > timezone.localdate():
+        raise ValidationError(_("完成日期不能晚于今天。"), code="future_date")
+    # A December course confirmed in January may count for either year, never further apart.
+    if abs(completed_on.year - year) > 1:
+        raise ValidationError(_("完成日期与计入年度相差过大。"), code="year_mismatch")
+
+
+def _field_for(category: str) -> str:
+    return "public_hours" if category == Category.PUBLIC else "professional_hours"
+
+
+def _apply_deltas(deltas: dict[tuple[int, int], dict[str, Decimal]]) -> None:
+    """Add approved hours to the summaries, row-locked, inside the caller's transaction."""
+    if not deltas:
+        return
+    YearSummary.objects.bulk_create(
+        [YearSummary(professional_id=pid, year=year) for pid, year in deltas], ignore_conflicts=True
+    )
+    pairs = Q()
+    for pid, year in deltas:
+        pairs |= Q(professional_id=pid, year=year)
+    # Locked in primary-key order so two transactions touching the same people cannot deadlock.
+    summaries = list(YearSummary.objects.select_for_update().filter(pairs).order_by("pk"))
+    now = timezone.now()
+    for summary in summaries:
+        change = deltas[(summary.professional_id, summary.year)]
+        summary.public_hours += change.get("public_hours", ZERO)
+        summary.professional_hours += change.get("professional_hours", ZERO)
+        summary.updated_at = now
+    YearSummary.objects.bulk_update(summaries, ["public_hours", "professional_hours", "updated_at"], batch_size=1000)
+
+
+def _apply_records(records) -> None:
+    deltas: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for r in records:
+        if r.status == HourRecord.Status.APPROVED:
+            deltas[(r.professional_id, r.year)][_field_for(r.category)] += r.hours
+    _apply_deltas(deltas)
+
+
+def rebuild_summaries(*, year: int | None = None) -> int:
+    """Recompute summaries from the ledger (after a bulk load; normal writes keep them current)."""
+    qs = HourRecord.objects.approved()
+    if year is not None:
+        qs = qs.filter(year=year)
+    sums: dict[tuple[int, int], YearSummary] = {}
+    for row in qs.values("professional_id", "year", "category").annotate(s=Sum("hours")).order_by():
+        key = (row["professional_id"], row["year"])
+        summary = sums.setdefault(key, YearSummary(professional_id=key[0], year=key[1]))
+        setattr(summary, _field_for(row["category"]), row["s"])
+    with transaction.atomic():
+        stale = YearSummary.objects.all() if year is None else YearSummary.objects.filter(year=year)
+        stale.delete()
+        YearSummary.objects.bulk_create(sums.values(), batch_size=5000)
+    return len(sums)
+
+
+def _insert(record: HourRecord) -> tuple[HourRecord, bool]:
+    """Insert one record (and its approved hours), or return the one with the same external_ref."""
+    if record.external_ref:
+        existing = HourRecord.objects.filter(
+            recorded_by_id=record.recorded_by_id, external_ref=record.external_ref
+        ).first()
+        if existing:
+            return existing, False
+    try:
+        with transaction.atomic():
+            record.save()
+            _apply_records([record])
+    except IntegrityError:
+        existing = (
+            record.external_ref
+            and HourRecord.objects.filter(
+                recorded_by_id=record.recorded_by_id, external_ref=record.external_ref
+            ).first()
+        )
+        if existing:
+            return existing, False
+        raise
+    return record, True
