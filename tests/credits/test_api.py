@@ -217,3 +217,20 @@ def test_compliance_list_query_count_is_constant(
     with django_assert_max_num_queries(8):
         response = client.get(compliance_url(employer), {"year": 2022})
     assert response.json()["count"] == n
+
+
+def test_professional_self_report_with_the_same_external_ref_returns_the_existing_record(client, policy, employer):
+    client.force_login(professional_of(employer))
+    data = {"year": 2022, "category": "public", "hours": "2", "completed_on": "2022-06-01", "external_ref": "me-1"}
+    first = post(client, reverse("api-hour-records"), data)
+    again = post(client, reverse("api-hour-records"), data)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert HourRecord.objects.count() == 1
+
+
+def test_hours_with_two_decimals_are_refused_with_a_chinese_message(base_client, course, employer):
+    person = professional_of(employer)
+    response = post(base_client, reverse("api-hour-records"), row(person, course, "P1", hours="1.25"))
+    assert response.status_code == 400
+    assert "一位小数" in response.json()["detail"]

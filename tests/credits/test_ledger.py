@@ -326,3 +326,25 @@ def test_summary_always_equals_the_ledger(policy, employer, ops):
                 result = compliance_for(user=person, year=year)
                 assert result.total == truth["public"] + truth["professional"]
         transaction.set_rollback(True)
+
+
+def test_teaching_credit_multiplier_and_category_come_from_the_year_policy(person, base):
+    from .factories import YearPolicyFactory
+
+    YearPolicyFactory(year=2023, teaching_credit_multiplier=D("1.5"), teaching_credit_category=Category.PROFESSIONAL)
+    course = CourseFactory(provider=base, hours=D("3.3"))
+    record = services.credit_teaching(
+        teacher_user=person, course=course, year=2023, recorded_by=base, external_ref="sel-2023"
+    )
+    assert record.hours == D("5.0") and record.category == Category.PROFESSIONAL
+    assert summary_of(person, 2023) == (D(0), D("5.0"))
+
+
+def test_teaching_credit_for_a_year_without_policy_is_refused(person, base, policy):
+    from credits.selectors import NoPolicyError
+
+    with pytest.raises(NoPolicyError):
+        services.credit_teaching(
+            teacher_user=person, course=CourseFactory(provider=base), year=1999, recorded_by=base, external_ref="x"
+        )
+    assert not HourRecord.objects.exists()

@@ -31,6 +31,8 @@ PAGES = {
     "credits:policies": {Role.PROVINCE_STAFF},
     "credits:policy_new": {Role.PROVINCE_STAFF},
     "credits:import": {Role.CITY_STAFF, Role.BASE_ADMIN},
+    "credits:import_template": {Role.CITY_STAFF, Role.BASE_ADMIN},
+    "credits:roster_export": {Role.EMPLOYER_ADMIN},
 }
 
 
@@ -353,3 +355,17 @@ def test_dashboard_sends_each_role_to_its_hours_start_page(client, role_users, p
     client.force_login(role_users[role])
     response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302 and response["Location"].startswith(reverse(url_name))
+
+
+def test_certificate_page_is_for_professionals_only(client, role_users, policy):
+    url = reverse("credits:certificate", args=[2022])
+    assert client.get(url).status_code == 302
+    for role, user in role_users.items():
+        if role in (Role.PROFESSIONAL, Role.EXPERT):
+            continue
+        client.force_login(user)
+        assert client.get(url).status_code == 403, role
+
+
+def test_verification_page_is_public(client, policy):
+    assert client.get(reverse("credits:verify")).status_code == 200
