@@ -1,9 +1,67 @@
 """Forms of the evaluation pages; validation of rules stays in services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ConflictOfInterest, Criterion, Phase, Recommendation
+from .models import Campaign, ConflictOfInterest, Criterion, Phase, Recommendation
+from .services.campaigns import SETTING_FIELDS
+
+SETTING_FIELDS_ORDER = [
+    "title",
+    "recommendation_deadline",
+    "review_start",
+    "review_end",
+    "voting_start",
+    "voting_end",
+    "objection_start",
+    "objection_end",
+    "expert_weight",
+    "vote_weight",
+    "select_count",
+    "min_combined_score",
+    "votes_per_voter",
+    "experts_per_course",
+    "drop_extremes_min_experts",
+    "outlier_threshold",
+    "anomaly_votes_per_hour",
+]
+
+DATETIME_FIELDS = (
+    "recommendation_deadline",
+    "review_start",
+    "review_end",
+    "voting_start",
+    "voting_end",
+    "objection_start",
+    "objection_end",
+)
+
+
+class CampaignCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("名称"), max_length=200, required=False, help_text=_("留空则自动生成。"))
+
+
+class CampaignSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [f for f in SETTING_FIELDS_ORDER if f in SETTING_FIELDS]
+        widgets = {
+            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            for name in DATETIME_FIELDS
+        }
+
+
+class CriterionForm(forms.Form):
+    code = forms.SlugField(label=_("代码"), max_length=32)
+    label = forms.CharField(label=_("评审指标"), max_length=100)
+    max_score = forms.DecimalField(label=_("满分"), max_digits=5, decimal_places=1, min_value=Decimal("0.1"))
+    weight = forms.DecimalField(label=_("权重"), max_digits=5, decimal_places=2, min_value=0)
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True)
 
 
 class RecommendationForm(forms.ModelForm):

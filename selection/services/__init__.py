@@ -3,9 +3,13 @@
 from .campaigns import (
     advance_phase,
     check_phase_forward,
+    check_schedule_in_order,
+    check_weights_sum_to_one,
     create_campaign,
     default_rubric,
     default_schedule,
+    update_campaign_settings,
+    update_rubric,
 )
 from .recommendations import (
     check_before_recommendation_deadline,
@@ -44,8 +48,10 @@ __all__ = [
     "check_before_recommendation_deadline",
     "check_course_is_own_online_public_course",
     "check_phase_forward",
+    "check_schedule_in_order",
     "check_unit_may_recommend",
     "check_voter_eligible",
+    "check_weights_sum_to_one",
     "combined_score",
     "compute_results",
     "confirm_results",
@@ -63,7 +69,9 @@ __all__ = [
     "save_pledge",
     "submit_recommendation",
     "submit_score",
+    "update_campaign_settings",
     "update_recommendation",
+    "update_rubric",
     "verify_snapshot",
     "withdraw_recommendation",
 ]

@@ -1,9 +1,11 @@
 """Campaigns: creation with the notice's default rubric and schedule, forward-only phases."""
 
 import datetime
+import itertools
 import zoneinfo
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -53,9 +55,12 @@ def create_campaign(*, year: int, actor=None, title: str = "", rubric: list[dict
     """A campaign for the year with the default schedule (overridable by keyword) and rubric."""
     values = {**default_schedule(year), **fields}
     values.setdefault("select_count", 10)
-    campaign = Campaign.objects.create(
-        year=year, title=title or _("%(year)s年度优质在线公需课评选") % {"year": year}, **values
-    )
+    if Campaign.objects.filter(year=year).exists():
+        raise ValidationError(_("%(year)s年度的评选活动已存在。") % {"year": year}, code="campaign_exists")
+    campaign = Campaign(year=year, title=title or _("%(year)s年度优质在线公需课评选") % {"year": year}, **values)
+    check_schedule_in_order(campaign=campaign)
+    check_weights_sum_to_one(campaign=campaign)
+    campaign.save()
     Criterion.objects.bulk_create(
         Criterion(campaign=campaign, order=i, **row) for i, row in enumerate(rubric or default_rubric())
     )
@@ -102,3 +107,91 @@ def advance_phase(*, campaign: Campaign, to_phase: str, actor) -> Campaign:
 def move_phase(*, campaign: Campaign, to_phase: str, actor) -> Campaign:
     """For the results module: the same forward-only move, inside its transaction."""
     return _move(campaign=campaign, to_phase=to_phase, actor=actor)
+
+
+SETTING_FIELDS = {
+    "title",
+    "recommendation_deadline",
+    "review_start",
+    "review_end",
+    "voting_start",
+    "voting_end",
+    "objection_start",
+    "objection_end",
+    "expert_weight",
+    "vote_weight",
+    "select_count",
+    "min_combined_score",
+    "votes_per_voter",
+    "experts_per_course",
+    "drop_extremes_min_experts",
+    "outlier_threshold",
+    "anomaly_votes_per_hour",
+}
+
+
+def check_schedule_in_order(*, campaign: Campaign) -> None:
+    """The phases' dates follow each other: recommendation, review, voting, public notice."""
+    order = [
+        campaign.recommendation_deadline,
+        campaign.review_start,
+        campaign.review_end,
+        campaign.voting_start,
+        campaign.voting_end,
+    ]
+    order += [d for d in (campaign.objection_start, campaign.objection_end) if d is not None]
+    if any(a > b for a, b in itertools.pairwise(order)):
+        raise ValidationError(
+            _("各阶段时间须依次排列：推荐截止、专家评审、网络投票、结果公示。"), code="schedule_order"
+        )
+
+
+def check_weights_sum_to_one(*, campaign: Campaign) -> None:
+    """ "结合专家评审和网络投票的情况，确定入选名单": the two weights share 100 points."""
+    if campaign.expert_weight + campaign.vote_weight != Decimal("1"):
+        raise ValidationError(_("专家评审权重与网络投票权重之和必须等于 1。"), code="weights_sum")
+
+
+@transaction.atomic
+def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign:
+    """Dates, weights, limits and the selection rule are data; they are frozen once the results
+    are confirmed, and the weights and rule once the public notice has begun."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.is_past(Phase.OBJECTION):
+        raise RuleBroken(_("结果已确认，不能再修改评选设置。"), code="settings_frozen")
+    frozen = {"expert_weight", "vote_weight", "select_count", "min_combined_score", "drop_extremes_min_experts"}
+    for name, value in fields.items():
+        if name not in SETTING_FIELDS:
+            raise ValidationError(_("不能修改字段 %(name)s。") % {"name": name}, code="field_not_editable")
+        if name in frozen and campaign.phase == Phase.OBJECTION and getattr(campaign, name) != value:
+            raise RuleBroken(_("结果公示期间不能修改权重和入选规则。"), code="rule_frozen")
+        setattr(campaign, name, value)
+    campaign.full_clean()
+    check_schedule_in_order(campaign=campaign)
+    check_weights_sum_to_one(campaign=campaign)
+    campaign.save()
+    audit(type=AuditEvent.Type.OTHER, actor=actor, target=campaign, data={"changed": sorted(fields)})
+    return campaign
+
+
+@transaction.atomic
+def update_rubric(*, campaign: Campaign, rows: list[dict], actor) -> list[Criterion]:
+    """Replace the scoring rubric; only before expert review begins, so every score of a campaign
+    is given against the same criteria."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.phase != Phase.RECOMMENDATION:
+        raise RuleBroken(_("专家评审开始后不能修改评审指标。"), code="rubric_frozen")
+    if not rows:
+        raise ValidationError(_("至少需要一项评审指标。"), code="rubric_empty")
+    codes = [row["code"] for row in rows]
+    if len(set(codes)) != len(codes):
+        raise ValidationError(_("评审指标代码不能重复。"), code="rubric_duplicate_code")
+    if any(row["max_score"] <= 0 or row["weight"] < 0 for row in rows):
+        raise ValidationError(_("满分必须大于 0，权重不能为负数。"), code="rubric_invalid")
+    campaign.criteria.all().delete()
+    fields = ("code", "label", "max_score", "weight")
+    created = Criterion.objects.bulk_create(
+        Criterion(campaign=campaign, order=i, **{k: row[k] for k in fields}) for i, row in enumerate(rows)
+    )
+    audit(type=AuditEvent.Type.OTHER, actor=actor, target=campaign, data={"rubric": codes})
+    return created

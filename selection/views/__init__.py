@@ -11,7 +11,9 @@ from .manage import (
     manage_export_results,
     manage_export_scores,
     manage_home,
+    manage_new,
     manage_publish,
+    manage_settings,
 )
 from .public import candidates, index, objection_new, recommendation_detail, results, teacher_pool
 from .unit import unit_detail, unit_home, unit_new, unit_pledge_scan, unit_submit, unit_withdraw
@@ -32,7 +34,9 @@ __all__ = [
     "manage_export_results",
     "manage_export_scores",
     "manage_home",
+    "manage_new",
     "manage_publish",
+    "manage_settings",
     "objection_new",
     "recommendation_detail",
     "results",

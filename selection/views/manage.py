@@ -13,7 +13,15 @@ from accounts.services import audit
 from portal.permissions import permission_required
 
 from .. import exports, selectors, services
-from ..forms import AnswerForm, AssignForm, AutoAssignForm, PhaseForm
+from ..forms import (
+    AnswerForm,
+    AssignForm,
+    AutoAssignForm,
+    CampaignCreateForm,
+    CampaignSettingsForm,
+    CriterionFormSet,
+    PhaseForm,
+)
 from ..models import PHASE_ORDER, Assignment, Campaign, Objection
 from .common import campaign_or_404, error_messages
 
@@ -192,3 +200,51 @@ def manage_export_results(request, year: int):
 def manage_export_scores(request, year: int):
     campaign = campaign_or_404(year)
     return _xlsx_response(request, exports.scores_xlsx(campaign=campaign), f"selection-{year}-scores.xlsx", campaign)
+
+
+@permission_required("selection.manage_campaign")
+def manage_new(request):
+    form = CampaignCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.create_campaign(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("评选活动已创建，请核对各阶段时间、权重和评审指标。"))
+            return redirect("selection:manage_settings", year=campaign.year)
+    return render(request, "selection/manage_new.html", {"form": form})
+
+
+@permission_required("selection.manage_campaign")
+def manage_settings(request, year: int):
+    campaign = campaign_or_404(year)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = CampaignSettingsForm(request.POST if action == "settings" else None, instance=campaign)
+    rubric = CriterionFormSet(
+        request.POST if action == "rubric" else None,
+        prefix="criteria",
+        initial=[
+            {"code": c.code, "label": c.label, "max_score": c.max_score, "weight": c.weight}
+            for c in selectors.criteria_of(campaign)
+        ],
+    )
+    try:
+        if action == "settings" and form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            campaign.refresh_from_db()
+            services.update_campaign_settings(campaign=campaign, actor=request.user, **fields)
+            messages.success(request, _("评选设置已保存。"))
+            return redirect("selection:manage_settings", year=year)
+        if action == "rubric" and rubric.is_valid():
+            rows = [f.cleaned_data for f in rubric.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            services.update_rubric(campaign=campaign, rows=rows, actor=request.user)
+            messages.success(request, _("评审指标已保存。"))
+            return redirect("selection:manage_settings", year=year)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    return render(
+        request,
+        "selection/manage_settings.html",
+        {"campaign": campaign, "form": form, "rubric": rubric, "rubric_editable": campaign.phase == "recommendation"},
+    )

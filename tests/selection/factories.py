@@ -87,7 +87,11 @@ def open_campaign(year: int = 2022, phase: str = Phase.RECOMMENDATION, **fields)
         "objection_end": now + day,
         **fields,
     }
-    campaign = services.create_campaign(year=year, **values)
+    settings = {k: values.pop(k) for k in list(values) if k not in services.default_schedule(year)}
+    campaign = services.create_campaign(year=year, **settings)
+    # Every window open at once is a test convenience the services would refuse as a schedule.
+    Campaign.objects.filter(pk=campaign.pk).update(**values)
+    campaign.refresh_from_db()
     if phase != Phase.RECOMMENDATION:
         Campaign.objects.filter(pk=campaign.pk).update(phase=phase)
         PhaseTransition.objects.create(campaign=campaign, from_phase=Phase.RECOMMENDATION, to_phase=phase)

@@ -25,6 +25,8 @@ ROLE_PAGES = [
     ("selection:unit_new", [], {Role.BASE_ADMIN, Role.CITY_STAFF}),
     ("selection:manage", [], {Role.ASSOCIATION_ADMIN}),
     ("selection:manage_campaign", [2022], {Role.ASSOCIATION_ADMIN}),
+    ("selection:manage_new", [], {Role.ASSOCIATION_ADMIN}),
+    ("selection:manage_settings", [2022], {Role.ASSOCIATION_ADMIN}),
     ("selection:manage_assignments", [2022], {Role.ASSOCIATION_ADMIN}),
     ("selection:manage_anomalies", [2022], {Role.ASSOCIATION_ADMIN}),
     ("selection:export_results", [2022], {Role.ASSOCIATION_ADMIN}),
