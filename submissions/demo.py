@@ -152,6 +152,7 @@ def seed(ctx: DemoContext) -> None:
                     accept=False,
                     comment=rng.choice(RETURN_COMMENTS),
                     resubmit_by=datetime.datetime(2022, 5, 13, 23, 59, 59, tzinfo=SHANGHAI),
+                    now=_at(30, 8, rng),
                 )
                 if plan == "resubmitted":
                     _send(call, unit, user, _at(30, 9, rng), number=2)

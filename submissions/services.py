@@ -238,8 +238,11 @@ def review_submission(
     comment: str = "",
     resubmit_by: datetime.datetime | None = None,
     request=None,
+    now: datetime.datetime | None = None,
 ) -> Submission:
-    """Accept the materials, or return them with a comment (and optionally a date to resubmit by)."""
+    """Accept the materials, or return them with a comment (and optionally a future date to
+    resubmit by)."""
+    now = now or timezone.now()
     submission = Submission.objects.select_for_update().select_related("call", "unit").get(pk=submission.pk)
     if not is_reviewer_of(reviewer, submission.call):
         raise NotReviewer(_("您不是该通知的审核单位工作人员。"), code="not_reviewer")
@@ -248,6 +251,8 @@ def review_submission(
     comment = (comment or "").strip()
     if not accept and not comment:
         raise ValidationError({"comment": [_("退回修改时请填写审核意见。")]}, code="comment_required")
+    if not accept and resubmit_by is not None and resubmit_by <= now:
+        raise ValidationError({"resubmit_by": [_("重新报送期限须晚于当前时间。")]}, code="resubmit_by_past")
     if accept:
         submission.status = Submission.Status.ACCEPTED
         submission.resubmit_by = None

@@ -155,10 +155,11 @@ def test_another_units_submission_page_is_404(client, call, department, unit_use
 def test_reviewer_returns_with_comment_and_unit_sees_it(client, call, department, unit_user, reviewer):
     submission = sent(call, department, unit_user)
     client.force_login(reviewer)
-    response = client.post(
-        reverse("submissions:review", args=[submission.pk]),
-        {"decision": "return", "comment": "请补充学时要求部分", "resubmit_by": "2022-05-10"},
-    )
+    with mock.patch("django.utils.timezone.now", return_value=shanghai(2022, 5, 3, 9, 0)):
+        response = client.post(
+            reverse("submissions:review", args=[submission.pk]),
+            {"decision": "return", "comment": "请补充学时要求部分", "resubmit_by": "2022-05-10"},
+        )
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RETURNED

@@ -225,6 +225,7 @@ def test_returned_after_deadline_may_be_resubmitted_until_reviewers_date(call, d
         accept=False,
         comment="缺少PDF盖章页",
         resubmit_by=shanghai(2022, 5, 15, 23, 59, 59),
+        now=shanghai(2022, 5, 3, 9, 0),
     )
     assert send(call, department, unit_user, now=shanghai(2022, 5, 15, 23, 59, 59)).status == "resubmitted"
 
@@ -321,3 +322,19 @@ def test_platform_owners_and_evaluation_entrants_are_units_with_a_platform(provi
     entrants_call = CallFactory(receiver=association, audience="evaluation_entrants")
     assert set(expected_units(platform_call)) == {base, city, dept}
     assert set(expected_units(entrants_call)) == {base, city}
+
+
+def test_resubmit_date_in_the_past_is_refused(call, department, unit_user, reviewer):
+    submission = send(call, department, unit_user)
+    with pytest.raises(ValidationError) as exc:
+        services.review_submission(
+            submission=submission,
+            reviewer=reviewer,
+            accept=False,
+            comment="请修改",
+            resubmit_by=shanghai(2022, 5, 2, 23, 59, 59),
+            now=shanghai(2022, 5, 3, 9, 0),
+        )
+    assert "resubmit_by" in exc.value.message_dict
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SUBMITTED
