@@ -1,0 +1,26 @@
+"""Hour pages, thin: services and selectors do the work."""
+
+from .bureau import audit_records, city_report, province_report, reverse
+from .employer import decide, queue, roster, roster_export
+from .professional import certificate, my_hours, proof, self_report, verify
+from .staff import import_records, import_template, policies, policy_edit
+
+__all__ = [
+    "audit_records",
+    "certificate",
+    "city_report",
+    "decide",
+    "import_records",
+    "import_template",
+    "my_hours",
+    "policies",
+    "policy_edit",
+    "proof",
+    "province_report",
+    "queue",
+    "reverse",
+    "roster",
+    "roster_export",
+    "self_report",
+    "verify",
+]

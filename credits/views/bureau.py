@@ -1,0 +1,118 @@
+"""Bureau pages: city and province compliance reports, city audit (reversal)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import AuditEvent, City, Role
+from accounts.selectors import roles_of
+from accounts.services import audit
+from portal.permissions import permission_required
+
+from .. import excel, selectors, services
+from ..forms import (
+    ReverseForm,
+)
+from ._common import _page, _xlsx, _year
+
+
+def _city_of(request) -> str:
+    cities = [g.organisation_city for g in roles_of(request.user) if g.role == Role.CITY_STAFF]
+    wanted = request.GET.get("city", "")
+    return wanted if wanted in cities else cities[0]
+
+
+def _chart(rows) -> list[dict]:
+    """Bars for the inline SVG chart: one per row, widths in the SVG's 0-100 coordinate space."""
+    return [{"label": r.label, "rate": r.rate, "width": float(r.rate), "y": i * 26} for i, r in enumerate(rows)]
+
+
+def _report(request, *, template: str, rows, title: str, export_url: str, year: int, extra=None):
+    total_staff = sum(r.staff for r in rows)
+    total_ok = sum(r.compliant for r in rows)
+    context = {
+        "rows": rows,
+        "chart": _chart(rows),
+        "chart_height": max(26, len(rows) * 26),
+        "title": title,
+        "year": year,
+        "years": selectors.years_with_policy(),
+        "export_url": export_url,
+        "total_staff": total_staff,
+        "total_compliant": total_ok,
+        "total_rate": round(total_ok * 100 / total_staff, 1) if total_staff else 0,
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+@permission_required("credits.view_city_report")
+def city_report(request):
+    city, year = _city_of(request), _year(request)
+    try:
+        rows = selectors.compliance_by_employer(city=city, year=year)
+    except selectors.NoPolicyError as exc:
+        return render(request, "credits/report.html", {"error": exc.messages[0], "year": year})
+    if request.GET.get("format") == "xlsx":
+        audit(type=AuditEvent.Type.DATA_EXPORTED, actor=request.user, target=f"city-report:{city}:{year}")
+        return _xlsx(excel.rates_xlsx(rows=rows, unit_label=_("用人单位")), f"compliance-{city}-{year}.xlsx")
+    return _report(
+        request,
+        template="credits/report.html",
+        rows=rows,
+        title=_("%(city)s %(year)s年度各用人单位学时达标情况") % {"city": City(city).label, "year": year},
+        export_url=f"?year={year}&city={city}&format=xlsx",
+        year=year,
+        extra={"audit": True},
+    )
+
+
+@permission_required("credits.view_province_report")
+def province_report(request):
+    year = _year(request)
+    try:
+        rows = selectors.compliance_by_city(year=year)
+    except selectors.NoPolicyError as exc:
+        return render(request, "credits/report.html", {"error": exc.messages[0], "year": year})
+    if request.GET.get("format") == "xlsx":
+        audit(type=AuditEvent.Type.DATA_EXPORTED, actor=request.user, target=f"province-report:{year}")
+        return _xlsx(excel.rates_xlsx(rows=rows, unit_label=_("设区的市")), f"compliance-province-{year}.xlsx")
+    return _report(
+        request,
+        template="credits/report.html",
+        rows=rows,
+        title=_("全省 %(year)s年度各市学时达标情况") % {"year": year},
+        export_url=f"?year={year}&format=xlsx",
+        year=year,
+    )
+
+
+@permission_required("credits.audit_record")
+def audit_records(request):
+    city, year = _city_of(request), _year(request)
+    records = selectors.auditable_records(city=city, year=year)
+    q = request.GET.get("q", "").strip()
+    if q:
+        records = records.filter(Q(professional__name__contains=q) | Q(professional__id_number__endswith=q))
+    page = _page(request, records)
+    return render(request, "credits/audit.html", {"page": page, "year": year, "q": q, "form": ReverseForm()})
+
+
+@require_POST
+@permission_required("credits.audit_record")
+def reverse(request, pk: int):
+    city = _city_of(request)
+    record = get_object_or_404(selectors.auditable_records(city=city), pk=pk)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写冲正理由。"))
+        return redirect("credits:audit")
+    try:
+        services.reverse_record(record_id=record.pk, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已冲正该记录，本人可在学时记录中看到冲正理由。"))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("credits:audit")

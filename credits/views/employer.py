@@ -1,0 +1,101 @@
+"""Employer pages: staff roster with filters and export, approval queue."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import AuditEvent, Organisation, Role
+from accounts.selectors import organisation_ids_with_role
+from accounts.services import audit
+from portal.permissions import permission_required
+
+from .. import excel, selectors, services
+from ..forms import (
+    DecisionForm,
+    RosterFilterForm,
+)
+from ._common import _one_of, _page, _xlsx, _year
+
+
+def _roster_context(request):
+    employer_ids = organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN)
+    org_id = _one_of(request, employer_ids)
+    year = _year(request)
+    form = RosterFilterForm(request.GET or None, departments=selectors.departments_of(organisation_id=org_id))
+    filters = form.cleaned_data if form.is_valid() else {}
+    compliant = {"1": True, "0": False}.get(filters.get("compliant", ""))
+    rows = selectors.roster(
+        organisation_id=org_id,
+        year=year,
+        compliant=compliant,
+        department=filters.get("department", ""),
+        missing=filters.get("missing", ""),
+        search=filters.get("q", "").strip(),
+    )
+    return org_id, year, form, rows
+
+
+@permission_required("credits.view_roster")
+def roster(request):
+    try:
+        org_id, year, form, rows = _roster_context(request)
+    except selectors.NoPolicyError as exc:
+        return render(request, "credits/roster.html", {"error": exc.messages[0], "year": _year(request)})
+    policy = selectors.policy_for(year=year)
+    page = _page(request, rows)
+    for m in page:
+        m.figures = selectors.annual_hours_requirement(
+            policy=policy, public=m.public_hours, professional=m.professional_hours
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "year": year,
+        "years": selectors.years_with_policy(),
+        "organisation": Organisation.objects.get(pk=org_id),
+        "pending": selectors.approval_queue(organisation_ids=[org_id]).count(),
+        "policy": policy,
+    }
+    return render(request, "credits/roster.html", context)
+
+
+@permission_required("credits.view_roster")
+def roster_export(request):
+    try:
+        org_id, year, _form, rows = _roster_context(request)
+    except selectors.NoPolicyError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("credits:roster")
+    policy = selectors.policy_for(year=year)
+    audit(type=AuditEvent.Type.DATA_EXPORTED, actor=request.user, target=f"roster:{org_id}:{year}")
+    return _xlsx(excel.roster_xlsx(rows=rows, policy=policy), f"roster-{year}.xlsx")
+
+
+@permission_required("credits.decide_record")
+def queue(request):
+    employer_ids = organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN)
+    page = _page(request, selectors.approval_queue(organisation_ids=employer_ids))
+    return render(request, "credits/queue.html", {"page": page, "form": DecisionForm()})
+
+
+@require_POST
+@permission_required("credits.decide_record")
+def decide(request, pk: int):
+    employer_ids = organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN)
+    record = get_object_or_404(selectors.approval_queue(organisation_ids=employer_ids), pk=pk)
+    form = DecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        if request.POST.get("action") == "approve":
+            services.approve_record(record_id=record.pk, actor=request.user)
+            messages.success(
+                request, _("已通过：%(name)s %(hours)s 学时。") % {"name": record.professional, "hours": record.hours}
+            )
+        else:
+            services.reject_record(record_id=record.pk, actor=request.user, reason=reason)
+            messages.success(request, _("已退回。"))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("credits:queue")

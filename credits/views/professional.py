@@ -1,0 +1,117 @@
+"""Professional pages: my hours, self-report, proof downloads, certificate, public verification."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse as reverse_url
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Role
+from accounts.selectors import organisation_ids_with_role, roles_of
+from portal.permissions import permission_required
+from portal.uploads import attachment_response
+
+from .. import selectors, services
+from ..forms import (
+    SelfReportForm,
+    VerifyForm,
+)
+from ..models import HourRecord
+from ._common import _year
+
+
+@permission_required("credits.view_my_hours")
+def my_hours(request):
+    year = _year(request)
+    context = {"year": year, "years": selectors.years_with_policy()}
+    try:
+        compliance = selectors.compliance_for(user=request.user, year=year)
+    except selectors.NoPolicyError as exc:
+        context["error"] = exc.messages[0]
+        return render(request, "credits/my_hours.html", context)
+    context.update(
+        compliance=compliance,
+        records=selectors.records_for(user=request.user, year=year),
+        courses=selectors.public_courses_for_gap(year=year) if compliance.missing.public else [],
+    )
+    return render(request, "credits/my_hours.html", context)
+
+
+@permission_required("credits.self_report")
+def self_report(request):
+    year = _year(request)
+    try:
+        selectors.policy_for(year=year)
+    except selectors.NoPolicyError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("credits:my_hours")
+    form = SelfReportForm(request.POST or None, request.FILES or None, year=year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.self_report_hours(
+                professional=request.user,
+                year=year,
+                title=data["title"],
+                completed_on=data["completed_on"],
+                conversion_rule=data["conversion_rule"],
+                quantity=data["quantity"],
+                category=data["category"] or None,
+                hours=data["hours"],
+                proof=data["proof"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("已提交，等待单位审核。"))
+            return redirect(f"{reverse_url('credits:my_hours')}?year={year}")
+    rules = selectors.conversion_rules_for(year=year)
+    return render(request, "credits/self_report.html", {"form": form, "year": year, "rules": rules})
+
+
+def _visible_records(user):
+    """Records a user may open: their own, their employer's staff, their city's, or all for the province."""
+    if any(g.role == Role.PROVINCE_STAFF for g in roles_of(user)):
+        return HourRecord.objects.all()
+    scope = Q(professional=user) | Q(recorded_by_id__in=organisation_ids_with_role(user, Role.EMPLOYER_ADMIN))
+    cities = [g.organisation_city for g in roles_of(user) if g.role == Role.CITY_STAFF]
+    if cities:
+        in_city = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city__in=cities)
+        scope |= Q(professional__in=in_city.values("user_id"))
+    return HourRecord.objects.filter(scope)
+
+
+def proof(request, pk: int):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    record = get_object_or_404(_visible_records(request.user).exclude(proof=""), pk=pk)
+    return attachment_response(record.proof, f"proof-{record.pk}.{record.proof.name.rsplit('.', 1)[-1]}")
+
+
+@permission_required("credits.view_certificate")
+def certificate(request, year: int):
+    try:
+        cert = services.issue_certificate(user=request.user, year=year)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(f"{reverse_url('credits:my_hours')}?year={year}")
+    verify_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse_url("credits:verify_code", args=[cert.code])
+    return render(request, "credits/certificate.html", {"cert": cert, "verify_url": verify_url})
+
+
+def verify(request, code: str = ""):
+    """Public: the figures of a genuine certificate, nothing for a forged code."""
+    form = VerifyForm(request.GET or None)
+    if not code and form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+    cert = selectors.certificate_by_code(code=code) if code else None
+    status = 404 if code and cert is None else 200
+    return render(request, "credits/verify.html", {"form": form, "cert": cert, "code": code}, status=status)
