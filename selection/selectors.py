@@ -157,6 +157,12 @@ def selected_count_for_unit(*, organisation: Organisation, year: int) -> int:
     return selected_count_by_unit(year=year).get(organisation.pk, 0)
 
 
+def selected_counts_for_unit(*, organisation: Organisation) -> list[tuple[int, int]]:
+    """(year, selected courses) for every published year (one campaign a year, so few queries)."""
+    years = Campaign.objects.filter(phase=Phase.PUBLISHED).order_by("-year").values_list("year", flat=True)
+    return [(year, selected_count_for_unit(organisation=organisation, year=year)) for year in years]
+
+
 def teacher_pool(*, search: str = "") -> QuerySet[TeacherPoolEntry]:
     qs = TeacherPoolEntry.objects.select_related("teacher", "campaign", "course")
     if search:

@@ -91,5 +91,7 @@ def recommendation_detail(request, pk: int):
             "rec": rec,
             "pledge": getattr(rec, "pledge", None),
             "show_password": request.user.has_perm("selection.view_test_password", rec),
+            "can_download_scan": request.user.has_perm("selection.manage_campaign")
+            or selectors.recommending_organisations(request.user).filter(pk=rec.organisation_id).exists(),
         },
     )

@@ -31,10 +31,15 @@ def _mine(request):
 def unit_home(request):
     campaign = selectors.current_campaign()
     unit = _unit(request)
-    context = {"campaign": campaign, "unit": unit, "recommendations": [], "eligible_error": ""}
+    context = {
+        "campaign": campaign,
+        "unit": unit,
+        "recommendations": [],
+        "eligible_error": "",
+        "selected_counts": selectors.selected_counts_for_unit(organisation=unit),
+    }
     if campaign is not None:
         context["recommendations"] = selectors.recommendations_of_unit(user=request.user, campaign=campaign)
-        context["selected_count"] = selectors.selected_count_for_unit(organisation=unit, year=campaign.year)
         try:
             services.check_unit_may_recommend(organisation=unit)
             services.check_before_recommendation_deadline(campaign=campaign)

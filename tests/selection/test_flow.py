@@ -135,6 +135,7 @@ def test_recommendation_to_published_results_and_credited_teachers(client):
     assert TeacherPoolEntry.objects.count() == 2
     assert ExcellentTeacherCertificate.objects.filter(campaign=campaign).count() == 2
     assert selectors.selected_count_by_unit(year=2022) == {base.pk: 1, bureau.pk: 1}
+    assert selectors.selected_counts_for_unit(organisation=base) == [(2022, 1)]
 
     # Publishing twice changes nothing; the snapshot verifies.
     client.post(reverse("selection:manage_publish", args=[2022]))
