@@ -102,8 +102,8 @@ def seed(ctx: DemoContext) -> None:
                 for n, hours in enumerate(_split(rng, target, rng.randint(1, 5))):
                     base = rng.choice(bases)
                     course = courses.get((base.pk, category))
-                    if course is not None and hours > course.hours:
-                        course = None  # a platform can't credit more than its course's hours
+                    if course is not None and (hours > course.hours or not course.year_from <= year <= course.year_to):
+                        course = None  # what a platform could not credit: more than the course, or not offered
                     completed = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
                     records.append(
                         HourRecord(

@@ -20,6 +20,8 @@ def _decide(*, record_id: int, actor, approve: bool, reason: str) -> HourRecord:
         record = HourRecord.objects.select_for_update().filter(pk=record_id).first()
         if record is None or record.recorded_by_id not in employer_ids:
             raise ValidationError(_("未找到该学时记录，或您无权审核。"), code="not_found")
+        if record.professional_id == actor.pk:
+            raise ValidationError(_("不能审核本人申报的学时，请由单位其他管理员审核。"), code="own_record")
         if record.status != HourRecord.Status.PENDING:
             raise ValidationError(_("该记录已审核，不能重复审核。"), code="already_decided")
         on_staff = (

@@ -118,6 +118,9 @@ def _platform_records(*, organisation: Organisation, actor, rows: list[dict]) ->
                 course = None
             elif course.status != Course.Status.PUBLISHED:
                 problems["course"] = _("该课程未发布，不能登记学时。")
+            elif year is not None and not course.year_from <= year <= course.year_to + 1:
+                # One year of grace: a December course confirmed in January counts for the new year.
+                problems["course"] = _("该课程未在%(year)s年度开设。") % {"year": year}
             else:
                 if category in Category.values and course.category != category:
                     problems["category"] = _("科目类别与课程类别不一致。")

@@ -348,3 +348,27 @@ def test_teaching_credit_for_a_year_without_policy_is_refused(person, base, poli
             teacher_user=person, course=CourseFactory(provider=base), year=1999, recorded_by=base, external_ref="x"
         )
     assert not HourRecord.objects.exists()
+
+
+def test_employer_admin_cannot_approve_their_own_self_report(employer, policy):
+    admin_and_staff = professional_of(employer)
+    from accounts.services import grant_role
+
+    grant_role(user=admin_and_staff, organisation=employer, role=Role.EMPLOYER_ADMIN)
+    record, _ = services.self_report_hours(
+        professional=admin_and_staff, year=2022, title="x", completed_on=DAY, category=Category.PUBLIC, hours="3"
+    )
+    with pytest.raises(ValidationError) as info:
+        services.approve_record(record_id=record.pk, actor=admin_and_staff)
+    assert info.value.code == "own_record"
+
+
+def test_platform_record_for_a_year_the_course_is_not_offered_is_refused(person, base, base_admin, policy):
+    from .factories import YearPolicyFactory
+
+    YearPolicyFactory(year=2025)
+    course = CourseFactory(provider=base, year_from=2021, year_to=2023)
+    row = platform_row(person, course, "Y2025", year=2025, completed_on="2025-03-01")
+    with pytest.raises(services.BulkRejected) as info:
+        services.record_platform_hours(organisation=base, actor=base_admin, rows=[row])
+    assert "course" in info.value.row_errors[0].errors
