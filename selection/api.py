@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -54,6 +54,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("year", int, description="年度，如 2022")]))
 class CampaignList(generics.ListAPIView):
     """Campaigns with their phase and phase dates; `?year=2022` filters."""
 
