@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from accounts.models import AuditEvent, Organisation, Role
+from accounts.models import AuditEvent, City, Organisation, Role
 from accounts.selectors import roles_of
 from accounts.services import audit
 from portal.uploads import XLSX, validate_upload
 
-from .models import Category, Course, LearningPlatform, Mode, Topic
+from .models import Category, Course, LearningPlatform, Mode, Teacher, Topic
 from .selectors import PROVIDER_ROLES
-from .services import _require_role_in, _teachers, check_provider_kind, parse_hours, validate_course
+from .services import _require_role_in, check_provider_kind, parse_hours, validate_course
 
 # (field, Chinese header). The template, the upload and the export share these headers.
 COLUMNS = [
@@ -291,10 +291,8 @@ def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
     if result.errors:
         return result
     with transaction.atomic():
-        for course, teacher_names in parsed:
-            course.save()
-            if teacher_names:
-                course.teachers.set(_teachers(provider=provider, names=teacher_names))
+        courses = Course.objects.bulk_create([course for course, _names in parsed], batch_size=1000)
+        _link_teachers(provider=provider, courses=courses, names=[names for _course, names in parsed])
         audit(
             type=AuditEvent.Type.DATA_IMPORTED,
             actor=actor,
@@ -306,40 +304,120 @@ def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
     return result
 
 
+def _link_teachers(*, provider: Organisation, courses: list[Course], names: list[list[str]]) -> None:
+    """Attach teachers by name (the unit's existing teacher of that name, else a new one), in bulk."""
+    wanted = {name.strip() for row in names for name in row if name.strip()}
+    if not wanted:
+        return
+    by_name: dict[str, Teacher] = {}
+    for teacher in Teacher.objects.filter(organisation=provider, name__in=wanted).order_by("-id"):
+        by_name[teacher.name] = teacher  # the oldest of same-named teachers wins, as in services._teachers
+    missing = [Teacher(organisation=provider, name=name) for name in sorted(wanted - by_name.keys())]
+    for teacher in Teacher.objects.bulk_create(missing):
+        by_name[teacher.name] = teacher
+    through = Course.teachers.through
+    links = {
+        (course.pk, by_name[name.strip()].pk)
+        for course, row in zip(courses, names, strict=True)
+        for name in row
+        if name.strip()
+    }
+    through.objects.bulk_create([through(course_id=c, teacher_id=t) for c, t in sorted(links)], batch_size=5000)
+
+
+EXPORT_FIELDS = (
+    "id",
+    "title",
+    "category",
+    "topic__name",
+    "sector__name",
+    "hours",
+    "mode",
+    "platform__name",
+    "provider__name",
+    "provider__city",
+    "url",
+    "year_from",
+    "year_to",
+    "is_original",
+    "copyright_holder",
+    "description",
+    "place",
+    "start_date",
+    "end_date",
+    "status",
+)
+EXPORT_BATCH = 2000
+
+
+def _export_batches(queryset):
+    """Plain rows (no model instances: a large export is dominated by building them), in batches."""
+    batch = []
+    for row in queryset.prefetch_related(None).values(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_BATCH):
+        batch.append(row)
+        if len(batch) == EXPORT_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _teacher_names(course_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    through = Course.teachers.through.objects.filter(course_id__in=course_ids)
+    for course_id, name in through.order_by("teacher__name", "teacher_id").values_list("course_id", "teacher__name"):
+        names.setdefault(course_id, []).append(name)
+    return names
+
+
 def export_catalogue(*, actor, queryset) -> bytes:
     """The catalogue as .xlsx for bureau staff (write-only workbook, streamed from the database)."""
     if not any(g.role in (Role.PROVINCE_STAFF, Role.CITY_STAFF) for g in roles_of(actor)):
         raise PermissionDenied
+    # Labels translated once, not per cell (get_FOO_display per row dominates a large export).
+    labels = {
+        field: {value: str(label) for value, label in choices}
+        for field, choices in (
+            ("category", Category.choices),
+            ("mode", Mode.choices),
+            ("status", Course.Status.choices),
+            ("city", City.choices),
+        )
+    }
+    yes, no = _("是"), _("否")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("课程目录")
     ws.append(EXPORT_HEADERS)
     count = 0
-    for count, course in enumerate(queryset.iterator(chunk_size=1000), start=1):
-        ws.append(
-            [
-                count,
-                course.title,
-                course.get_category_display(),
-                course.topic.name if course.topic else "",
-                course.sector.name if course.sector else "",
-                Decimal(course.hours),
-                course.get_mode_display(),
-                course.platform.name if course.platform else "",
-                course.provider.name,
-                course.provider.get_city_display(),
-                course.url,
-                course.year_from,
-                course.year_to,
-                "、".join(t.name for t in course.teachers.all()),
-                "是" if course.is_original else "否",
-                course.copyright_holder,
-                course.description,
-                course.place,
-                course.start_date,
-                course.end_date,
-                course.get_status_display(),
-            ]
-        )
+    for batch in _export_batches(queryset):
+        teachers = _teacher_names([row["id"] for row in batch])
+        for row in batch:
+            count += 1
+            ws.append(
+                [
+                    count,
+                    row["title"],
+                    labels["category"].get(row["category"], row["category"]),
+                    row["topic__name"] or "",
+                    row["sector__name"] or "",
+                    Decimal(row["hours"]),
+                    labels["mode"].get(row["mode"], row["mode"]),
+                    row["platform__name"] or "",
+                    row["provider__name"],
+                    labels["city"].get(row["provider__city"], ""),
+                    row["url"],
+                    row["year_from"],
+                    row["year_to"],
+                    "、".join(teachers.get(row["id"], ())),
+                    yes if row["is_original"] else no,
+                    row["copyright_holder"],
+                    row["description"],
+                    row["place"],
+                    row["start_date"],
+                    row["end_date"],
+                    labels["status"].get(row["status"], row["status"]),
+                ]
+            )
     audit(type=AuditEvent.Type.DATA_EXPORTED, actor=actor, target="catalogue.xlsx", data={"courses": count})
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -14,7 +14,7 @@ from courses import excel
 from courses.models import Course
 from tests.factories import user_with_role
 
-from .factories import CourseFactory, PlatformFactory
+from .factories import CourseFactory, PlatformFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +188,15 @@ def test_bureau_staff_export_the_catalogue_with_masked_nothing_personal(client):
     assert {v[1] for v in values[1:]} == {"导出课程一", "导出草稿"}
     response = client.get(reverse("courses:export"), {"year": 2022, "search": "草稿"})
     assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == 2
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_export_runs_constant_queries(client, django_assert_max_num_queries, n):
+    for _ in range(n):
+        course = CourseFactory()
+        course.teachers.set([TeacherFactory(organisation=course.provider)])
+    client.force_login(user_with_role(Role.PROVINCE_STAFF))
+    # session + user + roles, courses, teachers, audit insert (+ savepoints)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("courses:export"))
+    assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == n + 1
