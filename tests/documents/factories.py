@@ -3,12 +3,32 @@ recommendations (reusing the selection factories), pledges."""
 
 import datetime
 
-from courses.models import StudyGuide, StudyGuideSection
-from selection.models import Pledge
-from tests.factories import OrganisationFactory
-from tests.selection.factories import CourseFactory, PlatformFactory, open_campaign, submitted_recommendation
+from django.utils import timezone
 
-__all__ = ["CourseFactory", "PlatformFactory", "guide_with_sections", "open_campaign", "pledge_for", "unit_package"]
+from courses.models import StudyGuide, StudyGuideSection
+from selection.models import Campaign, Pledge
+from tests.factories import OrganisationFactory
+from tests.selection.factories import CourseFactory, PlatformFactory, submitted_recommendation
+
+__all__ = ["CourseFactory", "PlatformFactory", "campaign", "guide_with_sections", "pledge_for", "unit_package"]
+
+
+def campaign(year: int = 2022) -> Campaign:
+    """A campaign of `year`, written directly: documents only read its year and recommendations."""
+    start = timezone.make_aware(datetime.datetime(year, 4, 30, 23, 59))
+    day = datetime.timedelta(days=1)
+    return Campaign.objects.create(
+        year=year,
+        title=f"{year}年度优质在线公需课评选",
+        recommendation_deadline=start,
+        review_start=start + day,
+        review_end=start + 10 * day,
+        voting_start=start + 11 * day,
+        voting_end=start + 20 * day,
+        objection_start=start + 21 * day,
+        objection_end=start + 28 * day,
+        select_count=10,
+    )
 
 
 def guide_with_sections(department=None, year: int = 2022) -> StudyGuide:
@@ -44,11 +64,11 @@ def pledge_for(recommendation) -> Pledge:
 
 def unit_package(*, with_pledges: bool = True):
     """A national CE base with one platform and two recommended courses in 2022."""
-    campaign = open_campaign(2022)
     platform = PlatformFactory(name="基地学习平台")
     unit = platform.owner
+    the_campaign = campaign(2022)
     recommendations = [
-        submitted_recommendation(campaign, CourseFactory(platform=platform, title=title))
+        submitted_recommendation(the_campaign, CourseFactory(platform=platform, title=title))
         for title in ("黄河流域生态保护", "职业道德建设")
     ]
     if with_pledges:
