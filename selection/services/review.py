@@ -73,12 +73,14 @@ def auto_assign(*, campaign: Campaign, per_course: int | None = None, actor=None
     per_course = per_course or campaign.experts_per_course
     experts = _experts()
     expert_ids = [e.pk for e in experts]
-    # Units each expert belongs or belonged to, courses they teach, declared conflicts: one query each.
-    units: dict[int, set[int]] = defaultdict(set)
-    for user_id, org_id in Membership.objects.filter(user_id__in=expert_ids).values_list("user_id", "organisation_id"):
-        units[user_id].add(org_id)
+    # Units each expert works or worked at, courses they teach, known conflicts: one query each.
+    units: dict[int, dict[int, bool]] = defaultdict(dict)
+    for user_id, org_id, active in Membership.objects.filter(user_id__in=expert_ids).values_list(
+        "user_id", "organisation_id", "is_active"
+    ):
+        units[user_id][org_id] = units[user_id].get(org_id, False) or active
     recs = list(candidates(campaign=campaign).prefetch_related("course__teachers", "assignments"))
-    declared = set(
+    known = set(
         ConflictOfInterest.objects.filter(recommendation__campaign=campaign).values_list(
             "expert_id", "recommendation_id"
         )
@@ -88,21 +90,30 @@ def auto_assign(*, campaign: Campaign, per_course: int | None = None, actor=None
         for a in rec.assignments.all():
             load[a.expert_id] += 1
     new: list[Assignment] = []
+    detected: list[ConflictOfInterest] = []
     for rec in recs:
         have = {a.expert_id for a in rec.assignments.all()}
         teacher_users = {t.user_id for t in rec.course.teachers.all() if t.user_id}
-        eligible = [
-            e
-            for e in expert_ids
-            if e not in have
-            and rec.organisation_id not in units[e]
-            and e not in teacher_users
-            and (e, rec.pk) not in declared
-        ]
+        eligible = []
+        for e in expert_ids:
+            found = []
+            if rec.organisation_id in units[e]:
+                active = units[e][rec.organisation_id]
+                found.append(ConflictOfInterest.Type.SAME_UNIT if active else ConflictOfInterest.Type.FORMER_UNIT)
+            if e in teacher_users:
+                found.append(ConflictOfInterest.Type.TEACHER)
+            detected += [
+                ConflictOfInterest(expert_id=e, recommendation=rec, type=t, source=ConflictOfInterest.Source.DETECTED)
+                for t in found
+            ]
+            if not found and e not in have and (e, rec.pk) not in known:
+                eligible.append(e)
         eligible.sort(key=lambda e: (load[e], e))
         for expert_id in eligible[: max(0, per_course - len(have))]:
             new.append(Assignment(recommendation=rec, expert_id=expert_id, assigned_by=actor))
             load[expert_id] += 1
+    # Detected conflicts are recorded so admins can see why an expert was skipped.
+    ConflictOfInterest.objects.bulk_create(detected, ignore_conflicts=True)
     Assignment.objects.bulk_create(new)
     return len(new)
 

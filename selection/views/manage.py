@@ -22,7 +22,7 @@ from ..forms import (
     CriterionFormSet,
     PhaseForm,
 )
-from ..models import PHASE_ORDER, Assignment, Campaign, Objection
+from ..models import PHASE_ORDER, Assignment, Campaign, ConflictOfInterest, Objection
 from .common import campaign_or_404, error_messages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,7 +145,8 @@ def manage_assignments(request, year: int):
         except ValidationError as exc:
             error_messages(request, exc)
     rows = recs.prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("expert", "score").order_by("id"))
+        Prefetch("assignments", queryset=Assignment.objects.select_related("expert", "score").order_by("id")),
+        Prefetch("conflicts", queryset=ConflictOfInterest.objects.select_related("expert").order_by("id")),
     )
     return render(
         request,

@@ -162,7 +162,7 @@ def test_list_pages_query_count_is_flat(n, client, django_assert_max_num_queries
         (None, reverse("selection:teacher_pool"), 2),
         (admin, reverse("selection:results", args=[2022]), 7),
         (admin, reverse("selection:manage_campaign", args=[2022]), 13),
-        (admin, reverse("selection:manage_assignments", args=[2022]), 8),
+        (admin, reverse("selection:manage_assignments", args=[2022]), 9),
         (reviewer, reverse("selection:expert"), 4),
         (professional, reverse("selection:vote"), 9),
         (unit_admin, reverse("selection:unit"), 9),

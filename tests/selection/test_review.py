@@ -23,6 +23,8 @@ def test_expert_of_the_recommending_unit_is_never_assigned():
         services.assign_expert(recommendation=rec, expert=colleague)
     assert services.auto_assign(campaign=campaign, per_course=3) == 0
     assert not Assignment.objects.exists()
+    detected = ConflictOfInterest.objects.get(expert=colleague, recommendation=rec)
+    assert (detected.type, detected.source) == (ConflictOfInterest.Type.SAME_UNIT, ConflictOfInterest.Source.DETECTED)
 
 
 def test_former_unit_and_teacher_of_the_course_are_conflicts():
