@@ -173,3 +173,25 @@ def test_list_pages_query_count_is_flat(n, client, django_assert_max_num_queries
             client.force_login(user)
         with django_assert_max_num_queries(queries):
             assert client.get(url).status_code == 200, url
+
+
+def test_detail_pages_per_role(client, role_users, db):
+    campaign = open_campaign(phase=Phase.REVIEW)
+    rec = submitted_recommendation(campaign)
+    base_admin = role_users[Role.BASE_ADMIN]
+    # The role users' base admin works at the recommending unit for this test.
+    from accounts.models import Membership
+
+    Membership.objects.filter(user=base_admin).update(organisation=rec.organisation)
+    assignment = services.assign_expert(recommendation=rec, expert=role_users[Role.EXPERT])
+    pages = {
+        reverse("selection:unit_detail", args=[rec.pk]): {Role.BASE_ADMIN: 200, Role.CITY_STAFF: 404},
+        reverse("selection:expert_assignment", args=[assignment.pk]): {Role.EXPERT: 200},
+        reverse("selection:manage_settings", args=[campaign.year]): {Role.ASSOCIATION_ADMIN: 200},
+    }
+    for url, allowed in pages.items():
+        client.logout()
+        assert client.get(url).status_code == 302
+        for role in ALL_ROLES:
+            client.force_login(role_users[role])
+            assert client.get(url).status_code == allowed.get(role, 403), (role, url)
