@@ -114,3 +114,64 @@ def test_documents_page_query_count_does_not_grow_with_jobs(client, django_asser
     with django_assert_max_num_queries(12):
         response = client.get(reverse("documents:index"))
     assert response.content.decode().count("排队中") == jobs
+
+
+def test_professional_downloads_the_hours_certificate_of_a_compliant_year(client, django_capture_on_commit_callbacks):
+    from decimal import Decimal
+
+    from tests.credits.factories import YearPolicyFactory, approved_record
+
+    YearPolicyFactory(year=2022)
+    professional = user_with_role(Role.PROFESSIONAL)
+    approved_record(professional, hours=Decimal("40"), category="public")
+    approved_record(professional, hours=Decimal("60"), category="professional")
+    client.force_login(professional)
+    page = client.get(reverse("documents:index"), {"year": 2022}).content.decode()
+    assert "2022年度学时证明" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("documents:start"),
+            {"kind": "hours_certificate", "object_id": professional.pk, "year": 2022, "format": "docx"},
+        )
+    job = DocumentJob.objects.get()
+    assert job.status == DocumentJob.Status.DONE
+    download = client.get(reverse("documents:download", args=[job.result_id]))
+    assert download.status_code == 200
+    other = user_with_role(Role.PROFESSIONAL)
+    client.force_login(other)
+    assert client.get(reverse("documents:download", args=[job.result_id])).status_code == 404
+    assert (
+        client.post(
+            reverse("documents:start"),
+            {"kind": "hours_certificate", "object_id": professional.pk, "year": 2022, "format": "docx"},
+        ).status_code
+        == 404
+    )
+    assert response.status_code == 302
+
+
+def test_department_staff_is_offered_its_study_guide_and_the_blank_template(client):
+    from .factories import guide_with_sections
+
+    guide = guide_with_sections()
+    staff = user_with_role(Role.DEPARTMENT_STAFF, guide.department)
+    client.force_login(staff)
+    page = client.get(reverse("documents:index")).content.decode()
+    assert "附件1 学习指南（空白参考格式）" in page
+    assert f"附件1 2022年度学习指南（{guide.department.name}）" in page
+    assert f'name="object_id" value="{guide.pk}"' in page
+
+
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [
+        (Role.DEPARTMENT_STAFF, "生成报送材料"),
+        (Role.BASE_ADMIN, "生成报送材料"),
+        (Role.CITY_STAFF, "生成报送材料"),
+        (Role.PROFESSIONAL, "下载学时证明"),
+    ],
+)
+def test_menu_links_the_documents_page_for_the_role(client, role_users, role, label):
+    client.force_login(role_users[role])
+    page = client.get(reverse("portal:home")).content.decode()
+    assert label in page and reverse("documents:index") in page
