@@ -25,7 +25,7 @@ from .data import (
     RecommendationTableDoc,
     TeacherCertificateDoc,
 )
-from .generators import DocumentInputError
+from .generators import DocumentInputError, cn_number
 from .models import DocumentJob, GeneratedDocument
 
 # The attachment 1 headings after 一、学习内容, and the StudyGuide fields that fill them.
@@ -34,12 +34,6 @@ GUIDE_TEXT_PARTS = (
     ("学习形式", "learning_forms"),
     ("相关要求", "related_requirements"),
 )
-
-
-def _cn(n: int) -> str:
-    from .generators import cn_number
-
-    return cn_number(n)
 
 
 def _guide_content(sections: list) -> tuple[GuideSection, ...]:
@@ -52,7 +46,7 @@ def _guide_content(sections: list) -> tuple[GuideSection, ...]:
         out = []
         for i, s in enumerate(by_parent.get(parent_id, []), start=1):
             if depth == 1:
-                heading = f"（{_cn(i)}）{s.heading}"
+                heading = f"（{cn_number(i)}）{s.heading}"
             elif depth == 2:
                 heading = f"{i}.{s.heading}"
             else:
@@ -82,7 +76,8 @@ def platform_table_doc(organisation: Organisation) -> PlatformTableDoc:
     )
 
 
-def _recommendations(organisation: Organisation, year: int) -> QuerySet:
+def recommendations_of(organisation: Organisation, year: int) -> QuerySet:
+    """A unit's recommendations of a year that were not withdrawn (rows of attachment 3)."""
     from selection.models import Recommendation
 
     return (
@@ -94,7 +89,7 @@ def _recommendations(organisation: Organisation, year: int) -> QuerySet:
 
 
 def recommendation_table_doc(organisation: Organisation, year: int) -> RecommendationTableDoc:
-    recs = list(_recommendations(organisation, year))
+    recs = list(recommendations_of(organisation, year))
     first = recs[0] if recs else None
     return RecommendationTableDoc(
         unit_name=organisation.name,
