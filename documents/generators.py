@@ -7,6 +7,7 @@ import io
 import re
 
 import qrcode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm
@@ -38,6 +39,13 @@ def clean(text: str | None) -> str:
 
 
 def to_bytes(document) -> bytes:
+    # The default template says "python-docx" wrote it in 2013; say who made it and when.
+    properties = document.core_properties
+    title = next((p.text for p in document.paragraphs if p.text and not p.text.startswith("附件")), "")
+    properties.title = title[:200]
+    properties.author = properties.last_modified_by = _("山东省专业技术人员继续教育公共服务平台")
+    properties.created = properties.modified = timezone.now()
+    properties.comments = properties.keywords = properties.subject = ""
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

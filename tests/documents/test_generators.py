@@ -223,3 +223,10 @@ def test_input_hash_changes_with_the_data_and_only_with_it():
     guide = samples.guide()
     assert input_hash(guide) == input_hash(samples.guide())
     assert input_hash(guide) != input_hash(dataclasses.replace(guide, unit_name="另一个部门"))
+
+
+def test_word_properties_name_the_document_and_the_portal_not_python_docx():
+    properties = open_docx(generators.attachment2(samples.platforms())).core_properties
+    assert properties.title == "继续教育学习平台信息统计表"
+    assert properties.author == "山东省专业技术人员继续教育公共服务平台"
+    assert properties.created.year >= 2024

@@ -175,3 +175,14 @@ def test_menu_links_the_documents_page_for_the_role(client, role_users, role, la
     client.force_login(role_users[role])
     page = client.get(reverse("portal:home")).content.decode()
     assert label in page and reverse("documents:index") in page
+
+
+def test_failed_job_page_offers_to_generate_again(client):
+    admin = user_with_role(Role.BASE_ADMIN)
+    job = DocumentJob.objects.create(
+        kind="attachment2", format="pdf", requested_by=admin, object_id=7, status="failed", message="超时"
+    )
+    client.force_login(admin)
+    page = client.get(reverse("documents:job", args=[job.pk])).content.decode()
+    assert "重新生成" in page and 'name="object_id" value="7"' in page and 'value="pdf"' in page
+    assert 'http-equiv="refresh"' not in page
