@@ -184,7 +184,7 @@ class CourseListCreateView(_ReadPublicWriteProviders, generics.ListCreateAPIView
     def get_queryset(self):
         if self.request.query_params.get("mine") in ("1", "true") and self.request.user.is_authenticated:
             return selectors.courses_managed_by(self.request.user).order_by("-updated_at", "id")
-        return selectors.catalogue().order_by("-year_to", "title", "id")
+        return selectors.catalogue().order_by(*selectors.CATALOGUE_ORDER)
 
     def get_serializer_class(self):
         return CourseSerializer if self.request.method in SAFE_METHODS else CourseWriteSerializer

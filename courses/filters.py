@@ -1,6 +1,7 @@
 """One catalogue filter set, used by the public page, the API list and the Excel export."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import City, Organisation
@@ -20,15 +21,11 @@ def _sectors():
 
 
 def _providers():
-    return (
-        Organisation.objects.filter(
-            kind__in=[Organisation.Kind.CE_BASE, Organisation.Kind.CITY_BUREAU, Organisation.Kind.INDUSTRY_DEPARTMENT],
-            is_active=True,
-            courses__isnull=False,
-        )
-        .distinct()
-        .order_by("kind", "name")
-    )
+    return Organisation.objects.filter(
+        Exists(Course.objects.filter(provider=OuterRef("pk"))),
+        kind__in=[Organisation.Kind.CE_BASE, Organisation.Kind.CITY_BUREAU, Organisation.Kind.INDUSTRY_DEPARTMENT],
+        is_active=True,
+    ).order_by("kind", "name")
 
 
 class CourseFilter(django_filters.FilterSet):

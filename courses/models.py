@@ -180,6 +180,11 @@ class Course(models.Model):
         indexes = [
             # The public catalogue: published courses of a category offered in a year.
             models.Index(fields=["status", "category", "year_to", "year_from"], name="course_catalogue"),
+            # The catalogue's page order (selectors.CATALOGUE_ORDER): the first page is read off the index
+            # instead of sorting every published course by title.
+            models.Index(
+                fields=["category", "title", "id"], condition=Q(status="published"), name="course_catalogue_order"
+            ),
         ]
 
     def __str__(self):

@@ -9,6 +9,8 @@ from .models import Category, Course, LearningPlatform, Mode, StudyGuide, StudyG
 
 # Roles whose unit provides courses and runs platforms: CE bases, city bureaus, industry departments.
 PROVIDER_ROLES = (Role.BASE_ADMIN, Role.CITY_STAFF, Role.DEPARTMENT_STAFF)
+# The order of catalogue listings (page, API, gap suggestions use their own); backed by an index.
+CATALOGUE_ORDER = ("category", "title", "id")
 PROVIDER_KINDS = (
     Organisation.Kind.CE_BASE,
     Organisation.Kind.CITY_BUREAU,

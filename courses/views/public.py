@@ -16,7 +16,7 @@ def catalogue(request):
         data["year"] = str(timezone.localdate().year)
     filterset = CatalogueFilter(data, queryset=selectors.catalogue(), request=request)
     queryset = filterset.qs if filterset.is_valid() else selectors.catalogue().none()
-    page = paginate(request, queryset.order_by("category", "title", "id"))
+    page = paginate(request, queryset.order_by(*selectors.CATALOGUE_ORDER))
     return render(request, "courses/catalogue.html", {"filter": filterset, "page": page})
 
 
