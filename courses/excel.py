@@ -194,29 +194,37 @@ def _row_to_course(values: dict, *, provider: Organisation, lookups: _Lookups) -
         raise ValidationError(_("是否原创只能填“是”或“否”。"))
     course = Course(
         provider=provider,
-        title=_text(values["title"])[:200],
+        title=_text(values["title"]),
         category=category,
         topic=topic,
         sector=sector,
         hours=hours,
         mode=mode,
         platform=platform,
-        url=_text(values["url"])[:300],
+        url=_text(values["url"]),
         year_from=year_from,
         year_to=year_to,
         is_original=YES_NO[original],
-        copyright_holder=_text(values["copyright_holder"])[:128],
+        copyright_holder=_text(values["copyright_holder"]),
         description=_text(values["description"]),
-        place=_text(values["place"])[:200],
+        place=_text(values["place"]),
         start_date=_date(values["start_date"], _("开始日期")),
         end_date=_date(values["end_date"], _("结束日期")),
         status=Course.Status.DRAFT,
     )
+    for name in ("copyright_holder", "place"):
+        field = Course._meta.get_field(name)
+        if len(getattr(course, name)) > field.max_length:
+            raise ValidationError(
+                _("%(label)s不能超过%(n)s个字。") % {"label": field.verbose_name, "n": field.max_length}
+            )
     validate_course(course=course)
-    url_field = Course._meta.get_field("url")
     if course.url:
-        for validator in url_field.validators:
-            validator(course.url)
+        for validator in Course._meta.get_field("url").validators:
+            try:
+                validator(course.url)
+            except ValidationError:
+                raise ValidationError(_("学习网址不是有效的网址（不超过300个字符）。")) from None
     teachers = [n for n in _text(values["teachers"]).replace("，", "、").replace(",", "、").split("、") if n.strip()]
     return course, teachers
 

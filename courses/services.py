@@ -106,6 +106,19 @@ def check_professional_course_has_sector(*, course: Course) -> dict:
     return {}
 
 
+def check_department_teaches_own_sector(*, course: Course) -> dict:
+    """An industry department trains its own sector: “各省级行业主管部门……可开展面向本行业……的培训活动”."""
+    provider = course.provider
+    if (
+        provider.kind == Organisation.Kind.INDUSTRY_DEPARTMENT
+        and course.category == Category.PROFESSIONAL
+        and course.sector_id is not None
+        and course.sector_id != provider.pk
+    ):
+        return {"sector": _("行业主管部门只能发布本行业的专业课。")}
+    return {}
+
+
 def check_course_on_own_platform(*, course: Course) -> dict:
     """A unit offers courses on its own platform: “……继续教育学习平台已上线的公需课程均可推荐参评”;
     placing a course on another unit's platform would let it record hours it does not own."""
@@ -163,6 +176,8 @@ def validate_course(*, course: Course) -> None:
     errors: dict[str, str] = {}
     if not (course.title or "").strip():
         errors["title"] = _("请填写课程名称。")
+    elif len(course.title) > Course._meta.get_field("title").max_length:
+        errors["title"] = _("课程名称不能超过200个字。")
     if course.category not in Category.values:
         errors["category"] = _("科目类别只能是公需课或专业课。")
     if course.mode not in Mode.values:
@@ -180,6 +195,7 @@ def validate_course(*, course: Course) -> None:
     for check in (
         check_public_course_has_topic,
         check_professional_course_has_sector,
+        check_department_teaches_own_sector,
         check_course_on_own_platform,
         check_offline_course_has_place_and_dates,
     ):

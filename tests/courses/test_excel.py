@@ -200,3 +200,13 @@ def test_export_runs_constant_queries(client, django_assert_max_num_queries, n):
     with django_assert_max_num_queries(8):
         response = client.get(reverse("courses:export"))
     assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == n + 1
+
+
+def test_overlong_cells_and_bad_urls_are_reported_not_truncated(base_admin, base):
+    file = xlsx([row(title="课" * 201), row(url="not a url"), row(place="地" * 201)])
+    result = excel.import_courses(actor=base_admin, provider=base, file=file)
+    rows = dict(result.errors)
+    assert "课程名称不能超过200个字" in rows[2]
+    assert "学习网址" in rows[3]
+    assert "培训地点不能超过200个字" in rows[4]
+    assert not Course.objects.exists()

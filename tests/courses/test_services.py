@@ -294,3 +294,27 @@ def test_public_courses_for_gap_lists_published_public_online_courses_of_the_yea
     CourseFactory(status=Course.Status.DRAFT)
     result = selectors.public_courses_for_gap(year=2022, limit=1)
     assert result == [short]
+
+
+def test_department_publishes_professional_courses_of_its_own_sector_only(department, department_staff):
+    data = course_data(
+        category=Category.PROFESSIONAL,
+        topic=None,
+        mode=Mode.OFFLINE,
+        place="济南",
+        start_date="2022-05-01",
+        end_date="2022-05-02",
+        url="",
+    )
+    other_sector = OrganisationFactory(department=True)
+    with pytest.raises(ValidationError) as exc:
+        services.save_course(actor=department_staff, provider=department, data={**data, "sector": other_sector})
+    assert exc.value.message_dict["sector"] == ["行业主管部门只能发布本行业的专业课。"]
+    course = services.save_course(actor=department_staff, provider=department, data={**data, "sector": department})
+    assert course.sector == department
+
+
+def test_overlong_title_is_refused_not_truncated(base_admin, base):
+    with pytest.raises(ValidationError) as exc:
+        services.save_course(actor=base_admin, provider=base, data=course_data(title="课" * 201))
+    assert "title" in exc.value.message_dict
