@@ -283,3 +283,42 @@ def test_provider_links_a_teacher_to_a_professionals_account_by_id_number(client
     assert professional.id_number not in page
     other = TeacherFactory()
     assert client.get(reverse("courses:teacher_edit", args=[other.pk])).status_code == 404
+
+
+def _docx_bytes() -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("2023年度继续教育工作计划")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_work_plan_file_is_checked_by_content_and_served_only_to_base_and_managing_unit(
+    client, base_admin, base, department_staff, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+
+    client.force_login(base_admin)
+    fake = SimpleUploadedFile("plan.docx", b"not a word file")
+    response = client.post(reverse("courses:work_plans"), {"year": 2023, "content": "", "file": fake})
+    assert "有效的" in response.content.decode()
+    assert not WorkPlan.objects.exists()
+    real = SimpleUploadedFile("plan.docx", _docx_bytes())
+    client.post(reverse("courses:work_plans"), {"year": 2023, "content": "", "file": real})
+    plan = WorkPlan.objects.get()
+    assert plan.file.name.startswith("work_plans/") and not plan.file.name.endswith("plan.docx")
+    url = reverse("courses:work_plan_file", args=[plan.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    client.force_login(department_staff)
+    assert client.get(url).status_code == 200
+    client.force_login(user_with_role(Role.BASE_ADMIN))
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
