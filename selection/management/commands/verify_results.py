@@ -1,6 +1,7 @@
 """Recompute a campaign's stored ranking from its snapshot and report whether it is unchanged."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from selection import selectors, services
 from selection.models import Campaign
@@ -15,17 +16,21 @@ class Command(BaseCommand):
     def handle(self, *args, campaign_year: int, **options):
         campaign = Campaign.objects.filter(year=campaign_year).first()
         if campaign is None:
-            raise CommandError(f"{campaign_year} 年度没有评选活动。")
+            raise CommandError(_("%(year)s 年度没有评选活动。") % {"year": campaign_year})
         snapshot = selectors.latest_snapshot(campaign=campaign)
         if snapshot is None:
-            raise CommandError(f"{campaign_year} 年度尚未生成结果快照。")
+            raise CommandError(_("%(year)s 年度尚未生成结果快照。") % {"year": campaign_year})
         problems = services.verify_snapshot(snapshot=snapshot)
         if problems:
             for problem in problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"{campaign_year} 年度结果与快照不一致（sha256 {snapshot.sha256}）。")
+            raise CommandError(
+                _("%(year)s 年度结果与快照不一致（sha256 %(hash)s）。")
+                % {"year": campaign_year, "hash": snapshot.sha256}
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{campaign_year} 年度结果与快照一致：{snapshot.results.count()} 条，sha256 {snapshot.sha256}"
+                _("%(year)s 年度结果与快照一致：%(n)s 条，sha256 %(hash)s")
+                % {"year": campaign_year, "n": snapshot.results.count(), "hash": snapshot.sha256}
             )
         )
