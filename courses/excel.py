@@ -1,25 +1,23 @@
-"""Course lists as Excel: the upload template, the all-or-nothing upload, and the catalogue export."""
+"""Course lists from Excel: the upload template and the all-or-nothing upload (export: courses.export)."""
 
 import datetime
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from accounts.models import AuditEvent, City, Organisation, Role
-from accounts.selectors import roles_of
+from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
 from portal.uploads import XLSX, validate_upload
 
 from .models import Category, Course, LearningPlatform, Mode, Teacher, Topic
 from .selectors import PROVIDER_ROLES
-from .services import _require_role_in, check_provider_kind, parse_hours, validate_course
+from .services import check_provider_kind, parse_hours, require_role_in, validate_course
 
 # (field, Chinese header). The template, the upload and the export share these headers.
 COLUMNS = [
@@ -42,7 +40,6 @@ COLUMNS = [
     ("end_date", "结束日期"),
 ]
 HEADERS = [header for _field, header in COLUMNS]
-EXPORT_HEADERS = ["序号", *HEADERS[:7], "提供单位", "所在市", *HEADERS[7:], "状态"]
 
 # An upload with more course rows than this is refused before any row is read further.
 MAX_IMPORT_ROWS = getattr(settings, "COURSES_IMPORT_MAX_ROWS", 5000)
@@ -284,7 +281,7 @@ def read_rows(file):
 def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
     """Upload a provider's course list: every row is checked, and nothing is stored unless all are valid.
     Imported courses start as drafts; publishing checks the work plan."""
-    _require_role_in(actor, provider, PROVIDER_ROLES)
+    require_role_in(actor, provider, PROVIDER_ROLES)
     check_provider_kind(provider=provider)
     rows = read_rows(file)
     lookups = _Lookups(provider)
@@ -331,102 +328,3 @@ def _link_teachers(*, provider: Organisation, courses: list[Course], names: list
         if name.strip()
     }
     through.objects.bulk_create([through(course_id=c, teacher_id=t) for c, t in sorted(links)], batch_size=5000)
-
-
-EXPORT_FIELDS = (
-    "id",
-    "title",
-    "category",
-    "topic__name",
-    "sector__name",
-    "hours",
-    "mode",
-    "platform__name",
-    "provider__name",
-    "provider__city",
-    "url",
-    "year_from",
-    "year_to",
-    "is_original",
-    "copyright_holder",
-    "description",
-    "place",
-    "start_date",
-    "end_date",
-    "status",
-)
-EXPORT_BATCH = 2000
-
-
-def _export_batches(queryset):
-    """Plain rows (no model instances: a large export is dominated by building them), in batches."""
-    batch = []
-    for row in queryset.prefetch_related(None).values(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_BATCH):
-        batch.append(row)
-        if len(batch) == EXPORT_BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _teacher_names(course_ids: list[int]) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = {}
-    through = Course.teachers.through.objects.filter(course_id__in=course_ids)
-    for course_id, name in through.order_by("teacher__name", "teacher_id").values_list("course_id", "teacher__name"):
-        names.setdefault(course_id, []).append(name)
-    return names
-
-
-def export_catalogue(*, actor, queryset) -> bytes:
-    """The catalogue as .xlsx for bureau staff (write-only workbook, streamed from the database)."""
-    if not any(g.role in (Role.PROVINCE_STAFF, Role.CITY_STAFF) for g in roles_of(actor)):
-        raise PermissionDenied
-    # Labels translated once, not per cell (get_FOO_display per row dominates a large export).
-    labels = {
-        field: {value: str(label) for value, label in choices}
-        for field, choices in (
-            ("category", Category.choices),
-            ("mode", Mode.choices),
-            ("status", Course.Status.choices),
-            ("city", City.choices),
-        )
-    }
-    yes, no = _("是"), _("否")
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("课程目录")
-    ws.append(EXPORT_HEADERS)
-    count = 0
-    for batch in _export_batches(queryset):
-        teachers = _teacher_names([row["id"] for row in batch])
-        for row in batch:
-            count += 1
-            ws.append(
-                [
-                    count,
-                    row["title"],
-                    labels["category"].get(row["category"], row["category"]),
-                    row["topic__name"] or "",
-                    row["sector__name"] or "",
-                    Decimal(row["hours"]),
-                    labels["mode"].get(row["mode"], row["mode"]),
-                    row["platform__name"] or "",
-                    row["provider__name"],
-                    labels["city"].get(row["provider__city"], ""),
-                    row["url"],
-                    row["year_from"],
-                    row["year_to"],
-                    "、".join(teachers.get(row["id"], ())),
-                    yes if row["is_original"] else no,
-                    row["copyright_holder"],
-                    row["description"],
-                    row["place"],
-                    row["start_date"],
-                    row["end_date"],
-                    labels["status"].get(row["status"], row["status"]),
-                ]
-            )
-    audit(type=AuditEvent.Type.DATA_EXPORTED, actor=actor, target="catalogue.xlsx", data={"courses": count})
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()

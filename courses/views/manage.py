@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from portal.permissions import permission_required
 
-from .. import excel, selectors, services
+from .. import excel, export, selectors, services
 from ..filters import CourseFilter
 from ..forms import CourseForm, PlatformForm, TeacherForm, UploadForm
 from ..models import Course
@@ -117,11 +117,11 @@ def upload_template(request):
 
 
 @permission_required("courses.export_catalogue")
-def export(request):
+def export_xlsx(request):
     """The catalogue (every status, or filtered as in the public page) as .xlsx for bureau staff."""
     filterset = CourseFilter(request.GET, queryset=selectors.with_relations(Course.objects.all()), request=request)
     queryset = filterset.qs if filterset.is_valid() else Course.objects.none()
-    content = excel.export_catalogue(actor=request.user, queryset=queryset.order_by("provider__name", "title", "id"))
+    content = export.export_catalogue(actor=request.user, queryset=queryset.order_by("provider__name", "title", "id"))
     return _xlsx_response(content, f"课程目录-{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import Role
-from courses import excel
+from courses import excel, export
 from courses.models import Course
 from tests.factories import user_with_role
 
@@ -184,7 +184,7 @@ def test_bureau_staff_export_the_catalogue_with_masked_nothing_personal(client):
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in r] for r in ws.iter_rows()]
-    assert values[0] == excel.EXPORT_HEADERS
+    assert values[0] == export.EXPORT_HEADERS
     assert {v[1] for v in values[1:]} == {"导出课程一", "导出草稿"}
     response = client.get(reverse("courses:export"), {"year": 2022, "search": "草稿"})
     assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == 2
