@@ -5,7 +5,7 @@
 # what is missing and goes on, so Word documents and everything else still work.
 set -u
 packages=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai
-          fontconfig poppler-utils gettext chromium)
+          fonts-hanazono fontconfig poppler-utils gettext chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

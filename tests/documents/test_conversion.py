@@ -91,6 +91,9 @@ def test_non_bmp_text_reaches_the_pdf_text_layer(tmp_path):
     pdf = tmp_path / "g.pdf"
     pdf.write_bytes(docx_to_pdf(generators.attachment1(guide)))
     assert "生僻字𠀀测试" in pdf_text(pdf).replace(" ", "")
+    has_ext_b_font = subprocess.run(["fc-list", ":charset=20000", "family"], capture_output=True, text=True).stdout
+    if has_ext_b_font.strip():  # fonts-hanazono (scripts/system-deps.sh): the glyph is drawn, not a box
+        assert "HanaMin" in pdf_fonts(pdf)
 
 
 def test_without_libreoffice_pdf_fails_with_a_clear_chinese_message(settings):
