@@ -1,7 +1,7 @@
 """Hour pages, thin: services and selectors do the work."""
 
 from .bureau import audit_records, city_report, province_report, reverse
-from .employer import decide, queue, roster, roster_export
+from .employer import decide, organisation_roster, organisation_roster_export, queue, roster, roster_export
 from .professional import certificate, my_hours, proof, self_report, verify
 from .staff import import_records, import_template, policies, policy_edit
 
@@ -13,6 +13,8 @@ __all__ = [
     "import_records",
     "import_template",
     "my_hours",
+    "organisation_roster",
+    "organisation_roster_export",
     "policies",
     "policy_edit",
     "proof",

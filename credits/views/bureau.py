@@ -66,7 +66,7 @@ def city_report(request):
         title=_("%(city)s %(year)s年度各用人单位学时达标情况") % {"city": City(city).label, "year": year},
         export_url=f"?year={year}&city={city}&format=xlsx",
         year=year,
-        extra={"audit": True},
+        extra={"audit": True, "drill_down": True},
     )
 
 

@@ -1,8 +1,11 @@
 """Employer pages: staff roster with filters and export, approval queue."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,9 +22,7 @@ from ..forms import (
 from ._common import _one_of, _page, _xlsx, _year
 
 
-def _roster_context(request):
-    employer_ids = organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN)
-    org_id = _one_of(request, employer_ids)
+def _roster_rows(request, org_id: int):
     year = _year(request)
     form = RosterFilterForm(request.GET or None, departments=selectors.departments_of(organisation_id=org_id))
     filters = form.cleaned_data if form.is_valid() else {}
@@ -34,13 +35,12 @@ def _roster_context(request):
         missing=filters.get("missing", ""),
         search=filters.get("q", "").strip(),
     )
-    return org_id, year, form, rows
+    return year, form, rows
 
 
-@permission_required("credits.view_roster")
-def roster(request):
+def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool):
     try:
-        org_id, year, form, rows = _roster_context(request)
+        year, form, rows = _roster_rows(request, org_id)
     except selectors.NoPolicyError as exc:
         return render(request, "credits/roster.html", {"error": exc.messages[0], "year": _year(request)})
     policy = selectors.policy_for(year=year)
@@ -55,22 +55,58 @@ def roster(request):
         "year": year,
         "years": selectors.years_with_policy(),
         "organisation": Organisation.objects.get(pk=org_id),
-        "pending": selectors.approval_queue(organisation_ids=[org_id]).count(),
+        "pending": selectors.approval_queue(organisation_ids=[org_id]).count() if show_pending else 0,
         "policy": policy,
+        "export_url": export_url,
     }
     return render(request, "credits/roster.html", context)
 
 
-@permission_required("credits.view_roster")
-def roster_export(request):
+def _export_roster(request, org_id: int):
     try:
-        org_id, year, _form, rows = _roster_context(request)
+        year, _form, rows = _roster_rows(request, org_id)
     except selectors.NoPolicyError as exc:
         messages.error(request, exc.messages[0])
-        return redirect("credits:roster")
+        return redirect(request.path.rsplit("export/", 1)[0])
     policy = selectors.policy_for(year=year)
     audit(type=AuditEvent.Type.DATA_EXPORTED, actor=request.user, target=f"roster:{org_id}:{year}")
-    return _xlsx(excel.roster_xlsx(rows=rows, policy=policy), f"roster-{year}.xlsx")
+    return _xlsx(excel.roster_xlsx(rows=rows, policy=policy), f"roster-{org_id}-{year}.xlsx")
+
+
+def _own_employer(request) -> int:
+    return _one_of(request, organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN))
+
+
+@permission_required("credits.view_roster")
+def roster(request):
+    return _render_roster(
+        request, _own_employer(request), export_url=reverse("credits:roster_export"), show_pending=True
+    )
+
+
+@permission_required("credits.view_roster")
+def roster_export(request):
+    return _export_roster(request, _own_employer(request))
+
+
+def _organisation_for(request, pk: int) -> Organisation:
+    """An employer the user may oversee (bureau staff, or its own admin); 404 for any other."""
+    organisation = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.EMPLOYER)
+    if not request.user.has_perm("credits.view_organisation_compliance", organisation):
+        raise Http404
+    return organisation
+
+
+@login_required
+def organisation_roster(request, pk: int):
+    organisation = _organisation_for(request, pk)
+    export_url = reverse("credits:organisation_roster_export", args=[organisation.pk])
+    return _render_roster(request, organisation.pk, export_url=export_url, show_pending=False)
+
+
+@login_required
+def organisation_roster_export(request, pk: int):
+    return _export_roster(request, _organisation_for(request, pk).pk)
 
 
 @permission_required("credits.decide_record")

@@ -369,3 +369,44 @@ def test_certificate_page_is_for_professionals_only(client, role_users, policy):
 
 def test_verification_page_is_public(client, policy):
     assert client.get(reverse("credits:verify")).status_code == 200
+
+
+def test_bureau_drill_down_into_an_employer_roster_is_scoped(client, role_users, employer, other_employer, policy):
+    url = reverse("credits:organisation_roster", args=[employer.pk])
+    other_url = reverse("credits:organisation_roster", args=[other_employer.pk])
+    assert client.get(url).status_code == 302
+    jinan = user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan"))
+    expectations = [
+        (jinan, 200, 404),
+        (role_users[Role.PROVINCE_STAFF], 200, 200),
+        (role_users[Role.EMPLOYER_ADMIN], 200, 404),
+        (role_users[Role.PROFESSIONAL], 404, 404),
+        (role_users[Role.BASE_ADMIN], 404, 404),
+    ]
+    for user, own, other in expectations:
+        client.force_login(user)
+        assert client.get(url, {"year": 2022}).status_code == own, user
+        assert client.get(other_url, {"year": 2022}).status_code == other, user
+    client.force_login(jinan)
+    body = client.get(url, {"year": 2022}).content.decode()
+    assert role_users[Role.PROFESSIONAL].display_name in body
+    assert role_users[Role.PROFESSIONAL].id_number not in body
+    export = client.get(reverse("credits:organisation_roster_export", args=[employer.pk]), {"year": 2022})
+    assert export.status_code == 200
+    assert client.get(reverse("credits:organisation_roster_export", args=[other_employer.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_drill_down_roster_query_count_is_constant(client, employer, policy, django_assert_max_num_queries, n):
+    for _ in range(n):
+        approved_record(professional_of(employer), hours="5")
+    client.force_login(user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan")))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("credits:organisation_roster", args=[employer.pk]), {"year": 2022})
+    assert response.status_code == 200
+
+
+def test_city_report_links_to_the_employer_drill_down(client, employer, policy):
+    client.force_login(user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan")))
+    body = client.get(reverse("credits:city_report"), {"year": 2022}).content.decode()
+    assert reverse("credits:organisation_roster", args=[employer.pk]) in body
