@@ -1,5 +1,6 @@
 """API v1 for the ledger (see shared/API.md): me/hours, hour-records, bulk intake, compliance lists."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation, Role
-from accounts.selectors import has_role
+from accounts.selectors import has_role, organisation_ids_with_role
 from portal.api.permissions import RulesPermission
 
 from . import selectors, services
@@ -271,3 +272,39 @@ class OrganisationComplianceView(generics.ListAPIView):
                 policy=self.policy, public=row.public_hours, professional=row.professional_hours
             )
         return page
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class HourRecordDecisionView(APIView):
+    """The employer approves or rejects (with a reason) a staff member's pending self-report."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "credits.decide_record"
+    approve = True
+
+    @extend_schema(request=DecisionSerializer, responses=HourRecordSerializer)
+    def post(self, request, pk: int):
+        from portal.api.errors import Conflict, RuleViolation
+
+        employer_ids = organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN)
+        record = get_object_or_404(HourRecord.objects.filter(recorded_by_id__in=employer_ids), pk=pk)
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            if self.approve:
+                record = services.approve_record(record_id=record.pk, actor=request.user)
+            else:
+                record = services.reject_record(
+                    record_id=record.pk, actor=request.user, reason=data.validated_data["reason"]
+                )
+        except DjangoValidationError as exc:
+            code = getattr(exc, "code", None)
+            if code == "already_decided":
+                raise Conflict(exc.messages[0], code="already_decided") from None
+            if code in ("not_on_staff", "own_record"):
+                raise RuleViolation(exc.messages[0], code=code) from None
+            raise
+        return Response(HourRecordSerializer(record).data)

@@ -234,3 +234,46 @@ def test_hours_with_two_decimals_are_refused_with_a_chinese_message(base_client,
     response = post(base_client, reverse("api-hour-records"), row(person, course, "P1", hours="1.25"))
     assert response.status_code == 400
     assert "一位小数" in response.json()["detail"]
+
+
+def self_reported(person, hours="4"):
+    import datetime
+
+    from credits import services
+
+    record, _ = services.self_report_hours(
+        professional=person,
+        year=2022,
+        title="会议",
+        completed_on=datetime.date(2022, 5, 1),
+        category=Category.PROFESSIONAL,
+        hours=hours,
+    )
+    return record
+
+
+def test_employer_approves_over_the_api_and_a_second_approval_is_409(client, role_users, policy):
+    record = self_reported(role_users[Role.PROFESSIONAL])
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    url = reverse("api-hour-record-approve", args=[record.pk])
+    first = post(client, url, {})
+    assert first.status_code == 200 and first.json()["status"] == "approved"
+    assert post(client, url, {}).status_code == 409
+    assert YearSummary.objects.get(professional=record.professional).professional_hours == D("4.0")
+
+
+def test_reject_over_the_api_needs_a_reason(client, role_users, policy):
+    record = self_reported(role_users[Role.PROFESSIONAL])
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    url = reverse("api-hour-record-reject", args=[record.pk])
+    assert post(client, url, {}).status_code == 400
+    response = post(client, url, {"reason": "证明材料不清晰"})
+    assert response.status_code == 200 and response.json()["status"] == "rejected"
+
+
+def test_employer_cannot_decide_another_employers_record_over_the_api(client, role_users, other_employer, policy):
+    record = self_reported(professional_of(other_employer))
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    assert post(client, reverse("api-hour-record-approve", args=[record.pk]), {}).status_code == 404
+    client.force_login(role_users[Role.PROFESSIONAL])
+    assert post(client, reverse("api-hour-record-approve", args=[record.pk]), {}).status_code == 403
