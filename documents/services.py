@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Callable
 
@@ -43,6 +44,14 @@ def _cache_key(kind: str, fmt: str, owner_organisation, owner_user, content_hash
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
+
+
+def safe_filename(name: str) -> str:
+    """A download / ZIP member name without path separators or characters Windows refuses."""
+    return _UNSAFE_IN_NAMES.sub("_", name).strip(" .")[:150] or "document"
+
+
 def _store(*, kind, fmt, content: bytes, name: str, cache_key: str, owner_organisation, owner_user, source):
     """Save the complete file, then its row: a row never points at a half-written file."""
     document = GeneratedDocument(
@@ -53,7 +62,7 @@ def _store(*, kind, fmt, content: bytes, name: str, cache_key: str, owner_organi
         source_type=ContentType.objects.get_for_model(source) if source is not None else None,
         source_id=getattr(source, "pk", None),
         cache_key=cache_key,
-        filename=f"{name}.{fmt}",
+        filename=f"{safe_filename(name)}.{fmt}",
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
     )

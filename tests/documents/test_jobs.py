@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from accounts.models import Role
-from documents import services
+from documents import samples, services
 from documents.generators import DocumentInputError
 from documents.models import DocumentJob, GeneratedDocument
 from tests.factories import OrganisationFactory, user_with_role
@@ -179,3 +179,14 @@ def test_without_libreoffice_a_pdf_job_fails_at_once_and_word_still_works(settin
     assert pdf_job.attempts == 1
     word_job = run(admin, "attachment2", "docx", object_id=unit.pk, capture=django_capture_on_commit_callbacks)
     assert word_job.status == DocumentJob.Status.DONE
+
+
+def test_download_names_have_no_path_separators_or_reserved_characters():
+    assert (
+        services.safe_filename('附件4_知识产权保护承诺书_AI/大数据:"入门"')
+        == "附件4_知识产权保护承诺书_AI_大数据_入门_"
+    )
+    assert services.safe_filename("../..") == "_"
+    assert services.safe_filename(" ..") == "document"
+    part = services.Part("attachment4", samples.pledge(), "附件4_a/b\\c")
+    assert services.produce(part, "docx").filename == "附件4_a_b_c.docx"
