@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import AuditEvent, City, Role
-from accounts.selectors import roles_of
+from accounts.selectors import has_role, roles_of
 from accounts.services import audit
 from portal.permissions import permission_required
 
@@ -49,9 +49,22 @@ def _report(request, *, template: str, rows, title: str, export_url: str, year: 
     return render(request, template, context)
 
 
+def _report_city(request) -> str | None:
+    """City staff see their own city; provincial staff any city they pick from the province report."""
+    if has_role(request.user, Role.PROVINCE_STAFF):
+        wanted = request.GET.get("city", "")
+        if wanted in City.values:
+            return wanted
+    if has_role(request.user, Role.CITY_STAFF):
+        return _city_of(request)
+    return None
+
+
 @permission_required("credits.view_city_report")
 def city_report(request):
-    city, year = _city_of(request), _year(request)
+    city, year = _report_city(request), _year(request)
+    if city is None:
+        return redirect("credits:province_report")
     try:
         rows = selectors.compliance_by_employer(city=city, year=year)
     except selectors.NoPolicyError as exc:
@@ -66,7 +79,7 @@ def city_report(request):
         title=_("%(city)s %(year)s年度各用人单位学时达标情况") % {"city": City(city).label, "year": year},
         export_url=f"?year={year}&city={city}&format=xlsx",
         year=year,
-        extra={"audit": True, "drill_down": True},
+        extra={"audit": has_role(request.user, Role.CITY_STAFF), "drill_down": "employer"},
     )
 
 
@@ -87,6 +100,7 @@ def province_report(request):
         title=_("全省 %(year)s年度各市学时达标情况") % {"year": year},
         export_url=f"?year={year}&format=xlsx",
         year=year,
+        extra={"drill_down": "city"},
     )
 
 

@@ -25,7 +25,7 @@ PAGES = {
     "credits:self_report": {Role.PROFESSIONAL, Role.EXPERT},
     "credits:roster": {Role.EMPLOYER_ADMIN},
     "credits:queue": {Role.EMPLOYER_ADMIN},
-    "credits:city_report": {Role.CITY_STAFF},
+    "credits:city_report": {Role.CITY_STAFF, Role.PROVINCE_STAFF},
     "credits:audit": {Role.CITY_STAFF},
     "credits:province_report": {Role.PROVINCE_STAFF},
     "credits:policies": {Role.PROVINCE_STAFF},
@@ -38,7 +38,7 @@ PAGES = {
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_access_per_role(client, role_users, policy, name):
-    url = reverse(name) + "?year=2022"
+    url = reverse(name) + "?year=2022" + ("&city=jinan" if name == "credits:city_report" else "")
     assert client.get(url).status_code == 302  # anonymous: to the login page
     for role, user in role_users.items():
         client.force_login(user)
@@ -410,3 +410,19 @@ def test_city_report_links_to_the_employer_drill_down(client, employer, policy):
     client.force_login(user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan")))
     body = client.get(reverse("credits:city_report"), {"year": 2022}).content.decode()
     assert reverse("credits:organisation_roster", args=[employer.pk]) in body
+
+
+def test_province_staff_drill_down_from_city_to_employer(client, role_users, other_employer, policy):
+    professional_of(other_employer, name="青岛职工")
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    province = client.get(reverse("credits:province_report"), {"year": 2022}).content.decode()
+    assert "city=qingdao" in province
+    city = client.get(reverse("credits:city_report"), {"year": 2022, "city": "qingdao"}).content.decode()
+    assert other_employer.name in city and "学时核查" not in city
+    assert client.get(reverse("credits:city_report"), {"year": 2022}).status_code == 302
+
+
+def test_city_staff_cannot_switch_to_another_city(client, other_employer, policy):
+    client.force_login(user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan")))
+    body = client.get(reverse("credits:city_report"), {"year": 2022, "city": "qingdao"}).content.decode()
+    assert "济南市" in body and other_employer.name not in body
