@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from ..selectors import ZERO
 
 TENTH = Decimal("0.1")
 MAX_RECORD_HOURS = Decimal("999.9")
+LOCK_CHUNK = 500
 
 
 def parse_hours(value) -> Decimal:
@@ -56,11 +57,15 @@ def _apply_deltas(deltas: dict[tuple[int, int], dict[str, Decimal]]) -> None:
     YearSummary.objects.bulk_create(
         [YearSummary(professional_id=pid, year=year) for pid, year in deltas], ignore_conflicts=True
     )
-    pairs = Q()
-    for pid, year in deltas:
-        pairs |= Q(professional_id=pid, year=year)
-    # Locked in primary-key order so two transactions touching the same people cannot deadlock.
-    summaries = list(YearSummary.objects.select_for_update().filter(pairs).order_by("pk"))
+    # Locked in (professional, year) order so two transactions touching the same people cannot
+    # deadlock; fetched by people in chunks (a batch may hold 10,000 people), wanted years only.
+    people = sorted({pid for pid, _year in deltas})
+    years = sorted({year for _pid, year in deltas})
+    summaries = []
+    for start in range(0, len(people), LOCK_CHUNK):
+        chunk = people[start : start + LOCK_CHUNK]
+        rows = YearSummary.objects.select_for_update().filter(professional_id__in=chunk, year__in=years)
+        summaries += [s for s in rows.order_by("professional_id", "year") if (s.professional_id, s.year) in deltas]
     now = timezone.now()
     for summary in summaries:
         change = deltas[(summary.professional_id, summary.year)]

@@ -372,3 +372,16 @@ def test_platform_record_for_a_year_the_course_is_not_offered_is_refused(person,
     with pytest.raises(services.BulkRejected) as info:
         services.record_platform_hours(organisation=base, actor=base_admin, rows=[row])
     assert "course" in info.value.row_errors[0].errors
+
+
+def test_bulk_for_thousands_of_different_people_updates_every_summary(base, base_admin, course, employer):
+    from accounts.models import Membership, User
+    from tests.factories import valid_id_number
+
+    User.objects.bulk_create([User(username=f"bulk{i}", id_number=valid_id_number(50_000 + i)) for i in range(3000)])
+    users = list(User.objects.filter(username__startswith="bulk").order_by("id"))
+    Membership.objects.bulk_create([Membership(user=u, organisation=employer, role=Role.PROFESSIONAL) for u in users])
+    rows = [platform_row(u, course, f"M{i}", hours="1.5") for i, u in enumerate(users)]
+    results = services.record_platform_hours(organisation=base, actor=base_admin, rows=rows)
+    assert sum(1 for _r, created in results if created) == 3000
+    assert YearSummary.objects.filter(year=2022, public_hours=D("1.5")).count() == 3000
