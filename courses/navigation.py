@@ -1,14 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from portal.navigation import NavItem
+from portal.navigation import PUBLIC, NavItem
 
 ITEMS = [
-    NavItem(role="*", label=_("课程目录"), url_name="courses:catalogue", order=10),
-    NavItem(role="*", label=_("学习指南"), url_name="courses:guides", order=11),
-    # Professionals browse the catalogue to fill their hours.
-    NavItem(role=Role.PROFESSIONAL, label=_("课程目录"), url_name="courses:catalogue", order=50),
-    NavItem(role=Role.PROFESSIONAL, label=_("学习指南"), url_name="courses:guides", order=51),
+    NavItem(role=PUBLIC, label=_("课程目录"), url_name="courses:catalogue", order=10),
+    NavItem(role=PUBLIC, label=_("学习指南"), url_name="courses:guides", order=11),
     NavItem(role=Role.DEPARTMENT_STAFF, label=_("学习指南管理"), url_name="courses:my_guides", start=True, order=20),
     NavItem(role=Role.DEPARTMENT_STAFF, label=_("本部门课程"), url_name="courses:my_courses", order=21),
     NavItem(role=Role.DEPARTMENT_STAFF, label=_("基地工作计划审核"), url_name="courses:plan_reviews", order=22),

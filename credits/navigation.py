@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from portal.navigation import NavItem
+from portal.navigation import PUBLIC, NavItem
 
 ITEMS = [
+    NavItem(role=PUBLIC, label=_("学时证明查验"), url_name="credits:verify", order=13),
     NavItem(role=Role.PROFESSIONAL, label=_("我的学时"), url_name="credits:my_hours", start=True, order=1),
     NavItem(role=Role.PROFESSIONAL, label=_("申报学时"), url_name="credits:self_report", order=2),
     NavItem(role=Role.EMPLOYER_ADMIN, label=_("职工学时达标"), url_name="credits:roster", start=True, order=1),

@@ -1,8 +1,7 @@
-from .navigation import menu_for
+from .navigation import menu_for, public_menu
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_sections": []}
-    return {"nav_sections": menu_for(user)}
+    sections = menu_for(user) if user is not None and user.is_authenticated else []
+    return {"nav_public": public_menu(), "nav_sections": sections}

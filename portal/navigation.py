@@ -16,9 +16,14 @@ from accounts.models import Role
 from accounts.selectors import roles_of
 
 
+# The role of public pages (catalogue, results, certificate verification): shown to everyone,
+# logged in or not, as top-level menu entries.
+PUBLIC = "*"
+
+
 @dataclass(frozen=True)
 class NavItem:
-    role: str  # a accounts.models.Role value, or "*" for every logged-in user
+    role: str  # an accounts.models.Role value, or PUBLIC
     label: str  # a lazy translation
     url_name: str
     start: bool = False
@@ -59,12 +64,16 @@ def all_items() -> tuple[NavItem, ...]:
 
 
 def items_for_role(role: str) -> list[NavItem]:
-    return [i for i in all_items() if i.role in (role, "*")]
+    return [i for i in all_items() if i.role == role]
+
+
+def public_menu() -> list[dict]:
+    return [{"label": i.label, "url": url} for i in all_items() if i.role == PUBLIC and (url := i.url())]
 
 
 def start_url_for_role(role: str) -> str:
     for item in items_for_role(role):
-        if item.start and item.role == role and (url := item.url()):
+        if item.start and (url := item.url()):
             return url
     return reverse("portal:workspace", args=[role])
 

@@ -45,7 +45,7 @@ def workspace(request, role: str):
     grants = [g for g in roles_of(request.user) if g.role == role]
     if not grants:
         raise PermissionDenied
-    items = [i for i in items_for_role(role) if i.role == role and i.url()]
+    items = [i for i in items_for_role(role) if i.url()]
     return render(
         request,
         "portal/workspace.html",

@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from portal.navigation import NavItem
+from portal.navigation import PUBLIC, NavItem
 
 ITEMS = [
+    NavItem(role=PUBLIC, label=_("优质在线公需课评选"), url_name="selection:index", order=12),
     NavItem(
         role=Role.ASSOCIATION_ADMIN, label=_("优质在线公需课评选"), url_name="selection:manage", start=True, order=10
     ),

@@ -98,3 +98,16 @@ def test_admin_is_for_staff_only(client, role_users):
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 200
+
+
+def test_public_pages_are_in_the_menu_for_anonymous_visitors(client):
+    html = client.get(reverse("portal:home")).content.decode()
+    assert reverse("courses:catalogue") in html
+    assert reverse("selection:index") in html
+    assert reverse("credits:verify") in html
+
+
+def test_home_runs_few_queries_for_anonymous_visitors(client, django_assert_max_num_queries):
+    # announcements count + announcements page
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("portal:home")).status_code == 200
