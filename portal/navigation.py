@@ -15,7 +15,6 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import Role
 from accounts.selectors import roles_of
 
-
 # The role of public pages (catalogue, results, certificate verification): shown to everyone,
 # logged in or not, as top-level menu entries.
 PUBLIC = "*"
