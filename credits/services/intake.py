@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,12 +89,10 @@ def _platform_records(*, organisation: Organisation, actor, rows: list[dict]) ->
                 problems["id_number"] = _("未找到该身份证号对应的专业技术人员。")
         except ValidationError as exc:
             fail("id_number", exc)
-        year = row.get("year")
-        try:
-            year = int(year)
-        except (TypeError, ValueError):
+        raw_year = row.get("year")
+        year = int(raw_year) if not isinstance(raw_year, bool) and str(raw_year).strip().isdigit() else None
+        if year is None:
             problems["year"] = _("年度格式不正确。")
-            year = None
         if year is not None and year not in policy_years:
             problems["year"] = _("%(year)s年度的学时要求尚未设置。") % {"year": year}
         category = row.get("category")
@@ -185,8 +183,33 @@ def record_platform_hours(*, organisation: Organisation, actor, rows: list[dict]
     """Completions posted by a CE base's or city bureau's platform: approved on arrival,
     all rows or none, each external_ref stored once (a repeat returns the existing record)."""
     records = _platform_records(organisation=organisation, actor=actor, rows=rows)
-    refs = [r.external_ref for r in records]
+    # A concurrent post of the same refs may commit between our check and our insert: the unique
+    # constraint refuses ours, and the second attempt finds those records as existing.
+    for attempt in range(2):
+        try:
+            existing, new = _store_new(organisation=organisation, records=records)
+            break
+        except IntegrityError:
+            for r in records:
+                r.pk = None
+            if attempt:
+                raise ValidationError(_("有其他请求正在提交相同的记录，请稍后重试。"), code="concurrent") from None
+    if len(rows) > 1:
+        audit(
+            type=AuditEvent.Type.DATA_IMPORTED,
+            actor=actor,
+            organisation=organisation,
+            target="hour-records",
+            data={"created": len(new), "existing": len(existing)},
+        )
+    created_refs = {r.external_ref for r in new}
+    by_ref = {r.external_ref: r for r in new} | existing
+    return [(by_ref[r.external_ref], r.external_ref in created_refs) for r in records]
+
+
+def _store_new(*, organisation: Organisation, records: list[HourRecord]):
     with transaction.atomic():
+        refs = [r.external_ref for r in records]
         existing = {
             r.external_ref: r
             for r in HourRecord.objects.select_for_update().filter(recorded_by=organisation, external_ref__in=refs)
@@ -194,17 +217,7 @@ def record_platform_hours(*, organisation: Organisation, actor, rows: list[dict]
         new = [r for r in records if r.external_ref not in existing]
         HourRecord.objects.bulk_create(new, batch_size=2000)
         _apply_records(new)
-        if len(rows) > 1:
-            audit(
-                type=AuditEvent.Type.DATA_IMPORTED,
-                actor=actor,
-                organisation=organisation,
-                target="hour-records",
-                data={"created": len(new), "existing": len(existing)},
-            )
-    created_refs = {r.external_ref for r in new}
-    by_ref = {r.external_ref: r for r in new} | existing
-    return [(by_ref[r.external_ref], r.external_ref in created_refs) for r in records]
+    return existing, new
 
 
 def self_report_hours(
