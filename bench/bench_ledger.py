@@ -197,7 +197,7 @@ def run(professionals: int | None = None, records: int | None = None) -> None:
     if not User.objects.filter(username__startswith=PREFIX).exists():
         _seed(professionals, records)
     print(
-        f"  data: {User.objects.filter(username__startswith=PREFIX).count()} professionals, "
+        f"  data: {User.objects.filter(username__regex=rf'^{PREFIX}[0-9]').count()} professionals, "
         f"{HourRecord.objects.count()} records, {YearSummary.objects.count()} summaries"
     )
     year = YEARS[-1]
