@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from . import docx_format as fmt
 
@@ -165,6 +165,7 @@ def check_study_guide_docx(file) -> Report:
     if not paragraphs:
         report.add(0, "", _("文档没有任何文字内容。"))
         return report
+    _check_page(report, document)
     texts = [p.text.strip() for p in paragraphs]
     for heading in REQUIRED_HEADINGS:
         if not any(t.replace(" ", "").startswith(heading) for t in texts):
@@ -175,6 +176,28 @@ def check_study_guide_docx(file) -> Report:
         expected = EXPECTED[_classify(index, text)]
         _check_paragraph(report, index + 1, text, paragraph, expected, defaults_rpr)
     return report
+
+
+def _check_page(report: Report, document) -> None:
+    """A4 with the GB/T 9704 margins (top 37, bottom 35, left 28, right 26 mm), 1 mm tolerance."""
+    section = document.sections[0]
+    expected = {
+        _("纸张宽度"): (section.page_width, fmt.PAGE_WIDTH),
+        _("纸张高度"): (section.page_height, fmt.PAGE_HEIGHT),
+        _("上边距"): (section.top_margin, fmt.MARGIN_TOP),
+        _("下边距"): (section.bottom_margin, fmt.MARGIN_BOTTOM),
+        _("左边距"): (section.left_margin, fmt.MARGIN_LEFT),
+        _("右边距"): (section.right_margin, fmt.MARGIN_RIGHT),
+    }
+    for label, (actual, want) in expected.items():
+        if actual is None or abs(actual - want) > Mm(1):
+            got = f"{actual / Mm(1):.0f}" if actual is not None else _("未设置")
+            report.add(
+                0,
+                "",
+                _("页面：%(label)s应为%(want).0f毫米（实际：%(got)s毫米）")
+                % {"label": label, "want": want / Mm(1), "got": got},
+            )
 
 
 def _check_paragraph(report: Report, number: int, text: str, paragraph, expected: Expected, defaults_rpr) -> None:

@@ -80,3 +80,10 @@ def test_zip_without_word_parts_gets_a_clear_chinese_error():
         archive.writestr("hello.txt", "hi")
     with pytest.raises(CheckerError, match="已损坏"):
         check_study_guide_docx(buffer)
+
+
+def test_us_letter_page_and_word_default_margins_are_reported():
+    report = check_study_guide_docx(_plain_guide())
+    page = [i.message for i in report.issues if i.message.startswith("页面：")]
+    assert "页面：纸张宽度应为210毫米（实际：216毫米）" in page
+    assert "页面：上边距应为37毫米（实际：25毫米）" in page
