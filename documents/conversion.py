@@ -203,7 +203,11 @@ def warm_converter(*, timeout: float | None = None):
             f"--conversion-timeout={int(timeout)}",
             "--quiet",
         ]
-        env = {**fontconfig_env(), "HOME": str(work_dir), "PYTHONPATH": str(_unoserver_shim(work_dir))}
+        try:
+            shim = _unoserver_shim(work_dir)
+        except (OSError, AttributeError, ImportError) as exc:
+            raise ConversionError(_("常驻 LibreOffice（unoserver）无法启动：%(e)s") % {"e": exc}) from exc
+        env = {**fontconfig_env(), "HOME": str(work_dir), "PYTHONPATH": str(shim)}
         process = subprocess.Popen(
             command, env=env, cwd=work_dir, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
