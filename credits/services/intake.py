@@ -220,6 +220,13 @@ def _store_new(*, organisation: Organisation, records: list[HourRecord]):
     return existing, new
 
 
+def _own_ref(professional: User, external_ref: str) -> str:
+    """Self-reports are all recorded by the employer, so a person's own ref is scoped to the person:
+    two colleagues choosing the same ref get two records, never each other's."""
+    external_ref = (external_ref or "").strip()
+    return f"u{professional.pk}:{external_ref}"[:100] if external_ref else ""
+
+
 def self_report_hours(
     *,
     professional: User,
@@ -271,7 +278,7 @@ def self_report_hours(
         source=HourRecord.Source.SELF_REPORTED,
         recorded_by=employer,
         submitted_by=professional,
-        external_ref=(external_ref or "")[:100],
+        external_ref=_own_ref(professional, external_ref),
         conversion_rule=conversion_rule,
         quantity=quantity if conversion_rule else None,
         status=HourRecord.Status.PENDING,

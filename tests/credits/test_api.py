@@ -277,3 +277,15 @@ def test_employer_cannot_decide_another_employers_record_over_the_api(client, ro
     assert post(client, reverse("api-hour-record-approve", args=[record.pk]), {}).status_code == 404
     client.force_login(role_users[Role.PROFESSIONAL])
     assert post(client, reverse("api-hour-record-approve", args=[record.pk]), {}).status_code == 403
+
+
+def test_colleagues_using_the_same_self_report_ref_get_their_own_records(client, policy, employer):
+    first_person, second_person = professional_of(employer), professional_of(employer)
+    data = {"year": 2022, "category": "public", "hours": "2", "completed_on": "2022-06-01", "external_ref": "1"}
+    client.force_login(first_person)
+    first = post(client, reverse("api-hour-records"), data)
+    client.force_login(second_person)
+    second = post(client, reverse("api-hour-records"), data)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] != second.json()["id"]
+    assert HourRecord.objects.get(pk=second.json()["id"]).professional == second_person
