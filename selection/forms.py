@@ -8,26 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Campaign, ConflictOfInterest, Criterion, Phase, Recommendation
 from .services.campaigns import SETTING_FIELDS
 
-SETTING_FIELDS_ORDER = [
-    "title",
-    "recommendation_deadline",
-    "review_start",
-    "review_end",
-    "voting_start",
-    "voting_end",
-    "objection_start",
-    "objection_end",
-    "expert_weight",
-    "vote_weight",
-    "select_count",
-    "min_combined_score",
-    "votes_per_voter",
-    "experts_per_course",
-    "drop_extremes_min_experts",
-    "outlier_threshold",
-    "anomaly_votes_per_hour",
-]
-
 DATETIME_FIELDS = (
     "recommendation_deadline",
     "review_start",
@@ -47,7 +27,7 @@ class CampaignCreateForm(forms.Form):
 class CampaignSettingsForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = [f for f in SETTING_FIELDS_ORDER if f in SETTING_FIELDS]
+        fields = list(SETTING_FIELDS)
         widgets = {
             name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
             for name in DATETIME_FIELDS

@@ -109,7 +109,8 @@ def move_phase(*, campaign: Campaign, to_phase: str, actor) -> Campaign:
     return _move(campaign=campaign, to_phase=to_phase, actor=actor)
 
 
-SETTING_FIELDS = {
+# The campaign settings admins may edit, in the order the settings form shows them.
+SETTING_FIELDS = (
     "title",
     "recommendation_deadline",
     "review_start",
@@ -127,7 +128,7 @@ SETTING_FIELDS = {
     "drop_extremes_min_experts",
     "outlier_threshold",
     "anomaly_votes_per_hour",
-}
+)
 
 
 def check_schedule_in_order(*, campaign: Campaign) -> None:
