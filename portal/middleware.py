@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class ContentSecurityPolicyMiddleware:
@@ -19,3 +21,18 @@ class ContentSecurityPolicyMiddleware:
         if policy and not request.path.startswith(self.exempt_prefixes):
             response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose another language with the language switch.
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language; a provincial portal
+    speaks Chinese to everyone first (and the API's error details are Chinese by contract), so
+    only the language cookie set by the switch counts.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

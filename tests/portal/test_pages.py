@@ -111,3 +111,17 @@ def test_home_runs_few_queries_for_anonymous_visitors(client, django_assert_max_
     # announcements count + announcements page
     with django_assert_max_num_queries(2):
         assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_chinese_even_for_an_english_browser_until_english_is_chosen(client):
+    html = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+
+
+def test_api_errors_are_chinese_for_any_client(client):
+    body = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "身份认证" in body["detail"] or "登录" in body["detail"]
