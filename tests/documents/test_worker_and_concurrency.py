@@ -22,13 +22,22 @@ needs_broker = pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="CELERY
 @pytest.fixture
 def real_worker():
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
+    def close_worker_connections(**kwargs):
+        # The worker thread's own connection would otherwise outlive the test and block the
+        # test database's teardown.
+        connections.close_all()
+
+    task_postrun.connect(close_worker_connections, weak=False)
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
             yield
     finally:
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        task_postrun.disconnect(close_worker_connections)
 
 
 def _wait_finished(job_id: int, seconds: float = 120) -> DocumentJob:
