@@ -33,3 +33,19 @@ def role_users(db, employer):
         Role.ASSOCIATION_ADMIN: user_with_role(Role.ASSOCIATION_ADMIN),
         Role.EXPERT: user_with_role(Role.EXPERT),
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Browser tests' live-server threads can keep a PostgreSQL session open past the end of the
+    run, which makes dropping the test database fail; end them before the teardown."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
