@@ -91,10 +91,6 @@ def is_bureau_staff_over_professional(user, professional) -> bool:
     )
 
 
-is_bureau_staff = is_provincial_staff | is_city_staff
-is_staff_over_organisation = is_provincial_staff | is_city_staff_over | is_admin_of_organisation
-
-rules.add_perm("accounts.view_profile", rules.is_authenticated)
+# Who may see a professional's personal record: the person, their employer's admins, and the
+# bureaus over them.
 rules.add_perm("accounts.view_professional", is_self | is_employer_admin_of | is_bureau_staff_over_professional)
-rules.add_perm("accounts.view_organisation_staff", is_staff_over_organisation)
-rules.add_perm("accounts.view_audit_log", is_provincial_staff)
