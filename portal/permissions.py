@@ -23,16 +23,16 @@ class RulesRequiredMixin(PermissionRequiredMixin):
         raise PermissionDenied
 
 
-def permission_required(name: str, fn_obj=None):
-    """Function-view decorator: `@permission_required("credits.view_my_hours")`."""
+def permission_required(name: str):
+    """Function-view decorator: `@permission_required("credits.view_my_hours")`. Object checks
+    happen in the view, which fetches the object from a queryset scoped to the user."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            obj = fn_obj(request, *args, **kwargs) if fn_obj else None
-            if not request.user.has_perm(name, obj):
+            if not request.user.has_perm(name):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
