@@ -59,10 +59,16 @@ class RecommendationForm(forms.ModelForm):
             "filler_name",
             "filler_phone",
         ]
-        widgets = {"intro": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 6}),
+            # Write-only: the stored password is shown only to the assigned experts and the association.
+            "test_password": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        }
 
     def __init__(self, *args, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.test_password:
+            self.fields["test_password"].help_text = _("已保存的测试密码不显示；留空则保持不变。")
         if courses is None:
             del self.fields["course"]
         else:

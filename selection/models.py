@@ -113,6 +113,11 @@ class Campaign(models.Model):
     def is_published(self) -> bool:
         return self.phase == Phase.PUBLISHED
 
+    @property
+    def results_public(self) -> bool:
+        """The ranking is public from the public notice (公示) on; final once published."""
+        return self.is_past(Phase.VOTING)
+
 
 class PhaseTransition(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="transitions")

@@ -12,7 +12,7 @@ from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..forms import ObjectionForm
-from ..models import Campaign, Phase
+from ..models import Campaign
 from .common import campaign_or_404, error_messages, recommendations_visible_to
 
 
@@ -39,7 +39,7 @@ def results(request, year: int):
     campaign = campaign_or_404(year)
     if campaign.is_published:
         rows = selectors.published_results(campaign=campaign)
-    elif campaign.is_past(Phase.VOTING) or request.user.has_perm("selection.manage_campaign"):
+    elif campaign.results_public or request.user.has_perm("selection.manage_campaign"):
         # During the public notice (公示) the proposed ranking is shown for objections.
         rows = selectors.results_of(campaign=campaign)
     else:

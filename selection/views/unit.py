@@ -91,6 +91,9 @@ def unit_detail(request, pk: int):
         try:
             if action == "save" and form.is_valid():
                 fields = {k: v for k, v in form.cleaned_data.items() if k != "course"}
+                if not fields.get("test_password"):
+                    # The password field is write-only: left empty, the stored password stays.
+                    fields.pop("test_password", None)
                 rec.refresh_from_db()
                 services.update_recommendation(recommendation=rec, **fields)
                 messages.success(request, _("推荐信息已保存。"))
