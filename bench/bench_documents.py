@@ -5,8 +5,8 @@
 Word: python-docx generation of the six kinds (samples in documents/samples.py), in-process.
 PDF cold: a new soffice with a new temporary profile per document (documents.conversion, what
 the Celery task does). PDF warm: one long-running LibreOffice (unoserver) converting every
-document, measured only when DOCUMENTS_UNOSERVER is usable (see docs/documents.md); otherwise
-the benchmark says so. Nothing is stored; no database is needed.
+document, measured only when unoserver is usable (UNOSERVER_PYTHON with python3-uno; see
+docs/documents.md); otherwise the benchmark says so. Nothing is stored; no database is needed.
 
 `python -m bench.bench_documents screenshots` writes the first page of each document as a
 small PNG (pdftoppm -r 60) to docs/screenshots/.
@@ -56,11 +56,10 @@ def run():
     for docx in docs[:n]:
         conversion.docx_to_pdf(docx)
     print(f"PDF cold (soffice/doc):  {_rate(n, time.perf_counter() - started)}")
-    warm = getattr(conversion, "warm_converter", None)
-    if warm is None or not conversion.unoserver_available():
+    if not conversion.unoserver_available():
         print("PDF warm (unoserver):    not measured (unoserver not available; see docs/documents.md)")
         return
-    with warm() as convert:
+    with conversion.warm_converter() as convert:
         convert(docs[0])  # the first conversion loads Writer
         started = time.perf_counter()
         for docx in docs[:n]:

@@ -26,7 +26,6 @@ from .data import (
 # Characters XML 1.0 forbids (python-docx refuses them); a pasted form feed must not fail a job.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CN_NUMERALS = "一二三四五六七八九十"
-REQUIRED_GUIDE_HEADINGS = ("学习内容", "学时要求", "学习形式", "相关要求")
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(]([一二三四五六七八九十]+|\d+)[)）]|\d+[.．、])")
 
 

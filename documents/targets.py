@@ -7,6 +7,7 @@ source + download name) that documents.services generates and stores.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -167,12 +168,9 @@ def _hours_certificate_target(object_id, year: int, user) -> Target:
         raise _not_found()
     try:
         certificate = issue_certificate(user=professional, year=year)
-    except Exception as exc:
-        # credits raises ValidationError with a Chinese message (not compliant, no policy).
-        messages = getattr(exc, "messages", None)
-        if messages is None:
-            raise
-        raise DocumentInputError("；".join(messages)) from exc
+    except ValidationError as exc:
+        # credits refuses with a Chinese message (not compliant, no policy for the year).
+        raise DocumentInputError("；".join(exc.messages)) from exc
     part = Part(
         Kind.HOURS_CERTIFICATE,
         selectors.hours_certificate_doc(certificate, verification_url(certificate.code)),

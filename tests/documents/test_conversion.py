@@ -96,6 +96,23 @@ def test_non_bmp_text_reaches_the_pdf_text_layer(tmp_path):
         assert "HanaMin" in pdf_fonts(pdf)
 
 
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_two_conversions_at_once_each_get_their_own_profile_and_both_succeed(tmp_path):
+    """Two soffice sharing one profile fail silently (exit 1, no PDF): each conversion has its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = [generators.attachment4(samples.pledge()), generators.attachment2(samples.platforms())]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdfs = list(pool.map(docx_to_pdf, docs))
+    for name, pdf in zip(("a4", "a2"), pdfs, strict=True):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(pdf)
+        assert pdf.startswith(b"%PDF-")
+    assert "知识产权保护承诺书" in pdf_text(tmp_path / "a4.pdf").replace(" ", "")
+    assert "继续教育学习平台信息统计表" in pdf_text(tmp_path / "a2.pdf").replace(" ", "")
+
+
 def test_without_libreoffice_pdf_fails_with_a_clear_chinese_message(settings):
     settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
     with pytest.raises(LibreOfficeUnavailable, match="未安装 LibreOffice"):

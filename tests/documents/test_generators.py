@@ -219,6 +219,42 @@ def test_teacher_certificate_names_teacher_course_number_and_issuer():
     assert "山东省继续工程教育协会" in text
 
 
+LABEL = ("黑体", "黑体", 16.0, False)
+TABLE_HEAD = ("黑体", "黑体", 12.0, False)
+TABLE_BODY = ("仿宋_GB2312", "仿宋_GB2312", 12.0, False)
+# Small print under the hours certificate's QR code: 小四 仿宋 with single spacing (an exact
+# 29 pt line would crowd the picture's caption).
+SMALL_PRINT = ("验证码：", "扫描二维码")
+
+
+@pytest.mark.parametrize("kind", sorted(k for k in samples.ALL if k != "attachment1"))
+def test_forms_and_certificates_label_title_and_body_faces_with_exact_29pt_spacing(kind):
+    document = open_docx(getattr(generators, kind)(samples.ALL[kind]()))
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    title_seen = False
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if text.startswith(SMALL_PRINT):
+            assert run_faces(paragraph) == {TABLE_BODY}, text
+            continue
+        if text.startswith("附件"):
+            expected = LABEL
+        elif not title_seen:
+            expected, title_seen = TITLE, True
+        elif text.startswith("证书编号："):
+            expected = UNIT
+        else:
+            expected = BODY
+        assert run_faces(paragraph) == {expected}, text
+        assert paragraph.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY, text
+        assert paragraph.paragraph_format.line_spacing.pt == 29, text
+    assert title_seen
+    for table in document.tables:
+        assert {f for c in table.rows[0].cells for p in c.paragraphs for f in run_faces(p)} == {TABLE_HEAD}
+        body = {f for row in table.rows[1:] for c in row.cells for p in c.paragraphs for f in run_faces(p)}
+        assert body == {TABLE_BODY}
+
+
 def test_input_hash_changes_with_the_data_and_only_with_it():
     guide = samples.guide()
     assert input_hash(guide) == input_hash(samples.guide())

@@ -112,11 +112,18 @@ def test_recommendation_without_pledge_gets_a_clear_error_for_attachment4_and_th
 
 @pytest.mark.libreoffice
 @needs_libreoffice
-def test_package_zips_attachments_2_3_and_a_pledge_per_course_in_word_and_pdf(django_capture_on_commit_callbacks):
+def test_package_zips_attachments_2_3_and_a_pledge_per_course_in_word_and_pdf_reporting_progress(
+    django_capture_on_commit_callbacks,
+):
     unit, _recs = unit_package()
     admin = user_with_role(Role.BASE_ADMIN, unit)
+    seen: list[int] = []
+    target = services.resolve(kind="package", object_id=unit.pk, year=2022, user=admin)
+    package = services.produce_package(target, progress=seen.append)
+    assert len(seen) == 8 and seen == sorted(set(seen)) and seen[-1] == 95  # one step per file, 100 when stored
     job = run(admin, "package", "zip", object_id=unit.pk, year=2022, capture=django_capture_on_commit_callbacks)
     assert job.status == DocumentJob.Status.DONE, job.message
+    assert (job.result_id, job.progress) == (package.pk, 100)  # unchanged data: the stored ZIP is reused
     assert job.result.filename == f"{unit.name}2022年度继续教育材料.zip"
     with zipfile.ZipFile(io.BytesIO(job.result.file.read())) as archive:
         names = sorted(archive.namelist())

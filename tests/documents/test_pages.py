@@ -186,3 +186,24 @@ def test_failed_job_page_offers_to_generate_again(client):
     page = client.get(reverse("documents:job", args=[job.pk])).content.decode()
     assert "重新生成" in page and 'name="object_id" value="7"' in page and 'value="pdf"' in page
     assert 'http-equiv="refresh"' not in page
+
+
+@pytest.mark.parametrize("role", sorted(set(Role) - ALLOWED))
+def test_roles_that_may_not_generate_are_refused_on_every_documents_page(client, role_users, role):
+    owner = user_with_role(Role.BASE_ADMIN)
+    job = DocumentJob.objects.create(kind="attachment2", format="docx", requested_by=owner)
+    client.force_login(role_users[role])
+    assert client.get(reverse("documents:job", args=[job.pk])).status_code == 403
+    assert client.get(reverse("documents:download", args=[1])).status_code == 403
+    response = client.post(reverse("documents:start"), {"kind": "attachment1", "format": "docx"})
+    assert response.status_code == 403
+    assert DocumentJob.objects.count() == 1
+
+
+def test_without_libreoffice_the_page_says_so_and_offers_word_only(client, settings):
+    settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
+    unit = PlatformFactory().owner
+    client.force_login(user_with_role(Role.BASE_ADMIN, unit))
+    page = client.get(reverse("documents:index")).content.decode()
+    assert "服务器未安装 LibreOffice，暂时只能生成 Word 版。" in page
+    assert 'value="docx"' in page and 'value="pdf"' not in page
