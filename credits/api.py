@@ -100,7 +100,7 @@ class MeHoursView(APIView):
 class HourRecordInputSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
     year = serializers.IntegerField()
-    category = serializers.ChoiceField(choices=["public", "professional"])
+    category = serializers.ChoiceField(choices=HourRecord._meta.get_field("category").choices)
     hours = serializers.CharField(max_length=12)
     course = serializers.IntegerField(required=False, allow_null=True)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)

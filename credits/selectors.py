@@ -282,6 +282,14 @@ def ledger_sum(*, user, year: int) -> dict[str, Decimal]:
     return sums
 
 
+def current_certificate(*, user, year: int, compliance: Compliance) -> HoursCertificate | None:
+    """The year's latest certificate if it still shows the approved figures of `compliance`."""
+    latest = HoursCertificate.objects.filter(professional=user, year=year).order_by("-issued_at", "-id").first()
+    if latest and (latest.public_hours, latest.professional_hours) == (compliance.public, compliance.professional):
+        return latest
+    return None
+
+
 def certificate_by_code(*, code: str) -> HoursCertificate | None:
     if not code or len(code) > 32:
         return None

@@ -5,6 +5,7 @@ import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,8 +14,8 @@ from accounts.selectors import employer_of
 from accounts.validators import mask_id_number
 from courses.models import Course
 
-from ..models import HourRecord, HoursCertificate
-from ..selectors import compliance_for, policy_for
+from ..models import HourRecord, HoursCertificate, YearSummary
+from ..selectors import compliance_for, current_certificate, policy_for
 from .ledger import TENTH, _insert
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -67,27 +68,32 @@ def _new_code() -> str:
 
 
 def issue_certificate(*, user: User, year: int) -> HoursCertificate:
-    """A 学时证明 for a compliant year. Returns the latest certificate if the figures are unchanged."""
-    compliance = compliance_for(user=user, year=year)
-    if not compliance.compliant:
-        raise ValidationError(
-            _("%(year)s年度学时尚未达标，暂不能出具学时证明。") % {"year": year}, code="not_compliant"
+    """A 学时证明 for a compliant year. Returns the latest certificate if the figures are unchanged.
+
+    The year's summary row is locked so that two simultaneous requests issue one certificate and the
+    figures cannot change between the check and the snapshot."""
+    with transaction.atomic():
+        list(YearSummary.objects.select_for_update().filter(professional=user, year=year))
+        compliance = compliance_for(user=user, year=year)
+        if not compliance.compliant:
+            raise ValidationError(
+                _("%(year)s年度学时尚未达标，暂不能出具学时证明。") % {"year": year}, code="not_compliant"
+            )
+        current = current_certificate(user=user, year=year, compliance=compliance)
+        if current is not None:
+            return current
+        employer = employer_of(user)
+        return HoursCertificate.objects.create(
+            professional=user,
+            year=year,
+            code=_new_code(),
+            name=user.display_name,
+            masked_id_number=mask_id_number(user.id_number),
+            employer_name=employer.name if employer else "",
+            public_hours=compliance.public,
+            professional_hours=compliance.professional,
+            total_hours=compliance.total,
+            required_public=compliance.required.public,
+            required_professional=compliance.required.professional,
+            required_total=compliance.required.total,
         )
-    latest = HoursCertificate.objects.filter(professional=user, year=year).order_by("-issued_at", "-id").first()
-    if latest and (latest.public_hours, latest.professional_hours) == (compliance.public, compliance.professional):
-        return latest
-    employer = employer_of(user)
-    return HoursCertificate.objects.create(
-        professional=user,
-        year=year,
-        code=_new_code(),
-        name=user.display_name,
-        masked_id_number=mask_id_number(user.id_number),
-        employer_name=employer.name if employer else "",
-        public_hours=compliance.public,
-        professional_hours=compliance.professional,
-        total_hours=compliance.total,
-        required_public=compliance.required.public,
-        required_professional=compliance.required.professional,
-        required_total=compliance.required.total,
-    )

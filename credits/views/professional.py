@@ -98,13 +98,28 @@ def proof(request, pk: int):
 
 @permission_required("credits.view_certificate")
 def certificate(request, year: int):
+    """GET shows the year's current certificate and never writes; POST issues one for a compliant year."""
+    back = f"{reverse_url('credits:my_hours')}?year={year}"
+    if request.method == "POST":
+        try:
+            services.issue_certificate(user=request.user, year=year)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect(back)
+        return redirect("credits:certificate", year=year)
     try:
-        cert = services.issue_certificate(user=request.user, year=year)
-    except ValidationError as exc:
+        compliance = selectors.compliance_for(user=request.user, year=year)
+    except selectors.NoPolicyError as exc:
         messages.error(request, exc.messages[0])
-        return redirect(f"{reverse_url('credits:my_hours')}?year={year}")
-    verify_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse_url("credits:verify_code", args=[cert.code])
-    return render(request, "credits/certificate.html", {"cert": cert, "verify_url": verify_url})
+        return redirect(back)
+    if not compliance.compliant:
+        messages.error(request, _("%(year)s年度学时尚未达标，暂不能出具学时证明。") % {"year": year})
+        return redirect(back)
+    cert = selectors.current_certificate(user=request.user, year=year, compliance=compliance)
+    verify_url = ""
+    if cert is not None:
+        verify_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse_url("credits:verify_code", args=[cert.code])
+    return render(request, "credits/certificate.html", {"cert": cert, "year": year, "verify_url": verify_url})
 
 
 def verify(request, code: str = ""):

@@ -289,3 +289,12 @@ def test_colleagues_using_the_same_self_report_ref_get_their_own_records(client,
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["id"] != second.json()["id"]
     assert HourRecord.objects.get(pk=second.json()["id"]).professional == second_person
+
+
+def test_api_schema_labels_the_input_category_with_the_models_chinese_choices(client):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    ref = components["HourRecordInput"]["properties"]["category"]["$ref"].rsplit("/", 1)[-1]
+    description = components[ref]["description"]
+    assert "公需课" in description and "专业课" in description
+    assert "public - public" not in description

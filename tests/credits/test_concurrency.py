@@ -1,4 +1,4 @@
-"""Row locks on PostgreSQL: two approvals of one record at the same time count it once."""
+"""Row locks on PostgreSQL: simultaneous approvals, posts and certificate requests take effect once."""
 
 import datetime
 import threading
@@ -89,6 +89,19 @@ def test_concurrent_platform_posts_of_one_external_ref_store_one_record(employer
     assert len({o[1][0][0].pk for o in outcomes}) == 1
     assert HourRecord.objects.filter(external_ref="same").count() == 1
     assert YearSummary.objects.get(professional=person, year=2022).public_hours == Decimal("6.0")
+
+
+def test_two_concurrent_certificate_requests_issue_one_certificate(employer):
+    from credits.models import HoursCertificate
+
+    YearPolicyFactory(year=2022)
+    person = professional_of(employer)
+    approved_record(person, hours="30", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    outcomes = run_together(*[lambda: services.issue_certificate(user=person, year=2022)] * 3)
+    assert [o[0] for o in outcomes] == ["ok", "ok", "ok"]
+    assert len({o[1].code for o in outcomes}) == 1
+    assert HoursCertificate.objects.filter(professional=person, year=2022).count() == 1
 
 
 def test_database_refuses_to_update_a_decided_record(employer):

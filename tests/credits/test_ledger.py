@@ -251,6 +251,7 @@ def test_certificate_only_when_compliant_and_codes_are_unguessable(person, polic
     cert = services.issue_certificate(user=person, year=2022)
     assert cert.total_hours == D("90.0") and len(cert.code) == 16
     assert person.id_number not in cert.masked_id_number
+    assert cert.masked_id_number == person.masked_id_number
     assert services.issue_certificate(user=person, year=2022).pk == cert.pk
     other = professional_of(person.memberships.first().organisation)
     approved_record(other, hours="30", category=Category.PUBLIC)

@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import Role
 from courses.models import Category
 from credits import services
-from credits.models import HourRecord, YearPolicy, YearSummary
+from credits.models import HourRecord, HoursCertificate, YearPolicy, YearSummary
 from tests.factories import OrganisationFactory, user_with_role
 
 from .factories import CourseFactory, approved_record, professional_of
@@ -158,6 +158,34 @@ def test_roster_filters_by_compliance_and_missing_category(client, role_users, e
     assert "缺公需" in body and "达标者" not in body
 
 
+def test_roster_filters_by_department_and_missing_professional(client, role_users, employer, policy):
+    nurse = professional_of(employer, name="护理部人员")
+    nurse.memberships.update(department="护理部")
+    approved_record(nurse, hours="30", category=Category.PUBLIC)
+    surgeon = professional_of(employer, name="外科人员")
+    surgeon.memberships.update(department="外科")
+    approved_record(surgeon, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    body = client.get(reverse("credits:roster"), {"year": 2022, "department": "护理部"}).content.decode()
+    assert "护理部人员" in body and "外科人员" not in body
+    assert role_users[Role.PROFESSIONAL].display_name not in body
+    body = client.get(reverse("credits:roster"), {"year": 2022, "missing": "professional"}).content.decode()
+    assert "护理部人员" in body and "外科人员" not in body
+    export = client.get(reverse("credits:roster_export"), {"year": 2022, "department": "外科"})
+    names = [c for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True) for c in row]
+    assert "外科人员" in names and "护理部人员" not in names
+
+
+def test_roster_search_by_name_or_last_four_of_the_id_number(client, role_users, employer, policy):
+    wang = professional_of(employer, name="王晓明")
+    li = professional_of(employer, name="李建国")
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    body = client.get(reverse("credits:roster"), {"year": 2022, "q": "晓明"}).content.decode()
+    assert "王晓明" in body and "李建国" not in body
+    body = client.get(reverse("credits:roster"), {"year": 2022, "q": li.id_number[-4:]}).content.decode()
+    assert "李建国" in body and wang.display_name not in body
+
+
 def test_roster_export_is_xlsx_with_masked_ids(client, role_users, policy):
     client.force_login(role_users[Role.EMPLOYER_ADMIN])
     response = client.get(reverse("credits:roster_export"), {"year": 2022})
@@ -250,11 +278,16 @@ def test_city_staff_cannot_reverse_records_of_another_city(client, policy, other
 
 def test_certificate_only_for_compliant_year_and_public_verification(client, role_users, policy):
     person = role_users[Role.PROFESSIONAL]
+    url = reverse("credits:certificate", args=[2022])
     client.force_login(person)
-    assert client.get(reverse("credits:certificate", args=[2022])).status_code == 302
+    assert client.get(url).status_code == 302
+    assert client.post(url).status_code == 302
+    assert not person.hour_certificates.exists()
     approved_record(person, hours="30", category=Category.PUBLIC)
     approved_record(person, hours="60", category=Category.PROFESSIONAL)
-    body = client.get(reverse("credits:certificate", args=[2022])).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == url
+    body = client.get(url).content.decode()
     cert = person.hour_certificates.get()
     assert cert.code in body and person.id_number not in body
     client.logout()
@@ -264,6 +297,59 @@ def test_certificate_only_for_compliant_year_and_public_verification(client, rol
     forged = client.get(reverse("credits:verify_code", args=["AAAAAAAAAAAAAAAA"]))
     assert forged.status_code == 404 and "90.0" not in forged.content.decode()
     assert client.get(reverse("credits:verify"), {"code": cert.code}).status_code == 200
+
+
+def test_opening_the_certificate_page_never_issues_a_certificate(client, role_users, policy):
+    person = role_users[Role.PROFESSIONAL]
+    approved_record(person, hours="30", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(person)
+    url = reverse("credits:certificate", args=[2022])
+    my_hours = client.get(reverse("credits:my_hours"), {"year": 2022}).content.decode()
+    assert f'method="post" action="{url}"' in my_hours and "开具学时证明" in my_hours
+    response = client.get(url)
+    assert response.status_code == 200 and "开具学时证明" in response.content.decode()
+    assert not person.hour_certificates.exists()
+    client.post(url)
+    client.post(url)
+    cert = person.hour_certificates.get()
+    for _ in range(2):
+        assert cert.code in client.get(url).content.decode()
+    assert person.hour_certificates.count() == 1
+
+
+def test_certificate_after_a_change_of_figures_is_issued_again_only_by_post(client, role_users, policy):
+    person = role_users[Role.PROFESSIONAL]
+    approved_record(person, hours="30", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(person)
+    url = reverse("credits:certificate", args=[2022])
+    client.post(url)
+    first = person.hour_certificates.get()
+    approved_record(person, hours="4", category=Category.PUBLIC)
+    body = client.get(url).content.decode()
+    assert first.code not in body and "开具学时证明" in body
+    assert person.hour_certificates.count() == 1
+    client.post(url)
+    second = person.hour_certificates.exclude(pk=first.pk).get()
+    assert second.total_hours == D("94.0") and second.code in client.get(url).content.decode()
+
+
+def test_certificate_shows_the_id_number_masked_like_every_list(client, role_users, policy):
+    from accounts.validators import mask_id_number
+
+    person = role_users[Role.PROFESSIONAL]
+    approved_record(person, hours="30", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(person)
+    url = reverse("credits:certificate", args=[2022])
+    client.post(url)
+    cert = person.hour_certificates.get()
+    masked = mask_id_number(person.id_number)
+    assert cert.masked_id_number == masked == person.id_number[:4] + "*" * 10 + person.id_number[-4:]
+    assert masked in client.get(url).content.decode()
+    client.logout()
+    assert masked in client.get(reverse("credits:verify_code", args=[cert.code])).content.decode()
 
 
 def test_province_staff_edit_policy_and_conversion_rules(client, role_users, policy):
@@ -360,11 +446,14 @@ def test_dashboard_sends_each_role_to_its_hours_start_page(client, role_users, p
 def test_certificate_page_is_for_professionals_only(client, role_users, policy):
     url = reverse("credits:certificate", args=[2022])
     assert client.get(url).status_code == 302
+    assert client.post(url).status_code == 302
     for role, user in role_users.items():
         if role in (Role.PROFESSIONAL, Role.EXPERT):
             continue
         client.force_login(user)
         assert client.get(url).status_code == 403, role
+        assert client.post(url).status_code == 403, role
+    assert not HoursCertificate.objects.exists()
 
 
 def test_verification_page_is_public(client, policy):
