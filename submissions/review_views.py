@@ -1,7 +1,9 @@
 """Reviewer pages: my calls, one call's state table with chart, exports, new calls, extensions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -87,16 +89,19 @@ def state_chart(counts, total: int) -> list[dict]:
 
 @permission_required("submissions.review")
 def call_status(request, pk: int):
-    """Every expected unit and its state, with filters, counts and a chart (constant queries)."""
+    """Every expected unit and its state, with filters, counts and a chart, one page of units at a
+    time (constant queries: the table is built in memory, so paging costs no query)."""
     call = _my_call(request, pk)
     state = request.GET.get("state", "")
     kind = request.GET.get("kind", "")
     search = request.GET.get("q", "")
     rows, counts = call_state_table(call, state=state, kind=kind, search=search)
+    page = Paginator(rows, settings.PAGINATE_BY).get_page(request.GET.get("page"))
     total = sum(counts.values())
     context = {
         "call": call,
-        "rows": rows,
+        "page": page,
+        "rows": page.object_list,
         "counts": [(s, State.LABELS[s], counts.get(s, 0)) for s in State.ORDER],
         "total": total,
         "bars": state_chart(counts, total),

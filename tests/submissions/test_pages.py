@@ -184,19 +184,44 @@ def _units(n):
     return [OrganisationFactory(name=f"行业厅{i}", kind=Organisation.Kind.INDUSTRY_DEPARTMENT) for i in range(n)]
 
 
-@pytest.mark.parametrize("n", [1, 12])
-def test_state_table_query_count_is_constant(client, call, reviewer, django_assert_max_num_queries, n):
+@pytest.mark.parametrize("n", [1, 30])
+def test_state_table_query_count_is_constant(client, call, reviewer, django_assert_max_num_queries, n, settings):
+    settings.PAGINATE_BY = 25
     for i, unit in enumerate(_units(n)):
         submission = sent(call, unit, reviewer, f"{unit.name}2022年度继续教育材料")
         if i % 2:
             services.review_submission(submission=submission, reviewer=reviewer, accept=True)
     client.force_login(reviewer)
     # session, user, roles, call, units, submissions, extensions (+ savepoints of the test client)
-    with django_assert_max_num_queries(9):
-        response = client.get(reverse("submissions:call_status", args=[call.pk]))
-    assert response.status_code == 200
-    assert len(response.context["rows"]) == n
-    assert "<svg" in response.content.decode()
+    for page in (1, 2):
+        with django_assert_max_num_queries(9):
+            response = client.get(reverse("submissions:call_status", args=[call.pk]), {"page": page})
+        assert response.status_code == 200
+        assert "<svg" in response.content.decode()
+    assert response.context["total"] == n
+
+
+def test_state_table_is_paginated_and_keeps_filters_and_counts_over_all_units(client, call, reviewer, settings):
+    settings.PAGINATE_BY = 25
+    units = _units(27)
+    sent(call, units[0], reviewer, f"{units[0].name}2022年度继续教育材料")
+    client.force_login(reviewer)
+    url = reverse("submissions:call_status", args=[call.pk])
+    first = client.get(url)
+    assert len(first.context["rows"]) == 25
+    assert first.context["page"].paginator.num_pages == 2
+    assert "page=2" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["rows"]) == 2
+    assert {r.unit for r in first.context["rows"]} | {r.unit for r in second.context["rows"]} == set(units)
+    counts = {state: count for state, _label, count in second.context["counts"]}
+    assert (second.context["total"], counts["submitted"], counts["missing"]) == (27, 1, 26)
+    filtered = client.get(url, {"state": "missing", "page": 2})
+    assert len(filtered.context["rows"]) == 1
+    assert "state=missing" in filtered.content.decode().split('class="pagination"')[1]
+    beyond = client.get(url, {"page": 99})
+    assert beyond.status_code == 200
+    assert beyond.context["page"].number == 2
 
 
 def test_state_table_filters_and_counts(client, call, department, other_department, unit_user, reviewer):
