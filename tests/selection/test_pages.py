@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from accounts.selectors import employer_of
 from selection import services
-from selection.models import Phase, Score, TeacherPoolEntry
+from selection.models import Phase, Score, TeacherPoolEntry, Vote
 from tests.factories import user_with_role
 
 from .factories import CourseFactory, TeacherFactory, expert, open_campaign, submitted_recommendation
@@ -155,11 +156,16 @@ def test_list_pages_query_count_is_flat(n, client, django_assert_max_num_queries
         a = services.assign_expert(recommendation=rec, expert=reviewer)
         Score.objects.create(assignment=a, values={}, total=Decimal("80"), submitted_at=campaign.review_start)
         TeacherPoolEntry.objects.create(teacher=rec.course.teachers.first(), campaign=campaign, course=rec.course)
+        voter = user_with_role(Role.PROFESSIONAL)
+        Vote.objects.create(campaign=campaign, recommendation=rec, voter=voter, employer=employer_of(voter))
     services.compute_results(campaign=campaign)
     # (user, url, queries): session + user + roles, then the page's own queries, flat in n.
     pages = [
         (None, reverse("selection:candidates", args=[2022]), 3),
         (None, reverse("selection:teacher_pool"), 2),
+        (None, reverse("selection:index"), 3),
+        (admin, reverse("selection:manage"), 6),
+        (admin, reverse("selection:manage_anomalies", args=[2022]), 7),
         (admin, reverse("selection:results", args=[2022]), 7),
         (admin, reverse("selection:manage_campaign", args=[2022]), 13),
         (admin, reverse("selection:manage_assignments", args=[2022]), 9),
