@@ -103,7 +103,9 @@ def template_workbook() -> bytes:
 @dataclass
 class ImportResult:
     created: int = 0
+    # The first MAX_REPORTED_ERRORS bad rows, (row number, reason); bad_rows counts all of them.
     errors: list[tuple[int, str]] = field(default_factory=list)
+    bad_rows: int = 0
     rows: int = 0
 
     @property
@@ -263,6 +265,13 @@ def read_rows(file):
         )
     result = []
     for number, row in enumerate(rows, start=2):
+        # Blank rows count towards the same slack as the declared dimension, so a sheet whose
+        # dimension is missing or lies can't make us walk 100,000 empty rows either.
+        if number > MAX_IMPORT_ROWS * 2 + 1:
+            wb.close()
+            raise ValidationError(
+                _("行数过多：一次最多导入 %(max)s 门课程。") % {"max": MAX_IMPORT_ROWS}, code="too_many_rows"
+            )
         row = tuple(row[: len(HEADERS)]) + (None,) * (len(HEADERS) - len(row))
         if all(_text(v) == "" for v in row):
             continue
@@ -291,6 +300,7 @@ def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
         try:
             parsed.append(_row_to_course(values, provider=provider, lookups=lookups))
         except ValidationError as exc:
+            result.bad_rows += 1
             if len(result.errors) < MAX_REPORTED_ERRORS:
                 result.errors.append((number, _message(exc)))
     if result.errors:

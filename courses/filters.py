@@ -22,7 +22,7 @@ def _sectors():
 
 def _providers():
     return Organisation.objects.filter(
-        Exists(Course.objects.filter(provider=OuterRef("pk"))),
+        Exists(Course.objects.published().filter(provider=OuterRef("pk"))),
         kind__in=[Organisation.Kind.CE_BASE, Organisation.Kind.CITY_BUREAU, Organisation.Kind.INDUSTRY_DEPARTMENT],
         is_active=True,
     ).order_by("kind", "name")
@@ -34,6 +34,7 @@ class CourseFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(label=_("所属行业"), queryset=lambda request: _sectors())
     mode = django_filters.ChoiceFilter(label=_("学习形式"), choices=Mode.choices)
     provider = django_filters.CharFilter(label=_("提供单位"), method="filter_provider")
+    # The provider's city: a city bureau's courses and those of the CE bases and departments located there.
     city = django_filters.ChoiceFilter(label=_("所在市"), choices=City.choices, field_name="provider__city")
     year = django_filters.NumberFilter(label=_("年度"), method="filter_year", min_value=2000, max_value=2100)
     search = django_filters.CharFilter(label=_("关键词"), method="filter_search", max_length=100)

@@ -115,13 +115,10 @@ def ensure_base_may_publish(*, provider: Organisation, year_from: int, year_to: 
     )
     missing = [year for year in range(year_from, year_to + 1) if year not in approved]
     if missing:
-        raise ValidationError(
-            {
-                "status": _("%(years)s 年度工作计划尚未经管理单位同意，不能发布该年度的课程。")
-                % {"years": "、".join(str(y) for y in missing)}
-            },
-            code="work_plan_not_approved",
-        )
+        message = _("%(years)s 年度工作计划尚未经管理单位同意，不能发布该年度的课程。") % {
+            "years": "、".join(str(y) for y in missing)
+        }
+        raise ValidationError({"status": ValidationError(message, code="work_plan_not_approved")})
 
 
 def validate_course(*, course: Course) -> None:

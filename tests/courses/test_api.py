@@ -62,10 +62,13 @@ def test_course_list_item_shape(api, topic):
     assert {"id", "title", "category", "mode", "provider", "platform", "year_from", "year_to", "status"} <= set(row)
 
 
-def test_bad_year_filter_is_a_clear_400(api):
-    response = api.get(reverse("api-courses"), {"year": "abc"})
+@pytest.mark.parametrize(("param", "value", "message"), [("year", "abc", "数字"), ("city", "beijing", "有效的选项")])
+def test_bad_year_or_city_filter_is_a_clear_400(api, param, value, message):
+    response = api.get(reverse("api-courses"), {param: value})
     assert response.status_code == 400
-    assert response.json()["detail"]
+    body = response.json()
+    assert body["detail"]
+    assert message in str(body["errors"][param])
 
 
 @pytest.mark.parametrize("n", [10, 200])

@@ -205,6 +205,38 @@ def test_catalogue_filters_by_category_topic_sector_mode_provider_city_year_and_
     assert _catalogue(client, search="线下") == ["丙 线下"]
 
 
+def test_catalogue_city_filter_is_the_providers_city_whatever_its_kind(client):
+    """City bureau, CE base and department located in Jinan all count as Jinan; a bad city is a clear
+    Chinese error and lists nothing (not the whole catalogue)."""
+    jinan_bureau = OrganisationFactory(city_bureau=True, city="jinan")
+    jinan_base = OrganisationFactory(provincial_base=True, city="jinan")
+    jinan_department = OrganisationFactory(department=True, city="jinan")
+    CourseFactory(title="济南局课程", provider=jinan_bureau)
+    CourseFactory(title="济南基地课程", provider=jinan_base)
+    CourseFactory(title="济南部门课程", professional=True, sector=jinan_department, provider=jinan_department)
+    CourseFactory(title="青岛局课程", provider=OrganisationFactory(city_bureau=True, city="qingdao"))
+    CourseFactory(title="无所在市基地课程", provider=OrganisationFactory(national_base=True, city=""))
+    assert set(_catalogue(client, city="jinan")) == {"济南局课程", "济南基地课程", "济南部门课程"}
+    assert _catalogue(client, city="qingdao") == ["青岛局课程"]
+    assert _catalogue(client, city="heze") == []
+    assert len(_catalogue(client)) == 5
+    response = client.get(reverse("courses:catalogue"), {"year": 2022, "city": "beijing"})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+    assert "选择一个有效的选项" in response.content.decode()
+    page = client.get(reverse("courses:catalogue"), {"year": 2022, "city": "jinan"}).content.decode()
+    assert '<option value="jinan" selected>' in page
+
+
+def test_catalogue_provider_choices_are_units_with_published_courses(client):
+    shown = OrganisationFactory(city_bureau=True, name="有已发布课程的局")
+    hidden = OrganisationFactory(city_bureau=True, name="只有草稿的局")
+    CourseFactory(provider=shown)
+    CourseFactory(provider=hidden, status=Course.Status.DRAFT)
+    choices = client.get(reverse("courses:catalogue")).context["filter"].form.fields["provider"].queryset
+    assert shown in choices and hidden not in choices
+
+
 def test_catalogue_defaults_to_the_current_year(client):
     this_year = timezone.localdate().year
     CourseFactory(title="今年", year_from=this_year, year_to=this_year)

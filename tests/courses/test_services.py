@@ -98,7 +98,7 @@ def test_base_publishing_without_an_approved_plan_is_refused(base_admin, base):
     WorkPlanFactory(base=base, year=2022, status=WorkPlan.Status.SUBMITTED)
     with pytest.raises(ValidationError) as exc:
         services.save_course(actor=base_admin, provider=base, data=course_data(status=Course.Status.PUBLISHED))
-    assert exc.value.code if hasattr(exc.value, "code") else True
+    assert exc.value.error_dict["status"][0].code == "work_plan_not_approved"
     assert "2022" in exc.value.message_dict["status"][0]
     assert not Course.objects.exists()
 
