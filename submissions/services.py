@@ -125,7 +125,6 @@ def deadline_for(
 # --- units sending ------------------------------------------------------------------------
 
 
-@transaction.atomic
 def send_materials(
     *,
     call: Call,
@@ -141,8 +140,34 @@ def send_materials(
 
     Checks, in order, before anything is stored: the unit is asked to answer; the deadline; the
     state (already sent and not returned → conflict); the title; both files by content.
+
+    The two files reach storage before the rows that name them; if anything after that fails
+    (including the commit), the stored files are deleted again, so a rolled-back send leaves no
+    file behind.
     """
-    now = now or timezone.now()
+    stored: list = []
+    try:
+        with transaction.atomic():
+            return _send_materials(
+                call=call,
+                unit=unit,
+                user=user,
+                title=title,
+                word_file=word_file,
+                pdf_file=pdf_file,
+                draft=draft,
+                now=now or timezone.now(),
+                stored=stored,
+            )
+    except BaseException:
+        for fieldfile in stored:
+            fieldfile.storage.delete(fieldfile.name)
+        raise
+
+
+def _send_materials(
+    *, call, unit, user, title, word_file, pdf_file, draft: bool, now: datetime.datetime, stored: list
+) -> Submission:
     if not is_expected(call=call, unit=unit):
         raise NotExpected(_("本单位不在该通知的报送范围内。"), code="not_expected")
     submission = Submission.objects.select_for_update().filter(call=call, unit=unit).first()
@@ -173,20 +198,19 @@ def send_materials(
             raise AlreadySubmitted(_("本单位已报送该材料。"), code="already_submitted") from None
     was_returned = submission.status == Submission.Status.RETURNED
     number = (submission.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    word_name, pdf_name = _original_name(word_file), _original_name(pdf_file)
-    word_file.name = f"materials.{EXTENSIONS[DOCX]}"
-    pdf_file.name = f"materials.{EXTENSIONS[PDF]}"
-    version = SubmissionVersion.objects.create(
+    version = SubmissionVersion(
         submission=submission,
         number=number,
-        word_file=word_file,
-        pdf_file=pdf_file,
-        word_name=word_name,
-        pdf_name=pdf_name,
+        word_name=_original_name(word_file),
+        pdf_name=_original_name(pdf_file),
         word_size=word_file.size,
         pdf_size=pdf_file.size,
         uploaded_by=user,
     )
+    for fieldfile, upload, kind in ((version.word_file, word_file, DOCX), (version.pdf_file, pdf_file, PDF)):
+        fieldfile.save(f"materials.{EXTENSIONS[kind]}", upload, save=False)
+        stored.append(fieldfile)
+    version.save()
     submission.title = title.strip()
     submission.current_version = version
     if draft and not was_returned:

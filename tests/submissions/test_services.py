@@ -1,11 +1,14 @@
 """The notice's rules for sending materials, each tested at its edge."""
 
 import io
+import pathlib
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 
 from accounts.models import Organisation, Role
 from submissions import services
@@ -33,8 +36,49 @@ def send(call, unit, user, *, title=TITLE, word=None, pdf=None, now=IN_TIME, dra
     )
 
 
+def stored_files() -> list[pathlib.Path]:
+    return [p for p in pathlib.Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
 def nothing_stored():
-    return not Submission.objects.exists() and not SubmissionVersion.objects.exists()
+    return not Submission.objects.exists() and not SubmissionVersion.objects.exists() and not stored_files()
+
+
+def test_files_are_stored_under_generated_names(call, department, unit_user):
+    version = send(call, department, unit_user).current_version
+    names = sorted(p.relative_to(settings.MEDIA_ROOT).as_posix() for p in stored_files())
+    assert names == sorted([version.word_file.name, version.pdf_file.name])
+    assert version.word_file.name.startswith("submissions/word/") and version.word_file.name.endswith(".docx")
+    assert version.pdf_file.name.startswith("submissions/pdf/") and version.pdf_file.name.endswith(".pdf")
+    assert (version.word_name, version.pdf_name) == ("材料.docx", "材料.pdf")
+
+
+def test_files_stored_by_a_send_that_fails_afterwards_are_deleted(call, department, unit_user, monkeypatch):
+    # A failure injected after both files reached storage (the history row cannot be written):
+    # the transaction rolls back and the two files must not stay on disk unreferenced.
+    def fail(*args, **kwargs):
+        raise DatabaseError("simulated failure after storing the files")
+
+    monkeypatch.setattr(SubmissionEvent, "save", fail)
+    with pytest.raises(DatabaseError):
+        send(call, department, unit_user)
+    assert nothing_stored()
+
+
+def test_a_failed_resend_keeps_the_earlier_version_and_its_files(call, department, unit_user, reviewer, monkeypatch):
+    first = send(call, department, unit_user)
+    services.review_submission(submission=first, reviewer=reviewer, accept=False, comment="请补充盖章页。")
+    kept = sorted(stored_files())
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("simulated failure after storing the files")
+
+    monkeypatch.setattr(SubmissionEvent, "save", fail)
+    with pytest.raises(DatabaseError):
+        send(call, department, unit_user, now=shanghai(2022, 4, 25, 9, 0))
+    assert sorted(stored_files()) == kept
+    first.refresh_from_db()
+    assert (first.status, first.current_version.number, first.versions.count()) == (Submission.Status.RETURNED, 1, 1)
 
 
 def test_title_proposed_is_unit_name_and_year(department):
