@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from courses.models import Course, StudyGuide
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, user_with_role
 
 from .factories import CourseFactory, GuideFactory, PlatformFactory, SectionFactory, TeacherFactory
 
@@ -183,11 +183,18 @@ def test_platform_and_guide_read_endpoints(api, department):
     assert len(topics) == 12
 
 
-def test_other_users_see_the_platform_and_guide_lists_with_constant_queries(api, django_assert_max_num_queries):
-    for i in range(20):
-        PlatformFactory()
+@pytest.mark.parametrize("n", [1, 20])
+def test_platform_guide_and_own_course_lists_run_constant_queries(api, django_assert_max_num_queries, n):
+    city = OrganisationFactory(city_bureau=True)
+    for i in range(n):
+        PlatformFactory(owner=city)
         GuideFactory(year=2000 + i, status=StudyGuide.Status.PUBLISHED, published_at=timezone.now())
+        CourseFactory(provider=city, status=Course.Status.DRAFT).teachers.set([TeacherFactory(organisation=city)])
     with django_assert_max_num_queries(2):
-        api.get(reverse("api-platforms"))
+        assert api.get(reverse("api-platforms")).json()["count"] == n
     with django_assert_max_num_queries(2):
-        api.get(reverse("api-study-guides"))
+        assert api.get(reverse("api-study-guides")).json()["count"] == n
+    api.force_authenticate(user_with_role(Role.CITY_STAFF, city))
+    # roles + count + page + teachers prefetch
+    with django_assert_max_num_queries(4):
+        assert api.get(reverse("api-courses"), {"mine": "true"}).json()["count"] == n

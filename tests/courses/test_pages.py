@@ -8,7 +8,15 @@ from accounts.models import Role
 from courses.models import Course, StudyGuide, Teacher, WorkPlan
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import CourseFactory, GuideFactory, PlatformFactory, SectionFactory, TeacherFactory, WorkPlanFactory
+from .factories import (
+    CourseFactory,
+    GuideFactory,
+    PlatformFactory,
+    SectionFactory,
+    TeacherFactory,
+    TopicFactory,
+    WorkPlanFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -287,7 +295,8 @@ def test_guide_and_plan_lists_run_constant_queries(
         base = OrganisationFactory(provincial_base=True, parent=department)
         WorkPlanFactory(base=base, status=WorkPlan.Status.SUBMITTED)
     with django_assert_max_num_queries(3):
-        client.get(reverse("courses:guides"))
+        response = client.get(reverse("courses:guides"))
+    assert len(response.context["page"]) == min(n, 25)
     client.force_login(department_staff)
     with django_assert_max_num_queries(9):
         response = client.get(reverse("courses:plan_reviews"))
@@ -354,3 +363,62 @@ def test_work_plan_file_is_checked_by_content_and_served_only_to_base_and_managi
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_provider_list_pages_run_constant_queries(client, django_assert_max_num_queries, n):
+    """Platforms, teachers (with linked accounts), guides, work plans and topics: same bound at 1 and N rows."""
+    base = OrganisationFactory(provincial_base=True, parent=OrganisationFactory(department=True))
+    department = OrganisationFactory(department=True)
+    for i in range(n):
+        PlatformFactory(owner=base)
+        TeacherFactory(organisation=base, user=user_with_role(Role.PROFESSIONAL))
+        GuideFactory(department=department, year=2000 + i)
+        WorkPlanFactory(base=base, year=2000 + i)
+        TopicFactory(year=2030, name=f"专题{i}")
+    pages = [
+        (user_with_role(Role.BASE_ADMIN, base), "courses:my_platforms", {}),
+        (user_with_role(Role.BASE_ADMIN, base), "courses:my_teachers", {}),
+        (user_with_role(Role.DEPARTMENT_STAFF, department), "courses:my_guides", {}),
+        (user_with_role(Role.BASE_ADMIN, base), "courses:work_plans", {}),
+        (user_with_role(Role.PROVINCE_STAFF), "courses:topics", {"year": 2030}),
+    ]
+    for user, url_name, params in pages:
+        client.force_login(user)
+        client.get(reverse(url_name), params)  # warm per-process caches (roles, navigation)
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse(url_name), params)
+        assert response.status_code == 200, url_name
+        if url_name == "courses:topics":
+            assert len(response.context["topics"]) == n
+        else:
+            assert len(response.context["page"]) == min(n, 25), url_name
+
+
+def test_base_without_an_approved_plan_cannot_publish_through_the_page(client, base_admin, base):
+    WorkPlanFactory(base=base, year=2022, status=WorkPlan.Status.RETURNED, reason="请补充")
+    course = CourseFactory(provider=base, status=Course.Status.DRAFT)
+    client.force_login(base_admin)
+    response = client.post(reverse("courses:course_status", args=[course.pk]), {"status": "published"}, follow=True)
+    assert "2022 年度工作计划尚未经管理单位同意" in response.content.decode()
+    course.refresh_from_db()
+    assert course.status == Course.Status.DRAFT
+
+
+def test_course_page_refuses_another_units_platform(client, base_admin, topic):
+    foreign = PlatformFactory()
+    client.force_login(base_admin)
+    data = {
+        "title": "放到他单位平台",
+        "category": "public",
+        "topic": topic.pk,
+        "hours": "1.0",
+        "mode": "online",
+        "platform": foreign.pk,
+        "year_from": 2022,
+        "year_to": 2022,
+    }
+    response = client.post(reverse("courses:course_create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["platform"]
+    assert not Course.objects.exists()
