@@ -27,6 +27,13 @@ def raise_api_error(exc) -> None:
     raise exc
 
 
+def request_body(request) -> dict:
+    """The request's fields; a JSON body that is not an object is bad input (400), not a crash."""
+    if not isinstance(request.data, dict):
+        raise exceptions.ValidationError({"non_field_errors": [_("请求内容须为 JSON 对象。")]})
+    return request.data
+
+
 class CampaignSerializer(serializers.ModelSerializer):
     phase_display = serializers.CharField(source="get_phase_display", read_only=True)
 
@@ -132,8 +139,9 @@ class VoteCreate(APIView):
     )
     def post(self, request, pk: int):
         campaign = get_object_or_404(Campaign, pk=pk)
-        rec_id = request.data.get("recommendation")
-        if not isinstance(rec_id, int) and not (isinstance(rec_id, str) and rec_id.isdigit()):
+        rec_id = request_body(request).get("recommendation")
+        is_number = isinstance(rec_id, int) and not isinstance(rec_id, bool)
+        if not is_number and not (isinstance(rec_id, str) and rec_id.isdigit()):
             raise exceptions.ValidationError({"recommendation": _("请指定要投票的推荐课程。")})
         recommendation = get_object_or_404(selectors.candidates(campaign=campaign), pk=int(rec_id))
         try:
@@ -175,12 +183,13 @@ class ScoreSubmit(APIView):
         assignment = get_object_or_404(
             Assignment.objects.filter(expert=request.user).select_related("recommendation__campaign"), pk=pk
         )
-        comment = request.data.get("comment") or ""
+        data = request_body(request)
+        comment = data.get("comment") or ""
         if not isinstance(comment, str):
             raise exceptions.ValidationError({"comment": _("评审意见格式有误。")})
         try:
             score = services.submit_score(
-                assignment=assignment, expert=request.user, criteria=request.data.get("criteria"), comment=comment
+                assignment=assignment, expert=request.user, criteria=data.get("criteria"), comment=comment
             )
         except RuleBroken as exc:
             raise_api_error(exc)

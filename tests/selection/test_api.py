@@ -124,3 +124,32 @@ def test_results_public_once_published_with_formula(n, django_assert_max_num_que
     assert len(body["results"]) == n
     assert body["results"][0]["rank"] == 1 and body["results"][0]["selected"] is True
     assert set(body["results"][0]) >= {"rank", "recommendation", "course", "expert_score", "votes", "combined_score"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[1, 2], "1", {"recommendation": True}, {"recommendation": "x"}, {"recommendation": None}, {}],
+    ids=["list", "string", "bool", "not_a_number", "null", "missing"],
+)
+def test_malformed_vote_body_is_400_and_counts_nothing(body):
+    campaign = open_campaign(phase=Phase.VOTING)
+    submitted_recommendation(campaign)
+    response = client_for(user_with_role(Role.PROFESSIONAL)).post(
+        f"/api/v1/selection/campaigns/{campaign.pk}/votes/", body, format="json"
+    )
+    assert response.status_code == 400 and response.json()["detail"]
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[1], {"criteria": [1]}, {"criteria": None}, {"criteria": {"originality": {"a": 1}}}],
+    ids=["list", "criteria_list", "criteria_null", "nested_value"],
+)
+def test_malformed_score_body_is_400_and_scores_nothing(body):
+    campaign = open_campaign(phase=Phase.REVIEW)
+    e = expert()
+    assignment = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=e)
+    response = client_for(e).post(f"/api/v1/selection/assignments/{assignment.pk}/score/", body, format="json")
+    assert response.status_code == 400 and response.json()["detail"]
+    assert not Score.objects.exists()
