@@ -337,3 +337,66 @@ def test_no_format_report_for_other_calls(client, province, reviewer):
     submission = sent(call, bureau, reviewer, "济南市人力资源和社会保障局2022年度继续教育材料")
     client.force_login(reviewer)
     assert client.get(reverse("submissions:detail", args=[submission.pk])).context["format_report"] is None
+
+
+def _draft(call, department, unit_user):
+    return services.send_materials(
+        call=call,
+        unit=department,
+        user=unit_user,
+        title=TITLE,
+        word_file=word_upload(),
+        pdf_file=pdf_upload(),
+        draft=True,
+        now=IN_TIME,
+    )
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_submit_draft_page_action_per_role(client, role_users, call, department, unit_user, role):
+    draft = _draft(call, department, unit_user)
+    client.force_login(role_users[role])
+    with mock.patch("django.utils.timezone.now", return_value=IN_TIME):
+        response = client.post(reverse("submissions:submit_draft", args=[draft.pk]))
+    # Other units' staff may use the action but this draft is not theirs; reviewers never see drafts.
+    assert response.status_code == (404 if role in UNIT_ROLES else 403)
+    draft.refresh_from_db()
+    assert draft.status == Submission.Status.DRAFT
+
+
+def test_unit_submits_its_draft_from_the_page(client, call, department, unit_user):
+    draft = _draft(call, department, unit_user)
+    client.force_login(unit_user)
+    assert client.get(reverse("submissions:submit_draft", args=[draft.pk])).status_code == 405
+    with mock.patch("django.utils.timezone.now", return_value=IN_TIME):
+        response = client.post(reverse("submissions:submit_draft", args=[draft.pk]))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Submission.Status.SUBMITTED
+
+
+def test_draft_submitted_from_the_page_after_the_deadline_is_refused(client, call, department, unit_user):
+    draft = _draft(call, department, unit_user)
+    client.force_login(unit_user)
+    with mock.patch("django.utils.timezone.now", return_value=shanghai(2022, 5, 1, 0, 0, 0)):
+        response = client.post(reverse("submissions:submit_draft", args=[draft.pk]), follow=True)
+    assert "报送已截止" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Submission.Status.DRAFT
+
+
+def test_submit_draft_sends_anonymous_to_login(client, call, department, unit_user):
+    draft = _draft(call, department, unit_user)
+    response = client.post(reverse("submissions:submit_draft", args=[draft.pk]))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response.url
+
+
+def test_reviewer_of_another_call_cannot_grant_an_extension(client, call, department, association_admin):
+    client.force_login(association_admin)
+    response = client.post(
+        reverse("submissions:extension_create", args=[call.pk]),
+        {"unit": department.pk, "deadline": "2022-05-10 23:59:59", "reason": "机构改革"},
+    )
+    assert response.status_code == 404
+    assert not call.extensions.exists()
