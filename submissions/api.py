@@ -1,7 +1,9 @@
 """API v1 for materials (shared/API.md): list calls, send materials, read their state."""
 
+import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,9 +82,20 @@ class CallList(generics.ListAPIView):
             "-year", "deadline", "id"
         )
         unit_ids = unit_ids_of(self.request.user)
+        if self._open_only():
+            # services.in_time: the whole last second of a deadline is still in time.
+            after = timezone.now() - datetime.timedelta(seconds=1)
+            still_open = Q(deadline__gt=after) | Q(extensions__unit_id__in=unit_ids, extensions__deadline__gt=after)
+            calls = calls.filter(pk__in=Call.objects.filter(still_open).values("pk"))
         return calls.prefetch_related(
             Prefetch("extensions", queryset=Extension.objects.filter(unit_id__in=unit_ids), to_attr="my_extensions")
         )
+
+    def _open_only(self) -> bool:
+        raw = self.request.query_params.get("open", "")
+        if raw not in ("", "true", "false", "1", "0"):
+            raise ValidationError({"open": [_("open 只能为 true 或 false。")]})
+        return raw in ("true", "1")
 
     def _year(self) -> int | None:
         raw = self.request.query_params.get("year")
@@ -109,7 +122,12 @@ class CallList(generics.ListAPIView):
         context["extensions"] = {c.pk: c.my_extensions for c in page}
         return self.get_paginated_response(CallSerializer(page, many=True, context=context).data)
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, description="年度，如 2022")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="年度，如 2022"),
+            OpenApiParameter("open", bool, description="true：只列出仍可报送的通知（含本单位延期）"),
+        ]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -43,6 +43,30 @@ def test_calls_list_shows_calls_with_deadlines(api, call, unit_user):
     assert api.get(reverse("api-calls"), {"year": 2021}).json()["results"] == []
 
 
+def test_calls_list_open_only_lists_calls_still_open_for_my_unit(
+    api, call, department, other_department, unit_user, other_unit_user, reviewer
+):
+    later = CallFactory(receiver=call.receiver, year=2023, deadline=shanghai(2023, 4, 30, 23, 59, 59))
+    url = reverse("api-calls")
+    api.force_authenticate(unit_user)
+    with mock.patch("django.utils.timezone.now", return_value=shanghai(2022, 5, 1, 0, 0, 0)):
+        assert [c["id"] for c in api.get(url, {"open": "true"}).json()["results"]] == [later.pk]
+        assert {c["id"] for c in api.get(url).json()["results"]} == {call.pk, later.pk}
+    with mock.patch("django.utils.timezone.now", return_value=shanghai(2022, 4, 30, 23, 59, 59, 500000)):
+        assert {c["id"] for c in api.get(url, {"open": "1"}).json()["results"]} == {call.pk, later.pk}
+    services.grant_extension(
+        call=call, unit=department, deadline=shanghai(2022, 5, 10, 23, 59, 59), reason="原因", granted_by=reviewer
+    )
+    with mock.patch("django.utils.timezone.now", return_value=shanghai(2022, 5, 1, 0, 0, 0)):
+        rows = api.get(url, {"open": "true"}).json()["results"]
+        assert [(c["id"], c["is_open"]) for c in rows] == [(later.pk, True), (call.pk, True)]
+        api.force_authenticate(other_unit_user)
+        assert [c["id"] for c in api.get(url, {"open": "true"}).json()["results"]] == [later.pk]
+        response = api.get(url, {"open": "maybe"})
+    assert response.status_code == 400
+    assert "open" in response.json()["errors"]
+
+
 def test_calls_list_shows_my_extension(api, call, department, unit_user, reviewer):
     services.grant_extension(
         call=call, unit=department, deadline=shanghai(2022, 5, 10, 23, 59, 59), reason="原因", granted_by=reviewer
