@@ -17,7 +17,7 @@ from portal.uploads import XLSX, validate_upload
 
 from .models import Category, Course, LearningPlatform, Mode, Teacher, Topic
 from .selectors import PROVIDER_ROLES
-from .services import check_provider_kind, parse_hours, require_role_in, validate_course
+from .services import check_provider_kind, check_teacher_names, parse_hours, require_role_in, validate_course
 
 # (field, Chinese header). The template, the upload and the export share these headers.
 COLUMNS = [
@@ -224,7 +224,7 @@ def _row_to_course(values: dict, *, provider: Organisation, lookups: _Lookups) -
                 validator(course.url)
             except ValidationError:
                 raise ValidationError(_("学习网址不是有效的网址（不超过300个字符）。")) from None
-    teachers = [n for n in _text(values["teachers"]).replace("，", "、").replace(",", "、").split("、") if n.strip()]
+    teachers = check_teacher_names(names=_text(values["teachers"]).replace("，", "、").replace(",", "、").split("、"))
     return course, teachers
 
 

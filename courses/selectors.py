@@ -210,5 +210,13 @@ def topic_years() -> list[int]:
     return list(Topic.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
+def exportable_courses(user) -> QuerySet[Course]:
+    """The catalogue export's rows: every course for provincial staff; for city staff the published
+    catalogue plus their own bureau's courses of any status (other units' drafts are not theirs)."""
+    if has_role(user, Role.PROVINCE_STAFF):
+        return with_relations(Course.objects.all())
+    return course_visible_to(user)
+
+
 def may_export_catalogue(user) -> bool:
     return has_role(user, Role.PROVINCE_STAFF) or has_role(user, Role.CITY_STAFF)

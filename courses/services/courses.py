@@ -159,12 +159,21 @@ def validate_course(*, course: Course) -> None:
         ensure_base_may_publish(provider=course.provider, year_from=course.year_from, year_to=course.year_to)
 
 
+def check_teacher_names(*, names: list[str]) -> list[str]:
+    """The stripped, non-empty teacher names, each fitting a teacher's name field (no truncation)."""
+    names = [name.strip() for name in names if name.strip()]
+    limit = Teacher._meta.get_field("name").max_length
+    if any(len(name) > limit for name in names):
+        raise ValidationError(
+            {"teacher_names": _("授课教师姓名不能超过%(n)s个字，多位教师请用“、”分隔。") % {"n": limit}},
+            code="teacher_name_too_long",
+        )
+    return names
+
+
 def _teachers(*, provider: Organisation, names: list[str]) -> list[Teacher]:
     teachers = []
-    for name in names:
-        name = name.strip()
-        if not name:
-            continue
+    for name in check_teacher_names(names=names):
         teacher = Teacher.objects.filter(organisation=provider, name=name).order_by("id").first()
         teachers.append(teacher or Teacher.objects.create(organisation=provider, name=name))
     return teachers
@@ -191,6 +200,8 @@ def save_course(
         if field in data:
             setattr(course, field, data[field])
     validate_course(course=course)
+    if teacher_names is not None:
+        teacher_names = check_teacher_names(names=teacher_names)
     course.save()
     if teachers is not None:
         foreign = [t for t in teachers if t.organisation_id != provider.pk]

@@ -118,8 +118,9 @@ def upload_template(request):
 
 @permission_required("courses.export_catalogue")
 def export_xlsx(request):
-    """The catalogue (every status, or filtered as in the public page) as .xlsx for bureau staff."""
-    filterset = CourseFilter(request.GET, queryset=selectors.with_relations(Course.objects.all()), request=request)
+    """The catalogue (filtered as in the public page) as .xlsx for bureau staff: every status for provincial
+    staff; city staff get the published catalogue and their own bureau's drafts and withdrawn courses."""
+    filterset = CourseFilter(request.GET, queryset=selectors.exportable_courses(request.user), request=request)
     queryset = filterset.qs if filterset.is_valid() else Course.objects.none()
     content = export.export_catalogue(actor=request.user, queryset=queryset.order_by("provider__name", "title", "id"))
     return _xlsx_response(content, f"课程目录-{timezone.localdate():%Y%m%d}.xlsx")

@@ -223,6 +223,19 @@ def test_bureau_staff_export_the_catalogue_with_masked_nothing_personal(client):
     assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == 2
 
 
+def test_city_staff_export_the_published_catalogue_and_only_their_own_drafts(client):
+    staff = user_with_role(Role.CITY_STAFF)
+    own_city = staff.memberships.get().organisation
+    CourseFactory(title="已发布课程")
+    CourseFactory(title="他单位草稿", status=Course.Status.DRAFT)
+    CourseFactory(title="本局草稿", status=Course.Status.DRAFT, provider=own_city)
+    client.force_login(staff)
+    response = client.get(reverse("courses:export"), {"year": 2022})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
+    assert {r[1] for r in rows} == {"已发布课程", "本局草稿"}
+
+
 @pytest.mark.parametrize("n", [1, 30])
 def test_export_runs_constant_queries(client, django_assert_max_num_queries, n):
     for _ in range(n):
@@ -242,4 +255,11 @@ def test_overlong_cells_and_bad_urls_are_reported_not_truncated(base_admin, base
     assert "课程名称不能超过200个字" in rows[2]
     assert "学习网址" in rows[3]
     assert "培训地点不能超过200个字" in rows[4]
+    assert not Course.objects.exists()
+
+
+def test_an_overlong_teacher_name_is_a_row_error_not_a_database_error(base_admin, base):
+    result = excel.import_courses(actor=base_admin, provider=base, file=xlsx([row(), row(teachers="张" * 65)]))
+    assert [number for number, _reason in result.errors] == [3]
+    assert "授课教师姓名不能超过64个字" in result.errors[0][1]
     assert not Course.objects.exists()

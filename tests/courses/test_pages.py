@@ -422,3 +422,22 @@ def test_course_page_refuses_another_units_platform(client, base_admin, topic):
     assert response.status_code == 200
     assert response.context["form"].errors["platform"]
     assert not Course.objects.exists()
+
+
+def test_course_page_refuses_an_overlong_teacher_name(client, base_admin, topic):
+    client.force_login(base_admin)
+    data = {
+        "title": "教师名过长",
+        "category": "public",
+        "topic": topic.pk,
+        "hours": "1.0",
+        "mode": "online",
+        "url": "https://c.example.cn/1",
+        "year_from": 2022,
+        "year_to": 2022,
+        "teacher_names": "张" * 65,
+    }
+    response = client.post(reverse("courses:course_create"), data)
+    assert response.status_code == 200
+    assert "授课教师姓名不能超过64个字" in str(response.context["form"].errors["teacher_names"])
+    assert not Course.objects.exists() and not Teacher.objects.exists()
