@@ -109,19 +109,51 @@ class YearPolicyForm(forms.ModelForm):
             "notes",
         ]
 
+    def _non_negative(self, name: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("学时下限不能为负数。"), code="negative")
+        return value
+
+    def clean_min_total(self):
+        return self._non_negative("min_total")
+
+    def clean_min_public(self):
+        return self._non_negative("min_public")
+
+    def clean_min_professional(self):
+        return self._non_negative("min_professional")
+
+    def clean_teaching_credit_multiplier(self):
+        value = self.cleaned_data.get("teaching_credit_multiplier")
+        if value is not None and value <= 0:
+            raise forms.ValidationError(_("授课教师学时倍数必须大于0。"), code="not_positive")
+        return value
+
     def clean(self):
         data = super().clean()
         parts = (data.get("min_public") or 0) + (data.get("min_professional") or 0)
-        if data.get("min_total") is not None and data["min_total"] < 0:
-            self.add_error("min_total", _("学时下限不能为负数。"))
         if data.get("min_total") is not None and parts > data["min_total"]:
             self.add_error("min_total", _("总学时下限不能小于公需课与专业课下限之和。"))
         return data
 
 
+class ConversionRuleForm(forms.ModelForm):
+    class Meta:
+        model = ConversionRule
+        fields = ["name", "unit", "hours_per_unit", "category", "order"]
+
+    def clean_hours_per_unit(self):
+        value = self.cleaned_data.get("hours_per_unit")
+        if value is not None and value <= 0:
+            raise forms.ValidationError(_("每单位学时必须大于0。"), code="not_positive")
+        return value
+
+
 ConversionRuleFormSet = inlineformset_factory(
     YearPolicy,
     ConversionRule,
+    form=ConversionRuleForm,
     fields=["name", "unit", "hours_per_unit", "category", "order"],
     extra=2,
     # Rules already used by records are kept (records store their own hours); no deleting here.

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -87,11 +88,8 @@ def _visible_records(user):
     return HourRecord.objects.filter(scope)
 
 
+@login_required
 def proof(request, pk: int):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
     record = get_object_or_404(_visible_records(request.user).exclude(proof=""), pk=pk)
     return attachment_response(record.proof, f"proof-{record.pk}.{record.proof.name.rsplit('.', 1)[-1]}")
 

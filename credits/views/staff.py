@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -31,8 +32,6 @@ def policy_edit(request, year: int | None = None):
     form = YearPolicyForm(request.POST or None, instance=policy)
     formset = ConversionRuleFormSet(request.POST or None, instance=policy or YearPolicy(), prefix="rules")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        from django.db import transaction
-
         with transaction.atomic():
             saved = form.save()
             formset.instance = saved

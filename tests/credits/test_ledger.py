@@ -110,6 +110,8 @@ def test_unknown_or_malformed_id_number_is_refused(person, course, base, base_ad
     with pytest.raises(services.BulkRejected) as info:
         services.record_platform_hours(organisation=base, actor=base_admin, rows=rows)
     assert [e.index for e in info.value.row_errors] == [0, 1]
+    assert "身份证号" in info.value.row_errors[0].errors["id_number"]
+    assert HourRecord.objects.count() == 0
 
 
 def test_year_without_policy_is_refused(person, course, base, base_admin):
@@ -117,7 +119,8 @@ def test_year_without_policy_is_refused(person, course, base, base_admin):
         services.record_platform_hours(
             organisation=base, actor=base_admin, rows=[platform_row(person, course, "Y", year=1999)]
         )
-    assert "year" in info.value.row_errors[0].errors
+    assert "1999年度的学时要求尚未" in info.value.row_errors[0].errors["year"]
+    assert HourRecord.objects.count() == 0
 
 
 def test_bulk_is_all_or_nothing_and_lists_every_bad_row(person, course, base, base_admin):

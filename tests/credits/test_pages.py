@@ -131,6 +131,11 @@ def test_employer_cannot_decide_or_download_another_employers_records(client, ro
 
 def test_proof_is_served_as_attachment_to_the_employer(client, role_users, policy):
     record = pending_record(role_users[Role.PROFESSIONAL])
+    assert client.get(reverse("credits:proof", args=[record.pk])).status_code == 302
+    client.force_login(role_users[Role.PROFESSIONAL])
+    assert client.get(reverse("credits:proof", args=[record.pk])).status_code == 200
+    client.force_login(role_users[Role.BASE_ADMIN])
+    assert client.get(reverse("credits:proof", args=[record.pk])).status_code == 404
     client.force_login(role_users[Role.EMPLOYER_ADMIN])
     response = client.get(reverse("credits:proof", args=[record.pk]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
@@ -270,6 +275,27 @@ def test_city_audit_reversal_is_visible_to_the_professional(client, role_users, 
     assert "抽查无签到记录" in body and "已被冲正" in body
 
 
+@pytest.mark.parametrize(
+    ("url_name", "allowed", "data"),
+    [
+        ("credits:decide", Role.EMPLOYER_ADMIN, {"action": "reject"}),
+        ("credits:reverse", Role.CITY_STAFF, {"reason": ""}),
+    ],
+)
+def test_decision_posts_per_role(client, role_users, policy, url_name, allowed, data):
+    record = pending_record(role_users[Role.PROFESSIONAL]) if url_name == "credits:decide" else None
+    record = record or approved_record(role_users[Role.PROFESSIONAL], hours="5")
+    url = reverse(url_name, args=[record.pk])
+    assert client.post(url, data).status_code == 302 and "/login" in client.post(url, data)["Location"]
+    assert client.get(url).status_code == 405
+    for role, user in role_users.items():
+        client.force_login(user)
+        expected = 302 if role == allowed else 403
+        assert client.post(url, data).status_code == expected, role
+    status = HourRecord.objects.get(pk=record.pk).status
+    assert status == record.status and HourRecord.objects.count() == 1
+
+
 def test_city_staff_cannot_reverse_records_of_another_city(client, policy, other_employer):
     qingdao_record = approved_record(professional_of(other_employer), hours="6")
     client.force_login(user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan")))
@@ -379,6 +405,44 @@ def test_province_staff_edit_policy_and_conversion_rules(client, role_users, pol
     data["year"] = 2032
     assert client.post(reverse("credits:policy_new"), data).status_code == 200
     assert not YearPolicy.objects.filter(year=2032).exists()
+
+
+def test_policy_with_negative_minimums_or_rates_gets_chinese_errors_and_is_not_saved(client, role_users, policy):
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    data = {
+        "year": 2033,
+        "min_total": "90",
+        "min_public": "-5",
+        "min_professional": "60",
+        "teaching_credit_multiplier": "0",
+        "teaching_credit_category": "public",
+        "notes": "",
+        "rules-TOTAL_FORMS": "1",
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+        "rules-0-name": "发表论文",
+        "rules-0-unit": "篇",
+        "rules-0-hours_per_unit": "-1",
+        "rules-0-category": "professional",
+        "rules-0-order": "1",
+    }
+    response = client.post(reverse("credits:policy_new"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "学时下限不能为负数" in body and "授课教师学时倍数必须大于0" in body and "每单位学时必须大于0" in body
+    assert "policy_minimums_non_negative" not in body
+    assert not YearPolicy.objects.filter(year=2033).exists()
+
+
+def test_policy_edit_page_of_a_year_is_for_province_staff_only(client, role_users, policy):
+    url = reverse("credits:policy_edit", args=[2022])
+    assert client.get(url).status_code == 302
+    for role, user in role_users.items():
+        client.force_login(user)
+        assert client.get(url).status_code == (200 if role == Role.PROVINCE_STAFF else 403), role
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    assert client.get(reverse("credits:policy_edit", args=[1999])).status_code == 404
 
 
 def sheet(rows):
