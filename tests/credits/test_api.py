@@ -298,3 +298,16 @@ def test_api_schema_labels_the_input_category_with_the_models_chinese_choices(cl
     description = components[ref]["description"]
     assert "公需课" in description and "专业课" in description
     assert "public - public" not in description
+
+
+def test_hour_records_list_shows_only_ones_own_or_own_platforms_records(base_client, course, employer):
+    person, colleague = professional_of(employer), professional_of(employer)
+    post(base_client, reverse("api-hour-records-bulk"), [row(person, course, "S1"), row(colleague, course, "S2")])
+    assert base_client.get(reverse("api-hour-records")).json()["count"] == 2
+    base_client.force_login(user_with_role(Role.BASE_ADMIN, OrganisationFactory(national_base=True)))
+    assert base_client.get(reverse("api-hour-records")).json()["count"] == 0
+    base_client.force_login(person)
+    [own] = base_client.get(reverse("api-hour-records")).json()["results"]
+    assert own["external_ref"] == "S1"
+    base_client.logout()
+    assert base_client.get(reverse("api-hour-records")).status_code in (401, 403)
