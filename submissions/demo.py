@@ -175,11 +175,16 @@ def _seed_2022(ctx: DemoContext) -> int:
                 _send(call, unit, user, _at(6, 10, rng, month=5))
                 created += 1
                 continue
-            submission = _send(call, unit, user, _at(rng.randint(8, 29), rng.randint(8, 17), rng))
+            when = _at(rng.randint(8, 29), rng.randint(8, 17), rng)
+            submission = _send(call, unit, user, when)
             created += 1
             if plan == "accepted":
                 services.review_submission(
-                    submission=submission, reviewer=reviewer, accept=True, comment="材料齐全，审核通过。"
+                    submission=submission,
+                    reviewer=reviewer,
+                    accept=True,
+                    comment="材料齐全，审核通过。",
+                    now=when + datetime.timedelta(days=1),
                 )
             elif plan in ("returned", "resubmitted"):
                 services.review_submission(

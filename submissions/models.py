@@ -7,6 +7,7 @@ sent is overwritten: each upload is a new `SubmissionVersion`, each action a `Su
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -142,7 +143,8 @@ class SubmissionVersion(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # Set by the service to the moment it was sent (the demo passes April 2022 dates).
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("材料版本")
@@ -175,7 +177,7 @@ class SubmissionEvent(models.Model):
         SubmissionVersion, verbose_name=_("版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     comment = models.TextField(_("意见"), blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("报送记录")

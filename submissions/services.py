@@ -206,6 +206,7 @@ def _send_materials(
         word_size=word_file.size,
         pdf_size=pdf_file.size,
         uploaded_by=user,
+        uploaded_at=now,
     )
     for fieldfile, upload, kind in ((version.word_file, word_file, DOCX), (version.pdf_file, pdf_file, PDF)):
         fieldfile.save(f"materials.{EXTENSIONS[kind]}", upload, save=False)
@@ -222,7 +223,7 @@ def _send_materials(
         submission.submitted_at = now
         submission.first_submitted_at = submission.first_submitted_at or now
     submission.save()
-    SubmissionEvent.objects.create(submission=submission, action=action, actor=user, version=version)
+    SubmissionEvent.objects.create(submission=submission, action=action, actor=user, version=version, created_at=now)
     return submission
 
 
@@ -245,7 +246,11 @@ def submit_draft(*, submission: Submission, user, now: datetime.datetime | None 
     submission.first_submitted_at = submission.first_submitted_at or now
     submission.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
     SubmissionEvent.objects.create(
-        submission=submission, action=SubmissionEvent.Action.SUBMITTED, actor=user, version=submission.current_version
+        submission=submission,
+        action=SubmissionEvent.Action.SUBMITTED,
+        actor=user,
+        version=submission.current_version,
+        created_at=now,
     )
     return submission
 
@@ -288,7 +293,12 @@ def review_submission(
     submission.review_comment = comment
     submission.save(update_fields=["status", "resubmit_by", "review_comment", "updated_at"])
     SubmissionEvent.objects.create(
-        submission=submission, action=action, actor=reviewer, version=submission.current_version, comment=comment
+        submission=submission,
+        action=action,
+        actor=reviewer,
+        version=submission.current_version,
+        comment=comment,
+        created_at=now,
     )
     audit(
         type=AuditEvent.Type.SUBMISSION_REVIEWED,

@@ -11,7 +11,7 @@ from accounts import demo as accounts_demo
 from accounts.demo import DemoContext
 from courses import demo as courses_demo
 from submissions import demo
-from submissions.models import Call, Extension, Submission, SubmissionVersion
+from submissions.models import Call, Extension, Submission, SubmissionEvent, SubmissionVersion
 from submissions.selectors import State, call_state_table, units_of
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,9 @@ def test_demo_keeps_the_closed_april_2022_state_and_is_idempotent(ctx, client):
     assert _states(calls) == {State.ACCEPTED, State.SUBMITTED, State.RETURNED, State.MISSING, State.LATE}
     assert Extension.objects.count() == 1
     assert not Submission.objects.filter(call__year=2022, status=Submission.Status.DRAFT).exists()
+    # The history of April 2022 is dated April/May 2022, not the day the demo was seeded.
+    assert {e.created_at.year for e in SubmissionEvent.objects.filter(submission__call__year=2022)} == {2022}
+    assert {v.uploaded_at.year for v in SubmissionVersion.objects.filter(submission__call__year=2022)} == {2022}
 
     client.force_login(ctx.users["province"])
     for call in calls.filter(receiver__kind="provincial_bureau"):

@@ -261,6 +261,22 @@ def test_returned_materials_are_resubmitted_as_a_new_version_and_nothing_is_over
     assert second.events.get(action="returned").comment == "请按附件1格式修改"
 
 
+def test_history_shows_who_did_what_when(call, department, unit_user, reviewer):
+    first = send(call, department, unit_user, draft=True)
+    services.submit_draft(submission=first, user=unit_user, now=shanghai(2022, 4, 21, 9, 0))
+    returned_at = shanghai(2022, 4, 22, 10, 0)
+    services.review_submission(submission=first, reviewer=reviewer, accept=False, comment="请修改", now=returned_at)
+    again = send(call, department, unit_user, now=shanghai(2022, 4, 25, 8, 30))
+    history = [(e.action, e.actor, e.created_at, e.version.number) for e in again.events.order_by("created_at", "id")]
+    assert history == [
+        ("saved_draft", unit_user, IN_TIME, 1),
+        ("submitted", unit_user, shanghai(2022, 4, 21, 9, 0), 1),
+        ("returned", reviewer, returned_at, 1),
+        ("resubmitted", unit_user, shanghai(2022, 4, 25, 8, 30), 2),
+    ]
+    assert [v.uploaded_at for v in again.versions.order_by("number")] == [IN_TIME, shanghai(2022, 4, 25, 8, 30)]
+
+
 def test_returned_after_deadline_may_be_resubmitted_until_reviewers_date(call, department, unit_user, reviewer):
     submission = send(call, department, unit_user)
     services.review_submission(
