@@ -6,6 +6,7 @@ import zipfile
 from django.db.models import F
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -53,7 +54,9 @@ def state_table_xlsx(call, rows) -> HttpResponse:
             ]
         )
     response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-states.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, _("报送情况-%(year)s-%(pk)s.xlsx") % {"year": call.year, "pk": call.pk}
+    )
     workbook.save(response)
     return response
 
@@ -74,4 +77,5 @@ def accepted_zip(call) -> FileResponse:
                     while chunk := source.read(1024 * 1024):
                         target.write(chunk)
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{call.year}-{call.pk}-accepted.zip")
+    name = _("已通过材料-%(year)s-%(pk)s.zip") % {"year": call.year, "pk": call.pk}
+    return FileResponse(spool, as_attachment=True, filename=name)
