@@ -198,3 +198,13 @@ def test_platform_guide_and_own_course_lists_run_constant_queries(api, django_as
     # roles + count + page + teachers prefetch
     with django_assert_max_num_queries(4):
         assert api.get(reverse("api-courses"), {"mine": "true"}).json()["count"] == n
+
+
+def test_absurd_year_parameters_on_the_read_endpoints_are_not_server_errors(api):
+    huge = "9" * 30
+    for name in ("api-courses", "api-study-guides", "api-topics"):
+        response = api.get(reverse(name), {"year": huge})
+        assert response.status_code in (200, 400), (name, response.status_code)
+        if response.status_code == 200:
+            body = response.json()
+            assert (body["results"] if isinstance(body, dict) else body) == [], name

@@ -441,3 +441,12 @@ def test_course_page_refuses_an_overlong_teacher_name(client, base_admin, topic)
     assert response.status_code == 200
     assert "授课教师姓名不能超过64个字" in str(response.context["form"].errors["teacher_names"])
     assert not Course.objects.exists() and not Teacher.objects.exists()
+
+
+def test_absurd_year_parameters_list_nothing_instead_of_failing(client):
+    huge = "9" * 30
+    assert list(client.get(reverse("courses:guides"), {"year": huge}).context["page"]) == []
+    client.force_login(user_with_role(Role.PROVINCE_STAFF))
+    response = client.get(reverse("courses:topics"), {"year": huge})
+    assert response.status_code == 200 and list(response.context["topics"]) == []
+    assert list(client.get(reverse("courses:catalogue"), {"year": huge}).context["page"]) == []
