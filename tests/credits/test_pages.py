@@ -435,6 +435,19 @@ def test_policy_with_negative_minimums_or_rates_gets_chinese_errors_and_is_not_s
     assert not YearPolicy.objects.filter(year=2033).exists()
 
 
+@pytest.mark.parametrize("n", [1, 10])
+def test_policies_list_query_count_is_constant(client, role_users, db, django_assert_max_num_queries, n):
+    from .factories import ConversionRuleFactory, YearPolicyFactory
+
+    YearPolicy.objects.all().delete()
+    for i in range(n):
+        ConversionRuleFactory(policy=YearPolicyFactory(year=2040 + i))
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("credits:policies")).content.decode()
+    assert body.count(reverse("credits:policy_edit", args=[2040])) == 1 and "发表论文" in body
+
+
 def test_policy_edit_page_of_a_year_is_for_province_staff_only(client, role_users, policy):
     url = reverse("credits:policy_edit", args=[2022])
     assert client.get(url).status_code == 302
