@@ -48,12 +48,12 @@ class SelfReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("conversion_rule"):
-            if not data.get("quantity"):
+            if not data.get("quantity") and "quantity" not in self.errors:
                 self.add_error("quantity", _("请填写数量。"))
         else:
             if not data.get("category"):
                 self.add_error("category", _("请选择科目类别。"))
-            if data.get("hours") in (None, ""):
+            if data.get("hours") in (None, "") and "hours" not in self.errors:
                 self.add_error("hours", _("请填写学时。"))
         return data
 

@@ -311,3 +311,17 @@ def test_hour_records_list_shows_only_ones_own_or_own_platforms_records(base_cli
     assert own["external_ref"] == "S1"
     base_client.logout()
     assert base_client.get(reverse("api-hour-records")).status_code in (401, 403)
+
+
+def test_compliance_list_filters_by_department_and_missing_category(client, role_users, employer, policy):
+    nurse = professional_of(employer, name="护理部人员")
+    nurse.memberships.update(department="护理部")
+    approved_record(nurse, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    by_department = client.get(compliance_url(employer), {"year": 2022, "department": "护理部"}).json()
+    assert [r["name"] for r in by_department["results"]] == ["护理部人员"]
+    assert by_department["results"][0]["missing"]["public"] == "30.0"
+    short_public = client.get(compliance_url(employer), {"year": 2022, "missing": "public"}).json()
+    assert short_public["count"] == 2  # the nurse and the fixture professional with no hours
+    short_professional = client.get(compliance_url(employer), {"year": 2022, "missing": "professional"}).json()
+    assert "护理部人员" not in [r["name"] for r in short_professional["results"]]

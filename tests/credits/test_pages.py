@@ -95,6 +95,39 @@ def test_self_report_refuses_an_executable_renamed_pdf(client, role_users, polic
     assert not HourRecord.objects.exists()
 
 
+def test_self_report_refuses_an_oversized_proof(client, role_users, policy, settings):
+    settings.CREDITS_PROOF_MAX_BYTES = 1024
+    client.force_login(role_users[Role.PROFESSIONAL])
+    data = {
+        "category": "public",
+        "hours": "2",
+        "title": "x",
+        "completed_on": "2022-06-01",
+        "proof": SimpleUploadedFile("proof.png", PNG + b"\x00" * 2048, content_type="image/png"),
+    }
+    response = client.post(reverse("credits:self_report") + "?year=2022", data)
+    assert response.status_code == 200 and "proof" in response.context["form"].errors
+    assert not HourRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"), [("0", "学时必须大于0"), ("-2", "学时必须大于0"), ("1.25", "小数不超过 1 位")]
+)
+def test_self_report_refuses_bad_hours_with_a_chinese_message(client, role_users, policy, bad, message):
+    client.force_login(role_users[Role.PROFESSIONAL])
+    data = {
+        "category": "public",
+        "hours": bad,
+        "title": "x",
+        "completed_on": "2022-06-01",
+        "proof": SimpleUploadedFile("proof.png", PNG, content_type="image/png"),
+    }
+    response = client.post(reverse("credits:self_report") + "?year=2022", data)
+    errors = response.context["form"].errors["hours"]
+    assert response.status_code == 200 and len(errors) == 1 and message in errors[0], errors
+    assert not HourRecord.objects.exists()
+
+
 def pending_record(person, hours="4"):
     import datetime
 
