@@ -405,3 +405,23 @@ def test_reviewer_of_another_call_cannot_grant_an_extension(client, call, depart
     )
     assert response.status_code == 404
     assert not call.extensions.exists()
+
+
+def test_a_second_call_for_the_same_year_audience_and_receiver_is_refused(client, province, reviewer):
+    data = {
+        "year": 2023,
+        "name": "2023年度继续教育工作通知",
+        "material": "继续教育工作通知",
+        "audience": "city_bureaus",
+        "receiver": province.pk,
+        "deadline": "2023-04-30 23:59:59",
+    }
+    client.force_login(reviewer)
+    assert client.post(reverse("submissions:call_create"), data).status_code == 302
+    response = client.post(reverse("submissions:call_create"), {**data, "name": "重复的通知"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["__all__"]
+    assert errors == ["包含 年度，报送单位范围 和 接收单位 的 材料报送通知 已经存在。"]
+    from submissions.models import Call
+
+    assert list(Call.objects.values_list("name", flat=True)) == ["2023年度继续教育工作通知"]
