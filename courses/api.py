@@ -16,6 +16,7 @@ from portal.api.permissions import RulesPermission
 from . import selectors, services
 from .filters import CourseFilter
 from .models import Course, LearningPlatform, StudyGuide, Topic
+from .services.common import COURSE_FIELDS
 
 
 class OrganisationRefSerializer(serializers.ModelSerializer):
@@ -97,27 +98,8 @@ class CourseWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Course
-        fields = [
-            "provider",
-            "title",
-            "category",
-            "topic",
-            "sector",
-            "hours",
-            "mode",
-            "platform",
-            "url",
-            "description",
-            "teacher_names",
-            "year_from",
-            "year_to",
-            "is_original",
-            "copyright_holder",
-            "status",
-            "place",
-            "start_date",
-            "end_date",
-        ]
+        # The fields the course service saves, plus who provides the course and its teachers.
+        fields = ["provider", *COURSE_FIELDS, "teacher_names"]
         # Model validators are replaced by services.validate_course, which gives the notice's messages.
         extra_kwargs = {"year_from": {"validators": []}, "year_to": {"validators": []}}
 
