@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from portal.hours import parse_hours as portal_parse_hours
 
 from ..models import MAX_COURSE_HOURS, Category, Course, Mode, Teacher, WorkPlan
 from ..selectors import PROVIDER_KINDS, PROVIDER_ROLES
@@ -14,28 +15,14 @@ from .common import COURSE_FIELDS, MAX_YEAR, MIN_YEAR, require_role_in
 
 
 def parse_hours(value) -> Decimal:
-    """Turn user input into hours with one decimal place, or raise a Chinese ValidationError."""
-    if isinstance(value, float):
-        value = str(value)
-    try:
-        hours = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_not_numeric") from None
-    if not hours.is_finite():
-        raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_not_numeric")
-    check_course_hours(hours=hours)
-    return hours
+    """Turn user input into a course's hours, or raise a Chinese ValidationError."""
+    return portal_parse_hours(value, maximum=MAX_COURSE_HOURS)
 
 
 def check_course_hours(*, hours: Decimal) -> None:
     """Hours are counted in tenths and a single course can't plausibly exceed the cap: “每年累计应不少于
     90 学时” makes a course of hundreds of hours a data-entry mistake."""
-    if hours <= 0:
-        raise ValidationError(_("学时必须大于 0。"), code="hours_not_positive")
-    if hours > MAX_COURSE_HOURS:
-        raise ValidationError(_("学时不能超过 %(max)s，请核对。") % {"max": MAX_COURSE_HOURS}, code="hours_too_large")
-    if hours != hours.quantize(Decimal("0.1")):
-        raise ValidationError(_("学时最多保留一位小数。"), code="hours_precision")
+    portal_parse_hours(hours, maximum=MAX_COURSE_HOURS)
 
 
 def check_public_course_has_topic(*, course: Course) -> dict:

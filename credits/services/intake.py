@@ -15,10 +15,11 @@ from accounts.selectors import employer_of, roles_of
 from accounts.services import audit
 from accounts.validators import normalise_id_number, validate_id_number
 from courses.models import Category, Course
+from portal.hours import TENTH
 
 from ..models import ConversionRule, HourRecord, YearPolicy
 from ..selectors import policy_for
-from .ledger import MAX_RECORD_HOURS, TENTH, _apply_records, _check_completed_on, _insert, parse_hours
+from .ledger import MAX_RECORD_HOURS, _apply_records, _check_completed_on, _insert, parse_hours
 
 MAX_BULK_ROWS = 10_000
 PLATFORM_ROLES = (Role.BASE_ADMIN, Role.CITY_STAFF)

@@ -13,10 +13,11 @@ from accounts.models import Organisation, User
 from accounts.selectors import employer_of
 from accounts.validators import mask_id_number
 from courses.models import Course
+from portal.hours import TENTH
 
 from ..models import HourRecord, HoursCertificate, YearSummary
 from ..selectors import compliance_for, current_certificate, policy_for
-from .ledger import TENTH, _insert
+from .ledger import _insert
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16

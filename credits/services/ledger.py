@@ -3,7 +3,7 @@ approved records (same transaction, rows locked with select_for_update)."""
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,30 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Category
+from portal.hours import parse_hours as portal_parse_hours
 
 from ..models import HourRecord, YearSummary
 from ..selectors import ZERO
 
-TENTH = Decimal("0.1")
 MAX_RECORD_HOURS = Decimal("999.9")
 LOCK_CHUNK = 500
 
 
 def parse_hours(value) -> Decimal:
-    """Hours as a positive Decimal with at most one decimal place, or a Chinese error."""
-    try:
-        hours = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_invalid") from None
-    if not hours.is_finite():
-        raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_invalid")
-    if hours <= 0:
-        raise ValidationError(_("学时必须大于0。"), code="hours_not_positive")
-    if hours != hours.quantize(TENTH):
-        raise ValidationError(_("学时最多保留一位小数。"), code="hours_precision")
-    if hours > MAX_RECORD_HOURS:
-        raise ValidationError(_("单条记录学时过大。"), code="hours_too_large")
-    return hours.quantize(TENTH)
+    """Hours of one ledger record: positive, at most one decimal place, or a Chinese error."""
+    return portal_parse_hours(value, maximum=MAX_RECORD_HOURS)
 
 
 def _check_completed_on(completed_on: datetime.date, year: int) -> None:

@@ -111,7 +111,7 @@ def test_self_report_refuses_an_oversized_proof(client, role_users, policy, sett
 
 
 @pytest.mark.parametrize(
-    ("bad", "message"), [("0", "学时必须大于0"), ("-2", "学时必须大于0"), ("1.25", "小数不超过 1 位")]
+    ("bad", "message"), [("0", "学时必须大于 0"), ("-2", "学时必须大于 0"), ("1.25", "小数不超过 1 位")]
 )
 def test_self_report_refuses_bad_hours_with_a_chinese_message(client, role_users, policy, bad, message):
     client.force_login(role_users[Role.PROFESSIONAL])
