@@ -12,9 +12,10 @@ import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 PDF, DOCX, XLSX, JPEG, PNG = "pdf", "docx", "xlsx", "jpeg", "png"
@@ -160,3 +161,11 @@ def attachment_response(fieldfile, download_name: str) -> FileResponse:
     """Serve a stored file as a download (never inline), with a safe file name."""
     fieldfile.open("rb")
     return FileResponse(fieldfile, as_attachment=True, filename=download_name)
+
+
+def download_response(content: bytes, *, filename: str, kind: str) -> HttpResponse:
+    """Generated content (an export, a template) as a download; Chinese file names are encoded
+    per RFC 6266 so browsers show them as written."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

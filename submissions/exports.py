@@ -10,9 +10,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import Submission, SubmissionVersion
+from portal.uploads import CONTENT_TYPES, XLSX
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .models import Submission, SubmissionVersion
 
 
 def _local(value) -> str:
@@ -53,7 +53,7 @@ def state_table_xlsx(call, rows) -> HttpResponse:
                 s.review_comment if s else "",
             ]
         )
-    response = HttpResponse(content_type=XLSX)
+    response = HttpResponse(content_type=CONTENT_TYPES[XLSX])
     response["Content-Disposition"] = content_disposition_header(
         True, _("报送情况-%(year)s-%(pk)s.xlsx") % {"year": call.year, "pk": call.pk}
     )

@@ -2,27 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.permissions import permission_required
+from portal.uploads import XLSX, download_response
 
 from .. import excel, export, selectors, services
 from ..filters import CourseFilter
 from ..forms import CourseForm, PlatformForm, TeacherForm, UploadForm
 from ..models import Course
 from .common import acting_unit, add_errors, paginate, units
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 @permission_required("courses.manage_courses")
@@ -113,7 +105,7 @@ def course_upload(request):
 
 @permission_required("courses.manage_courses")
 def upload_template(request):
-    return _xlsx_response(excel.template_workbook(), "课程导入模板.xlsx")
+    return download_response(excel.template_workbook(), filename="课程导入模板.xlsx", kind=XLSX)
 
 
 @permission_required("courses.export_catalogue")
@@ -123,7 +115,7 @@ def export_xlsx(request):
     filterset = CourseFilter(request.GET, queryset=selectors.exportable_courses(request.user), request=request)
     queryset = filterset.qs if filterset.is_valid() else Course.objects.none()
     content = export.export_catalogue(actor=request.user, queryset=queryset.order_by("provider__name", "title", "id"))
-    return _xlsx_response(content, f"课程目录-{timezone.localdate():%Y%m%d}.xlsx")
+    return download_response(content, filename=f"课程目录-{timezone.localdate():%Y%m%d}.xlsx", kind=XLSX)
 
 
 @permission_required("courses.manage_platforms")

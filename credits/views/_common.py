@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from portal.uploads import XLSX, download_response
 
 
 def _year(request) -> int:
@@ -14,9 +14,7 @@ def _year(request) -> int:
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return download_response(content, filename=filename, kind=XLSX)
 
 
 def _page(request, queryset):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AuditEvent, Role, User
 from accounts.services import audit
 from portal.permissions import permission_required
+from portal.uploads import XLSX, download_response
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -24,8 +25,6 @@ from ..forms import (
 )
 from ..models import PHASE_ORDER, Assignment, Campaign, ConflictOfInterest, Objection
 from .common import campaign_or_404, error_messages
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _experts():
@@ -186,9 +185,7 @@ def _xlsx_response(request, content: bytes, filename: str, campaign: Campaign) -
         request=request,
         data={"year": campaign.year},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(content, filename=filename, kind=XLSX)
 
 
 @permission_required("selection.manage_campaign")

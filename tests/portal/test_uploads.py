@@ -127,3 +127,13 @@ def test_generated_names_hide_the_uploaded_name():
     assert "张三" not in path
     assert upload_to("x")(None, "evil.exe").endswith(".bin")
     assert upload_to("x") == GeneratedName("x")
+
+
+def test_downloads_encode_chinese_file_names_for_browsers():
+    from portal.uploads import download_response
+
+    response = download_response(b"x", filename="课程目录-20221125.xlsx", kind=XLSX)
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''%E8%AF%BE%E7%A8%8B" in disposition
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
