@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, Organisation, Role
 from accounts.selectors import first_organisation_id
 from accounts.services import audit
+from portal.deadlines import in_window
 
 from ..exceptions import AlreadyDone, RuleBroken
 from ..models import (
@@ -182,10 +183,7 @@ def verify_snapshot(*, snapshot: ResultSnapshot) -> list[str]:
 
 
 def check_in_objection_period(*, campaign: Campaign) -> None:
-    now = timezone.now()
-    in_dates = (campaign.objection_start is None or campaign.objection_start <= now) and (
-        campaign.objection_end is None or now <= campaign.objection_end
-    )
+    in_dates = in_window(start=campaign.objection_start, end=campaign.objection_end)
     if campaign.phase != Phase.OBJECTION or not in_dates:
         raise RuleBroken(_("不在结果公示期内，不能提出异议。"), code="objection_closed")
 

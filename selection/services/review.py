@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
+from portal.deadlines import in_window
 
 from ..exceptions import RuleBroken
 from ..models import Assignment, Campaign, ConflictOfInterest, Criterion, Phase, Recommendation, Score
@@ -147,8 +148,7 @@ def rubric_total(*, criteria: list[Criterion], values: dict[str, Decimal]) -> De
 
 def check_in_review_window(*, campaign: Campaign) -> None:
     """ "山东省继续工程教育协会组织专家对课程进行评审": scores are given during the review window only."""
-    now = timezone.now()
-    if campaign.phase != Phase.REVIEW or not (campaign.review_start <= now <= campaign.review_end):
+    if campaign.phase != Phase.REVIEW or not in_window(start=campaign.review_start, end=campaign.review_end):
         raise RuleBroken(_("不在专家评审时间内，不能评分。"), code="review_closed")
 
 

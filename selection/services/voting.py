@@ -2,11 +2,11 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.selectors import employer_of, has_role
+from portal.deadlines import in_window
 
 from ..exceptions import AlreadyDone, RuleBroken
 from ..models import Campaign, Phase, Recommendation, Vote, VoterBallot
@@ -21,8 +21,7 @@ def check_voter_eligible(*, voter: User) -> None:
 
 
 def check_in_voting_window(*, campaign: Campaign) -> None:
-    now = timezone.now()
-    if campaign.phase != Phase.VOTING or not (campaign.voting_start <= now <= campaign.voting_end):
+    if campaign.phase != Phase.VOTING or not in_window(start=campaign.voting_start, end=campaign.voting_end):
         raise RuleBroken(_("不在网络投票时间内。"), code="voting_closed")
 
 
