@@ -157,6 +157,41 @@ def run():
 
     result = _time(f"Excel upload {excel.MAX_IMPORT_ROWS} rows (rolled back)", upload, repeat=1)
     print(f"  -> created {result.created}, errors {len(result.errors)}")
+    _time_junk_refusals(admin, provider)
     client.force_login(staff)
     response = _time("Excel export of the whole catalogue", lambda: client.get("/courses/export.xlsx"), repeat=1)
     print(f"  -> {len(response.content) / 1024 / 1024:.1f} MB")
+
+
+def _time_junk_refusals(admin, provider):
+    """100,000 rows of junk must be refused in well under 5 s (target): by the declared dimension,
+    by the row cap while reading, or by the header. tests/courses/test_excel.py checks the refusals."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from courses import excel
+
+    cases = {
+        "junk rows, dimension declared": (excel.HEADERS, False),
+        "junk rows, write-only (no dimension)": (excel.HEADERS, True),
+        "junk header": (["junk", "x"], True),
+    }
+    for label, (header, write_only) in cases.items():
+        wb = Workbook(write_only=write_only)
+        ws = wb.create_sheet() if write_only else wb.active
+        ws.append(header)
+        for i in range(100_000):
+            ws.append([f"junk{i}", "x"])
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        payload = buffer.getvalue()
+
+        def refuse(payload=payload):
+            try:
+                excel.import_courses(actor=admin, provider=provider, file=SimpleUploadedFile("j.xlsx", payload))
+            except ValidationError:
+                return
+            raise AssertionError("junk was accepted")
+
+        _time(f"refuse 100,000 rows: {label} (target < 5 s)", refuse, repeat=3)

