@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# QR codes on certificates open the server that made them, unless PORTAL_BASE_URL says otherwise.
+PORTAL_BASE_URL ?= http://$(HOST)
 
 .PHONY: run test setup venv system-deps migrate seed lint check bench worker clean
 
-run: setup migrate seed ## set up, migrate, seed demo data, serve on 127.0.0.1:8000
-	$(PY) manage.py runserver $(HOST)
+run: setup migrate seed ## set up, migrate, seed demo data, serve on 127.0.0.1:8000 with DEBUG on
+	DJANGO_DEBUG=true PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PY) manage.py runserver $(HOST)
 
 test: setup ## set up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 	$(PY) -m ruff check .
@@ -39,7 +41,7 @@ lint: venv
 
 check: venv
 	$(PY) manage.py check
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz DJANGO_ALLOWED_HOSTS=ce.example.cn \
+	DJANGO_PRODUCTION=true DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz DJANGO_ALLOWED_HOSTS=ce.example.cn \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: venv ## benchmarks (need DATABASE_URL pointing at PostgreSQL)
@@ -49,4 +51,4 @@ worker: venv ## a Celery worker and beat (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A portal worker -B -l info
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles var .pytest_cache

@@ -1,11 +1,13 @@
 """Settings for the continuing-education portal.
 
 One module, read from the environment. With nothing set the portal runs on a SQLite file
-in the project folder, runs Celery tasks eagerly and has DEBUG on, so `make run` works on a
-bare machine. Setting DJANGO_DEBUG=false switches to production mode, which requires a real
+in the project folder, runs Celery tasks eagerly and has DEBUG off; `make run` turns DEBUG on
+(DJANGO_DEBUG=true). DJANGO_PRODUCTION=true switches to production mode, which requires a real
 secret key and turns on every protection `manage.py check --deploy` asks for.
 """
 
+import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,15 +18,40 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Production means "not a developer's machine": strict secrets, HTTPS only, no demo data.
-PRODUCTION = not DEBUG
+PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False) and not DEBUG
+
+# Files the running portal makes for itself (development secret key, fontconfig file,
+# LibreOffice profiles, beat's schedule): one folder per checkout, ignored by git.
+RUNTIME_DIR = Path(env.str("DJANGO_RUNTIME_DIR", default=str(BASE_DIR / "var")))
+
+
+def _development_secret_key(path: Path) -> str:
+    """A key made once and kept in the runtime folder, so every development process (runserver,
+    gunicorn workers, a Celery worker) signs sessions and tokens alike. O_EXCL: when two
+    processes start at once, one writes and the other reads what it wrote."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):
+            key = path.read_text(encoding="utf-8").strip()
+            if key:
+                return key
+            time.sleep(0.05)
+        raise
+    key = get_random_secret_key()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
 
 if PRODUCTION:
     # No default: a production process without its own key must not start.
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 else:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or get_random_secret_key()
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _development_secret_key(RUNTIME_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -54,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: it sees every response, including Django's own error pages.
+    "portal.api.middleware.ApiJsonErrorsMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +212,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(RUNTIME_DIR / "celerybeat-schedule")
 # Apps add their periodic jobs here (see submissions.tasks for the deadline reminders).
 CELERY_BEAT_SCHEDULE: dict = {
     # Materials: mail units that have not sent yet, 7 days and 1 day before their deadline.
@@ -262,12 +292,19 @@ LIBREOFFICE_TIMEOUT = env.int("LIBREOFFICE_TIMEOUT", default=120)
 # Public address used in generated documents (QR codes on certificates).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# One handler, on the root logger. Django's own default config gives "django" a console handler
+# of its own (and "django.server" another); with ours on the root every line would print twice,
+# so those loggers hand their records up to the root instead.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Rows per page on HTML list pages.

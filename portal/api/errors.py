@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -34,8 +35,29 @@ _DEFAULT_DETAIL = {
     409: "请求与现有数据冲突。",
     415: "不支持的数据格式。",
     422: "请求不符合业务规则。",
+    413: "请求体过大。",
     429: "请求过于频繁，请稍后再试。",
+    500: "服务器内部错误，请稍后重试。",
 }
+
+_DEFAULT_CODE = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    500: "server_error",
+}
+
+
+def error_body(status_code: int) -> dict:
+    """The error shape for a status alone (an error no view described)."""
+    return {
+        "detail": _(_DEFAULT_DETAIL.get(status_code, "请求失败。")),
+        "code": _DEFAULT_CODE.get(status_code, "error"),
+        "errors": {},
+    }
 
 
 def _first_message(errors) -> str:
@@ -93,4 +115,9 @@ def exception_handler(exc, context):
     if status_code == 401:
         code = code or "not_authenticated"
     body = {"detail": detail, "code": code, "errors": errors}
+    request = context.get("request")
+    if request is not None:
+        # A browser asking for text/html would get the browsable API's HTML error page; errors
+        # are JSON for everyone.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     return Response(body, status=status_code, headers=dict(response.items()))

@@ -11,7 +11,7 @@ from accounts.models import Membership, Organisation, Role, User
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "false",
+    "DJANGO_PRODUCTION": "true",
     "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-run-0123456789",
     "DJANGO_ALLOWED_HOSTS": "ce.example.cn",
 }

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("拒绝执行：当前为生产环境配置（DJANGO_DEBUG=false），演示数据只能在开发或测试环境生成。")
+            raise CommandError("拒绝执行：当前为生产环境配置（DJANGO_PRODUCTION=true），不生成演示数据。")
         ctx = DemoContext(rng=random.Random(2022), out=self.stdout)
         # Apps in dependency order; each optional `<app>.demo.seed(ctx)` builds on the ones before.
         for app in settings.PROJECT_APPS:
