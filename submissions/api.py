@@ -1,10 +1,7 @@
 """API v1 for materials (shared/API.md): list calls, send materials, read their state."""
 
-import datetime
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,6 +12,7 @@ from rest_framework.response import Response
 
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
+from portal.deadlines import earliest_open_deadline, is_open
 
 from . import services
 from .models import Call, Extension, Submission, SubmissionEvent
@@ -66,7 +64,7 @@ class CallSerializer(serializers.ModelSerializer):
     is_open = serializers.SerializerMethodField(help_text="现在是否仍可报送（按本单位截止时间，含延期）。")
 
     def get_is_open(self, call) -> bool:
-        return services.in_time(limit=self._my_deadline(call) or call.deadline, now=timezone.now())
+        return is_open(deadline=self._my_deadline(call) or call.deadline)
 
 
 class CallList(generics.ListAPIView):
@@ -83,9 +81,8 @@ class CallList(generics.ListAPIView):
         )
         unit_ids = unit_ids_of(self.request.user)
         if self._open_only():
-            # services.in_time: the whole last second of a deadline is still in time.
-            after = timezone.now() - datetime.timedelta(seconds=1)
-            still_open = Q(deadline__gt=after) | Q(extensions__unit_id__in=unit_ids, extensions__deadline__gt=after)
+            after = earliest_open_deadline()
+            still_open = Q(deadline__gte=after) | Q(extensions__unit_id__in=unit_ids, extensions__deadline__gte=after)
             calls = calls.filter(pk__in=Call.objects.filter(still_open).values("pk"))
         return calls.prefetch_related(
             Prefetch("extensions", queryset=Extension.objects.filter(unit_id__in=unit_ids), to_attr="my_extensions")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.rules import ADMIN_ROLES
+from portal.deadlines import earliest_open_deadline, is_open
 
 from .models import Call, Extension, ReminderSent, Submission
 from .selectors import expected_units
@@ -29,7 +30,7 @@ class Reminder:
 def due_mark(*, deadline: datetime.datetime, marks: list[int], now: datetime.datetime) -> int | None:
     """The reminder mark (days before the deadline) that is due now: the nearest one whose
     moment has come, so a unit first noticed one day before gets the one-day reminder only."""
-    if now >= deadline:
+    if not is_open(deadline=deadline, now=now):
         return None
     due = [d for d in marks if now >= deadline - datetime.timedelta(days=d)]
     return min(due) if due else None
@@ -58,7 +59,8 @@ def send_deadline_reminders(*, now: datetime.datetime | None = None) -> list[Rem
     now = now or timezone.now()
     sent: list[Reminder] = []
     # Calls still open for someone: their own deadline or an extension is ahead.
-    calls = Call.objects.filter(Q(deadline__gt=now) | Q(extensions__deadline__gt=now)).distinct()
+    after = earliest_open_deadline(now)
+    calls = Call.objects.filter(Q(deadline__gte=after) | Q(extensions__deadline__gte=after)).distinct()
     for call in calls:
         marks = [int(d) for d in (call.reminder_days or [])]
         if not marks:

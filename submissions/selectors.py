@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Role
 from accounts.selectors import roles_of
+from portal.deadlines import is_open
 
 from .models import Call, Extension, Submission, SubmissionVersion
 
@@ -173,7 +174,7 @@ def state_of(submission: Submission | None, call: Call) -> str:
         return State.ACCEPTED
     if submission.status == Submission.Status.RETURNED:
         return State.RETURNED
-    if submission.first_submitted_at and submission.first_submitted_at > call.deadline:
+    if submission.first_submitted_at and not is_open(deadline=call.deadline, now=submission.first_submitted_at):
         return State.LATE
     return State.SUBMITTED
 
@@ -225,7 +226,7 @@ def call_state_table(call: Call, *, state: str = "", kind: str = "", search: str
 def remaining(deadline: datetime.datetime, *, now: datetime.datetime | None = None) -> dict:
     """Days and hours left before a deadline, for the server-rendered countdown."""
     now = now or timezone.now()
-    seconds = int((deadline - now).total_seconds())
-    if seconds <= 0:
+    if not is_open(deadline=deadline, now=now):
         return {"open": False, "days": 0, "hours": 0}
+    seconds = max(int((deadline - now).total_seconds()), 0)
     return {"open": True, "days": seconds // 86400, "hours": (seconds % 86400) // 3600}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
+from portal.deadlines import is_open
 from portal.uploads import DOCX, EXTENSIONS, PDF, validate_upload
 
 from .models import Call, Extension, Submission, SubmissionEvent, SubmissionVersion
@@ -102,14 +103,8 @@ def may_still_send(
     the last second. A returned submission may be sent again until that deadline or the date the
     reviewer set when returning it, whichever is later.
     """
-    now = now or timezone.now()
     limit = deadline_for(call=call, unit=unit, submission=submission, extension=extension)
-    return in_time(limit=limit, now=now)
-
-
-def in_time(*, limit: datetime.datetime, now: datetime.datetime) -> bool:
-    """Deadlines are stored to the second ("23:59:59"); the whole of that second is still in time."""
-    return now < limit.replace(microsecond=0) + datetime.timedelta(seconds=1)
+    return is_open(deadline=limit, now=now)
 
 
 def deadline_for(

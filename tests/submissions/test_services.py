@@ -13,7 +13,7 @@ from django.db import DatabaseError
 from accounts.models import Organisation, Role
 from submissions import services
 from submissions.models import Submission, SubmissionEvent, SubmissionVersion
-from submissions.selectors import State, call_state_table
+from submissions.selectors import State, call_state_table, remaining, state_of
 from tests.factories import OrganisationFactory, user_with_role
 
 from .factories import DEADLINE_2022, IN_TIME, CallFactory, pdf_upload, shanghai, word_upload
@@ -178,6 +178,14 @@ def test_2gb_upload_is_refused_without_reading_it(call, department, unit_user):
 def test_last_second_of_april_2022_is_in_time(call, department, unit_user):
     submission = send(call, department, unit_user, now=shanghai(2022, 4, 30, 23, 59, 59))
     assert submission.status == Submission.Status.SUBMITTED
+
+
+def test_the_last_fraction_of_the_closing_second_is_in_time_and_not_late(call, department, unit_user):
+    last_moment = shanghai(2022, 4, 30, 23, 59, 59).replace(microsecond=999_000)
+    submission = send(call, department, unit_user, now=last_moment)
+    assert state_of(submission, call) == State.SUBMITTED
+    assert remaining(call.deadline, now=last_moment)["open"] is True
+    assert remaining(call.deadline, now=shanghai(2022, 5, 1, 0, 0, 0))["open"] is False
 
 
 def test_first_second_of_may_2022_is_too_late(call, department, unit_user):
