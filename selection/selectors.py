@@ -237,3 +237,26 @@ def expert_deviations(*, campaign: Campaign) -> list[dict]:
 def other_scores_visible(*, campaign: Campaign) -> bool:
     """Experts do not see each other's scores until the review phase has ended."""
     return campaign.is_past(Phase.REVIEW)
+
+
+# --- what units send to the association (attachments 3 and 4) --------------------------
+
+
+def submitted_recommendations_of(*, organisation: Organisation, year: int) -> QuerySet[Recommendation]:
+    """What a unit sends to the association for a year: its submitted recommendations (the rows
+    of attachment 3, one attachment 4 each), with course, campaign and pledge."""
+    return (
+        Recommendation.objects.filter(
+            organisation=organisation, campaign__year=year, status=Recommendation.Status.SUBMITTED
+        )
+        .select_related("course", "organisation", "campaign", "pledge")
+        .order_by("id")
+    )
+
+
+def recommending_unit_ids(*, year: int) -> QuerySet:
+    """Units that recommended in a year (at least one submitted course), as a subquery of ids:
+    "参加优质在线公需课评选的单位请填写……（见附件3）……（见附件4）"."""
+    return Recommendation.objects.filter(campaign__year=year, status=Recommendation.Status.SUBMITTED).values(
+        "organisation_id"
+    )
