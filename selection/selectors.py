@@ -260,3 +260,9 @@ def recommending_unit_ids(*, year: int) -> QuerySet:
     return Recommendation.objects.filter(campaign__year=year, status=Recommendation.Status.SUBMITTED).values(
         "organisation_id"
     )
+
+
+def recommending_years(*, organisation_ids: list[int]) -> list[int]:
+    """The years in which any of these units recommended (at least one submitted course)."""
+    rows = Recommendation.objects.filter(organisation_id__in=organisation_ids, status=Recommendation.Status.SUBMITTED)
+    return sorted(set(rows.values_list("campaign__year", flat=True)))
