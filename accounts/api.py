@@ -2,7 +2,6 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 
 from .models import AuditEvent
 from .services import audit
+from .tokens import issue_token, revoke_tokens
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -19,12 +19,27 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class ObtainTokenView(APIView):
-    """Exchange a username (or ID number) and password for an API token."""
+    """POST: exchange a username (or ID number) and password for an API token (valid for
+    API_TOKEN_LIFETIME). DELETE: revoke the caller's own token."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def _method(self) -> str:
+        return getattr(self, "_request_method", None) or getattr(getattr(self, "request", None), "method", "")
+
+    def initialize_request(self, request, *args, **kwargs):
+        # DRF picks the authenticators while wrapping the request, before self.request exists.
+        self._request_method = request.method
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        # Asking for a token ignores any credentials sent along (a client's stale token must not
+        # stop it getting a new one); revoking needs them.
+        return super().get_authenticators() if self._method() == "DELETE" else []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self._method() == "DELETE" else [AllowAny()]
 
     def get_authenticate_header(self, request):
         # Wrong credentials are a 401 that tells the client how to authenticate next time.
@@ -46,9 +61,15 @@ class ObtainTokenView(APIView):
             raise AuthenticationFailed(_("登录失败次数过多，账号已被锁定，请稍后再试。"), code="account_locked")
         if user is None:
             raise AuthenticationFailed(_("用户名（或身份证号）或密码不正确。"), code="invalid_credentials")
-        token, _created = Token.objects.get_or_create(user=user)
+        token = issue_token(user)
         audit(type=AuditEvent.Type.TOKEN_ISSUED, actor=user, target=user.username, request=request)
         return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        revoke_tokens(request.user)
+        audit(type=AuditEvent.Type.TOKEN_REVOKED, actor=request.user, target=request.user.username, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OrganisationBriefSerializer(serializers.Serializer):

@@ -231,6 +231,7 @@ class AuditEvent(models.Model):
         ROLE_GRANTED = "role_granted", _("授予角色")
         ROLE_REVOKED = "role_revoked", _("撤销角色")
         TOKEN_ISSUED = "token_issued", _("签发API令牌")
+        TOKEN_REVOKED = "token_revoked", _("撤销API令牌")
         RECORD_DECIDED = "record_decided", _("学时审核")
         RECORD_REVERSED = "record_reversed", _("学时冲正")
         PHASE_CHANGED = "phase_changed", _("评选阶段变更")

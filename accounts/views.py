@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .forms import LoginForm
 from .selectors import roles_of
@@ -55,5 +56,33 @@ def lockout(request, credentials=None, *args, **kwargs):
 
 @login_required
 def profile(request):
+    from rest_framework.authtoken.models import Token
+
+    from .tokens import expires_at
+
     memberships = request.user.memberships.active().select_related("organisation")
-    return render(request, "accounts/profile.html", {"memberships": memberships, "grants": roles_of(request.user)})
+    token = Token.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": memberships,
+            "grants": roles_of(request.user),
+            "token": token,
+            "token_expires_at": expires_at(token) if token else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def revoke_token(request):
+    """The owner ends their own API token (e.g. a script's token that may have leaked)."""
+    from .models import AuditEvent
+    from .services import audit
+    from .tokens import revoke_tokens
+
+    if revoke_tokens(request.user):
+        audit(type=AuditEvent.Type.TOKEN_REVOKED, actor=request.user, target=request.user.username, request=request)
+    messages.success(request, _("API 令牌已撤销，使用它的程序需要重新获取令牌。"))
+    return redirect("accounts:profile")

@@ -181,6 +181,9 @@ STORAGES = {
         )
     },
 }
+# Outside production, static files come straight from the apps' folders (no collectstatic),
+# with DEBUG off as well.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded files are never served from MEDIA_URL directly: views check access and send
 # them as attachments. These limits stop oversized requests before a view sees them.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -225,7 +228,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated request is answered 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -241,6 +244,9 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
 }
+
+# API tokens expire this long after they are issued (accounts.tokens).
+API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_LIFETIME_DAYS", default=30))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "山东省专业技术人员继续教育门户 API",
