@@ -21,10 +21,10 @@ class LearningPlatformAdmin(admin.ModelAdmin):
 
 @admin.register(Teacher)
 class TeacherAdmin(admin.ModelAdmin):
-    list_display = ["name", "professional_title", "unit", "organisation", "user"]
-    search_fields = ["name", "unit", "organisation__name"]
-    autocomplete_fields = ["organisation", "user"]
-    list_select_related = ["organisation", "user"]
+    list_display = ["name", "professional_title", "current_unit", "unit", "organisation", "user"]
+    search_fields = ["name", "unit", "current_unit__name", "organisation__name"]
+    autocomplete_fields = ["organisation", "current_unit", "former_units", "user"]
+    list_select_related = ["organisation", "current_unit", "user"]
 
 
 @admin.register(Course)

@@ -49,7 +49,7 @@ class TeacherSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     professional_title = serializers.CharField()
-    unit = serializers.CharField()
+    unit = serializers.CharField(source="unit_name")
     bio = serializers.CharField()
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.demo import CE_BASES, DEPARTMENTS, GIVEN, PROVINCIAL_BUREAU, SURNAMES, DemoContext
+from accounts.selectors import employer_of
 
 from .models import Category, Course, LearningPlatform, Mode, StudyGuide, StudyGuideSection, Teacher, Topic, WorkPlan
 
@@ -198,7 +199,13 @@ def _teacher(provider, rng: random.Random, professional=None) -> Teacher:
         teacher, _created = Teacher.objects.get_or_create(
             organisation=provider,
             user=professional,
-            defaults={"name": professional.display_name, "professional_title": "高级工程师", "unit": "特聘讲师"},
+            defaults={
+                "name": professional.display_name,
+                "professional_title": "高级工程师",
+                "current_unit": employer_of(professional),
+                "id_number": professional.id_number or "",
+                "link_confirmed_at": timezone.now(),
+            },
         )
         return teacher
     name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
@@ -207,7 +214,7 @@ def _teacher(provider, rng: random.Random, professional=None) -> Teacher:
         name=name,
         defaults={
             "professional_title": rng.choice(TEACHER_TITLES),
-            "unit": provider.short_name or provider.name,
+            "current_unit": provider,
             "bio": f"{name}，长期从事相关领域教学与研究工作。",
         },
     )

@@ -170,11 +170,25 @@ class UploadForm(forms.Form):
 class TeacherForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=64)
     professional_title = forms.CharField(label=_("职称"), max_length=64, required=False)
-    unit = forms.CharField(label=_("工作单位"), max_length=128, required=False)
+    current_unit = forms.ModelChoiceField(
+        label=_("工作单位"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        help_text=_("请选择平台已登记的单位；用于识别评审专家与授课教师的同单位回避。"),
+    )
+    former_units = forms.ModelMultipleChoiceField(
+        label=_("曾任职单位"), queryset=Organisation.objects.filter(is_active=True).order_by("name"), required=False
+    )
+    unit = forms.CharField(
+        label=_("工作单位（平台未登记时填写）"),
+        max_length=128,
+        required=False,
+        help_text=_("仅在上面找不到该单位时填写名称。"),
+    )
     bio = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     id_number = forms.CharField(
-        label=_("身份证号（关联本人账号）"),
+        label=_("身份证号（申请关联本人账号）"),
         max_length=18,
         required=False,
-        help_text=_("填写后与该教师本人的专业技术人员账号关联，入选优质课程时可计入其继续教育学时。"),
+        help_text=_("教师本人在“我的授课”页面确认后关联生效，入选优质课程时按课程学时的2倍计入其继续教育学时。"),
     )

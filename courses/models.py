@@ -74,24 +74,46 @@ class LearningPlatform(models.Model):
 
 
 class Teacher(models.Model):
-    """A course's teacher (授课教师). `user` links the teacher's own account, through which
-    teaching credit for a selected quality course reaches their hour ledger."""
+    """A course's teacher (授课教师), recorded by the unit that provides the course.
+
+    The teacher's workplace is an organisation (`current_unit`, plus `former_units`), so the
+    evaluation detects an expert who is the teacher's colleague. `unit` keeps the free text only
+    for a workplace not registered in the portal. `id_number` is what the provider proposes the
+    teacher's account by; `user` is set only when that person confirms the link on their own
+    page (`courses.services.confirm_teacher_link`): only a confirmed link brings the notice's
+    teaching credit and excludes the person from reviewing the course."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("录入单位"), on_delete=models.PROTECT, related_name="teachers"
     )
     name = models.CharField(_("姓名"), max_length=64)
     professional_title = models.CharField(_("职称"), max_length=64, blank=True)
-    unit = models.CharField(_("工作单位"), max_length=128, blank=True)
+    current_unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="current_teachers",
+    )
+    former_units = models.ManyToManyField(
+        Organisation, verbose_name=_("曾任职单位"), blank=True, related_name="former_teachers"
+    )
+    unit = models.CharField(
+        _("工作单位（平台未登记时填写）"), max_length=128, blank=True, help_text=_("工作单位未在平台登记时填写名称。")
+    )
     bio = models.TextField(_("简介"), blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
     user = models.ForeignKey(
         "accounts.User",
-        verbose_name=_("关联账号"),
+        verbose_name=_("关联账号（本人已确认）"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="teacher_profiles",
     )
+    link_confirmed_at = models.DateTimeField(_("本人确认时间"), null=True, blank=True)
+    link_declined_at = models.DateTimeField(_("本人拒绝时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("授课教师")
@@ -100,6 +122,10 @@ class Teacher(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def unit_name(self) -> str:
+        return self.current_unit.name if self.current_unit_id else self.unit
 
 
 class CourseQuerySet(models.QuerySet):

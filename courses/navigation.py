@@ -16,6 +16,7 @@ ITEMS = [
     NavItem(role=Role.CITY_STAFF, label=_("本市课程"), url_name="courses:my_courses", order=30),
     NavItem(role=Role.CITY_STAFF, label=_("学习平台"), url_name="courses:my_platforms", order=31),
     NavItem(role=Role.CITY_STAFF, label=_("导出课程目录"), url_name="courses:export", order=32),
+    NavItem(role=Role.PROFESSIONAL, label=_("我的授课"), url_name="courses:my_teaching", order=40),
     NavItem(role=Role.PROVINCE_STAFF, label=_("公需课专题"), url_name="courses:topics", order=30),
     NavItem(role=Role.PROVINCE_STAFF, label=_("导出课程目录"), url_name="courses:export", order=31),
     NavItem(role=Role.PROVINCE_STAFF, label=_("基地工作计划审核"), url_name="courses:plan_reviews", order=32),

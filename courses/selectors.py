@@ -45,7 +45,7 @@ def managing_unit_ids(user) -> list[int]:
 def with_relations(queryset: QuerySet[Course]) -> QuerySet[Course]:
     """Everything a catalogue row shows, in a fixed number of queries (one join + one prefetch)."""
     return queryset.select_related("topic", "sector", "provider", "platform").prefetch_related(
-        Prefetch("teachers", queryset=Teacher.objects.order_by("name", "id"))
+        Prefetch("teachers", queryset=Teacher.objects.select_related("current_unit").order_by("name", "id"))
     )
 
 
@@ -179,7 +179,7 @@ def platforms_managed_by(user) -> QuerySet[LearningPlatform]:
 
 def teachers_managed_by(user) -> QuerySet[Teacher]:
     return Teacher.objects.filter(organisation_id__in=provider_organisation_ids(user)).select_related(
-        "organisation", "user"
+        "organisation", "user", "current_unit"
     )
 
 
@@ -193,6 +193,22 @@ def has_approved_work_plan(*, base: Organisation, year: int) -> bool:
 
 def work_plans_of_bases(user) -> QuerySet[WorkPlan]:
     return WorkPlan.objects.filter(base_id__in=base_ids(user)).select_related("base", "decided_by")
+
+def teacher_links_proposed_to(user) -> QuerySet[Teacher]:
+    """Teacher records a provider proposed for this person's ID number, not yet answered."""
+    if not user.id_number:
+        return Teacher.objects.none()
+    return (
+        Teacher.objects.filter(id_number=user.id_number, user__isnull=True, link_declined_at__isnull=True)
+        .select_related("organisation", "current_unit")
+        .order_by("id")
+    )
+
+
+def teacher_links_of(user) -> QuerySet[Teacher]:
+    """Teacher records this person confirmed as theirs."""
+    return Teacher.objects.filter(user=user).select_related("organisation", "current_unit").order_by("id")
+
 
 
 def work_plans_to_decide(user) -> QuerySet[WorkPlan]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import guides, manage, plans, public
+from .views import guides, manage, plans, public, teachers
 
 app_name = "courses"
 
@@ -16,9 +16,11 @@ urlpatterns = [
     path("mine/upload/", manage.course_upload, name="upload"),
     path("mine/upload/template.xlsx", manage.upload_template, name="upload_template"),
     path("export.xlsx", manage.export_xlsx, name="export"),
-    path("teachers/", manage.my_teachers, name="my_teachers"),
-    path("teachers/new/", manage.teacher_create, name="teacher_create"),
-    path("teachers/<int:pk>/", manage.teacher_edit, name="teacher_edit"),
+    path("teachers/", teachers.my_teachers, name="my_teachers"),
+    path("teachers/new/", teachers.teacher_create, name="teacher_create"),
+    path("teachers/<int:pk>/", teachers.teacher_edit, name="teacher_edit"),
+    path("my-teaching/", teachers.my_teaching, name="my_teaching"),
+    path("my-teaching/<int:pk>/", teachers.my_teaching_answer, name="my_teaching_answer"),
     path("platforms/", manage.my_platforms, name="my_platforms"),
     path("platforms/new/", manage.platform_create, name="platform_create"),
     path("platforms/<int:pk>/", manage.platform_edit, name="platform_edit"),

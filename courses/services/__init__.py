@@ -22,7 +22,13 @@ from .courses import (
 from .guides import delete_section, publish_guide, save_guide, save_section, unpublish_guide
 from .plans import decide_work_plan, submit_work_plan
 from .topics import copy_topics_to_year, delete_topic, save_topic
-from .units import save_platform, save_teacher, unlink_teacher_account
+from .units import (
+    confirm_teacher_link,
+    decline_teacher_link,
+    save_platform,
+    save_teacher,
+    unlink_teacher_account,
+)
 
 __all__ = [
     "MAX_YEAR",
@@ -35,8 +41,10 @@ __all__ = [
     "check_provider_kind",
     "check_public_course_has_topic",
     "check_teacher_names",
+    "confirm_teacher_link",
     "copy_topics_to_year",
     "decide_work_plan",
+    "decline_teacher_link",
     "delete_section",
     "delete_topic",
     "ensure_base_may_publish",

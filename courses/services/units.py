@@ -2,14 +2,15 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from accounts.selectors import user_by_id_number
-from accounts.validators import validate_id_number
+from accounts.validators import normalise_id_number, validate_id_number
 
 from ..models import LearningPlatform, Teacher
 from ..selectors import PROVIDER_ROLES
+from ..signals import teacher_link_confirmed
 from .common import PLATFORM_FIELDS, require_role_in
 
 
@@ -39,13 +40,17 @@ def save_teacher(
     organisation: Organisation,
     name: str,
     professional_title: str = "",
+    current_unit: Organisation | None = None,
+    former_units: list[Organisation] | None = None,
     unit: str = "",
     bio: str = "",
     id_number: str = "",
     teacher: Teacher | None = None,
 ) -> Teacher:
-    """Record a teacher of the unit's courses. Linking the teacher's own account (by ID number) is what lets
-    a selected quality course credit them: “按照课程课时的2倍计算授课教师年度继续教育学时”."""
+    """Record a teacher of the unit's courses with their workplace as a registered unit (and
+    former units), so conflicts of interest with colleagues are found from data. The ID number is
+    a proposal: the link to the person's account takes effect only when they confirm it
+    (`confirm_teacher_link`), because it brings “按照课程课时的2倍计算授课教师年度继续教育学时”."""
     require_role_in(actor, organisation, PROVIDER_ROLES)
     if teacher is None:
         teacher = Teacher(organisation=organisation)
@@ -53,23 +58,72 @@ def save_teacher(
         raise PermissionDenied(_("您无权管理该单位的数据。"))
     if not name.strip():
         raise ValidationError({"name": _("请填写教师姓名。")})
-    if id_number.strip():
+    id_number = normalise_id_number(id_number.strip()) if id_number.strip() else ""
+    if id_number:
         validate_id_number(id_number)
-        user = user_by_id_number(id_number)
-        if user is None:
-            raise ValidationError({"id_number": _("未找到该身份证号对应的专业技术人员账号。")}, code="no_account")
-        teacher.user = user
+    if id_number != teacher.id_number:
+        # A new proposal: any earlier link or answer belonged to the old number.
+        teacher.id_number = id_number
+        teacher.user = None
+        teacher.link_confirmed_at = None
+        teacher.link_declined_at = None
     teacher.name = name.strip()
     teacher.professional_title = professional_title.strip()
-    teacher.unit = unit.strip()
+    teacher.current_unit = current_unit
+    teacher.unit = "" if current_unit is not None else unit.strip()
     teacher.bio = bio
     teacher.save()
+    if former_units is not None:
+        teacher.former_units.set([u for u in former_units if u != current_unit])
     return teacher
 
 
 @transaction.atomic
 def unlink_teacher_account(*, actor, teacher: Teacher) -> Teacher:
+    """The provider withdraws its proposal (and any confirmed link) for this teacher."""
     require_role_in(actor, teacher.organisation, PROVIDER_ROLES)
     teacher.user = None
-    teacher.save(update_fields=["user"])
+    teacher.id_number = ""
+    teacher.link_confirmed_at = None
+    teacher.link_declined_at = None
+    teacher.save(update_fields=["user", "id_number", "link_confirmed_at", "link_declined_at"])
+    return teacher
+
+
+def _proposal_for(*, user, teacher_id: int) -> Teacher:
+    """The teacher record proposed to this person (by their ID number); anyone else's is not found."""
+    teacher = (
+        Teacher.objects.select_for_update()
+        .filter(pk=teacher_id, id_number=user.id_number or "-")
+        .exclude(id_number="")
+        .first()
+    )
+    if teacher is None:
+        raise Teacher.DoesNotExist
+    return teacher
+
+
+@transaction.atomic
+def confirm_teacher_link(*, user, teacher_id: int) -> Teacher:
+    """The person confirms on their own page that they are this teacher: from now on the link
+    counts for teaching credit and excludes them from reviewing the teacher's courses."""
+    teacher = _proposal_for(user=user, teacher_id=teacher_id)
+    if teacher.user_id == user.pk:
+        return teacher
+    teacher.user = user
+    teacher.link_confirmed_at = timezone.now()
+    teacher.link_declined_at = None
+    teacher.save(update_fields=["user", "link_confirmed_at", "link_declined_at"])
+    transaction.on_commit(lambda: teacher_link_confirmed.send(sender=Teacher, teacher=teacher))
+    return teacher
+
+
+@transaction.atomic
+def decline_teacher_link(*, user, teacher_id: int) -> Teacher:
+    """The person says they are not this teacher (or do not want the link)."""
+    teacher = _proposal_for(user=user, teacher_id=teacher_id)
+    teacher.user = None
+    teacher.link_confirmed_at = None
+    teacher.link_declined_at = timezone.now()
+    teacher.save(update_fields=["user", "link_confirmed_at", "link_declined_at"])
     return teacher

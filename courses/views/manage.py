@@ -12,7 +12,7 @@ from portal.uploads import XLSX, download_response
 
 from .. import excel, export, selectors, services
 from ..filters import CourseFilter
-from ..forms import CourseForm, PlatformForm, TeacherForm, UploadForm
+from ..forms import CourseForm, PlatformForm, UploadForm
 from ..models import Course
 from .common import acting_unit, add_errors, paginate, units
 
@@ -152,53 +152,3 @@ def platform_create(request):
 @permission_required("courses.manage_platforms")
 def platform_edit(request, pk: int):
     return _platform_form(request, get_object_or_404(selectors.platforms_managed_by(request.user), pk=pk))
-
-
-@permission_required("courses.manage_courses")
-def my_teachers(request):
-    ids = selectors.provider_organisation_ids(request.user)
-    teachers = selectors.teachers_managed_by(request.user).order_by("organisation__name", "name", "id")
-    return render(request, "courses/my_teachers.html", {"page": paginate(request, teachers), "units": units(ids)})
-
-
-def _teacher_form(request, teacher):
-    ids = selectors.provider_organisation_ids(request.user)
-    organisation = teacher.organisation if teacher else acting_unit(request, ids)
-    initial = (
-        {
-            "name": teacher.name,
-            "professional_title": teacher.professional_title,
-            "unit": teacher.unit,
-            "bio": teacher.bio,
-        }
-        if teacher
-        else None
-    )
-    form = TeacherForm(request.POST or None, initial=initial)
-    if request.method == "POST" and request.POST.get("unlink") and teacher:
-        services.unlink_teacher_account(actor=request.user, teacher=teacher)
-        messages.success(request, _("已解除账号关联。"))
-        return redirect("courses:teacher_edit", pk=teacher.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_teacher(actor=request.user, organisation=organisation, teacher=teacher, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("教师信息已保存。"))
-            return redirect("courses:my_teachers")
-    return render(
-        request,
-        "courses/teacher_form.html",
-        {"form": form, "teacher": teacher, "organisation": organisation, "units": units(ids) if not teacher else []},
-    )
-
-
-@permission_required("courses.manage_courses")
-def teacher_create(request):
-    return _teacher_form(request, None)
-
-
-@permission_required("courses.manage_courses")
-def teacher_edit(request, pk: int):
-    return _teacher_form(request, get_object_or_404(selectors.teachers_managed_by(request.user), pk=pk))
