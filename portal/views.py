@@ -5,19 +5,22 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import roles_of
 
 from .models import Announcement
+from .home import upcoming_deadlines
 from .navigation import items_for_role, start_url_for_role, user_roles_in_priority
 
 
 def home(request):
     announcements = Announcement.objects.published()
     page = Paginator(announcements, 10).get_page(request.GET.get("page"))
-    return render(request, "portal/home.html", {"page": page})
+    context = {"page": page, "deadlines": upcoming_deadlines(now=timezone.now())}
+    return render(request, "portal/home.html", context)
 
 
 def announcement_detail(request, pk: int):

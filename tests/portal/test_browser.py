@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from accounts.models import Role
-from tests.factories import PASSWORD, user_with_role
+from tests.factories import PASSWORD, MembershipFactory, user_with_role
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -63,3 +63,53 @@ def test_home_and_login_work_at_phone_width(live_server, page, tmp_path):
     shot = tmp_path / "phone-start-page.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 1000
+
+
+def _login(page, live_server, username):
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#main button[type=submit]")
+    page.wait_for_load_state()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_phone_menu_opens_on_screen_and_every_link_works(live_server, page):
+    professional = user_with_role(Role.PROFESSIONAL, username="menu-user")
+    MembershipFactory(user=professional, organisation=professional.memberships.get().organisation, role=Role.EMPLOYER_ADMIN)
+    _login(page, live_server, "menu-user")
+    page.goto(live_server.url + "/")
+    assert not page.locator(".topbar").is_visible()
+    page.click("#site-menu summary")
+    links = page.locator(".menu-body a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) > 8
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, hrefs[i]
+    for href in hrefs:
+        page.goto(live_server.url + "/")
+        page.click("#site-menu summary")
+        with page.expect_navigation() as navigation:
+            page.locator(f'.menu-body a[href="{href}"]').first.click()
+        assert navigation.value.status == 200, href
+        assert no_horizontal_scroll(page), href
+        if page.url == live_server.url + href:  # not redirected (the dashboard, a page needing a policy)
+            assert page.locator(f'.menu-body a[href="{href}"][aria-current="page"]').count() >= 1, href
+
+
+@pytest.mark.django_db(transaction=True)
+def test_desktop_shows_a_top_bar_with_the_roles_menus(live_server, page):
+    user_with_role(Role.EMPLOYER_ADMIN, username="desk-user")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _login(page, live_server, "desk-user")
+    page.goto(live_server.url + "/hours/roster/")
+    assert page.locator(".topbar").is_visible()
+    assert not page.locator("#site-menu").is_visible()
+    drop = page.locator(".topbar-drop", has_text="用人单位管理员")
+    drop.locator("summary").click()
+    queue = drop.locator("a", has_text="学时审核")
+    assert queue.is_visible()
+    queue.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/hours/queue/") or "/hours/" in page.url

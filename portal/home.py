@@ -1,0 +1,45 @@
+"""What the home page shows everyone: the deadlines still ahead.
+
+The portal package wires the apps together, so it reads their selectors here rather than each app
+pushing its dates into the home page.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from selection.models import Campaign
+from submissions.models import Call
+
+HOME_DEADLINES = 6
+
+
+@dataclass(frozen=True)
+class Deadline:
+    when: datetime
+    label: str
+    url: str
+
+
+def upcoming_deadlines(*, now: datetime, limit: int = HOME_DEADLINES) -> list[Deadline]:
+    """The next deadlines in date order: calls for materials still open and the evaluation's
+    windows that have not closed yet (two queries)."""
+    items = [
+        Deadline(when=call.deadline, label=_("%(name)s截止") % {"name": call.name}, url=reverse("submissions:my_calls"))
+        for call in Call.objects.filter(deadline__gte=now).order_by("deadline", "id")[:limit]
+    ]
+    campaign_windows = [
+        ("recommendation_deadline", _("%(title)s：推荐截止")),
+        ("review_end", _("%(title)s：专家评审结束")),
+        ("voting_start", _("%(title)s：网络投票开始")),
+        ("voting_end", _("%(title)s：网络投票结束")),
+        ("objection_end", _("%(title)s：公示结束")),
+    ]
+    for campaign in Campaign.objects.filter(voting_end__gte=now).order_by("year")[:2]:
+        for field, label in campaign_windows:
+            when = getattr(campaign, field)
+            if when is not None and when >= now:
+                items.append(Deadline(when=when, label=label % {"title": campaign.title}, url=reverse("selection:index")))
+    return sorted(items, key=lambda d: d.when)[:limit]
