@@ -6,12 +6,12 @@ HOST ?= 127.0.0.1:8000
 # QR codes on certificates open the server that made them, unless PORTAL_BASE_URL says otherwise.
 PORTAL_BASE_URL ?= http://$(HOST)
 
-.PHONY: run test setup venv system-deps migrate seed lint check bench worker clean
+.PHONY: run test setup venv system-deps js-deps migrate seed lint check bench worker clean
 
 run: setup migrate seed ## set up, migrate, seed demo data, serve on 127.0.0.1:8000 with DEBUG on
 	DJANGO_DEBUG=true PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PY) manage.py runserver $(HOST)
 
-test: setup ## set up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
+test: setup js-deps ## set up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -28,6 +28,12 @@ $(VENV)/.installed: pyproject.toml
 
 system-deps:
 	bash scripts/system-deps.sh
+
+js-deps: node_modules/.installed  ## axe-core for the browser tests' accessibility checks (npm)
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "js-deps: npm not found; the accessibility checks of the browser tests will fail" >&2; exit 1; fi
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
