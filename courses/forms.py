@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from portal.uploads import DOCX, PDF, validate_upload
 
-from .models import Course, LearningPlatform, StudyGuide, StudyGuideSection, Topic, WorkPlan
+from .models import Category, Course, LearningPlatform, StudyGuide, StudyGuideSection, Topic, WorkPlan
 from .selectors import topic_years
 
 WORK_PLAN_MAX_BYTES = 20 * 1024 * 1024
@@ -140,9 +140,36 @@ class WorkPlanForm(forms.ModelForm):
         pass
 
 
+class TrainingForm(forms.Form):
+    """One offline training of a work plan; a row left empty is skipped."""
+
+    title = forms.CharField(label=_("培训名称"), max_length=200, required=False)
+    hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1, required=False)
+    category = forms.ChoiceField(label=_("科目类别"), choices=[("", "—"), *Category.choices], required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and (data.get("hours") is None or not data.get("category")):
+            raise forms.ValidationError(_("请填写该培训的学时和科目类别。"))
+        return data
+
+
+TrainingFormSet = forms.formset_factory(TrainingForm, extra=3, max_num=200, validate_max=True)
+
+
+def trainings_from(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms if f.cleaned_data.get("title")]
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("审核结果"), choices=[("approve", _("同意")), ("return", _("退回"))])
     reason = forms.CharField(label=_("意见/退回理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class PlanDecisionForm(DecisionForm):
+    approved_on_arrival = forms.BooleanField(
+        label=_("同意时：本计划线下培训学时登记即生效（不经用人单位审核）"), required=False
+    )
 
 
 class TopicForm(forms.ModelForm):

@@ -325,6 +325,13 @@ class WorkPlan(models.Model):
         "accounts.User", verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    # The managing unit may trust the base's own reporting: then offline training rows under this
+    # plan count on arrival instead of waiting for each person's employer (credits intake).
+    approved_on_arrival = models.BooleanField(
+        _("线下培训学时登记即生效"),
+        default=False,
+        help_text=_("管理单位同意计划时勾选：本计划所列线下培训的学时登记后直接计入，无需用人单位审核。"),
+    )
 
     class Meta:
         verbose_name = _("继续教育基地年度工作计划")
@@ -335,7 +342,41 @@ class WorkPlan(models.Model):
             models.CheckConstraint(
                 name="work_plan_returned_has_reason", condition=~Q(status="returned") | ~Q(reason="")
             ),
+            models.CheckConstraint(
+                name="work_plan_on_arrival_only_approved",
+                condition=Q(approved_on_arrival=False) | Q(status="approved"),
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+
+class WorkPlanTraining(models.Model):
+    """One offline training (线下培训) listed in a base's work plan. Once the plan is approved, the base
+    may credit attendance at it, up to its hours, in its category (credits.services.intake)."""
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("工作计划"), on_delete=models.CASCADE, related_name="trainings")
+    title = models.CharField(_("培训名称"), max_length=200)
+    hours = models.DecimalField(
+        _("学时"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_COURSE_HOURS)],
+    )
+    category = models.CharField(_("科目类别"), max_length=16, choices=Category.choices)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("工作计划培训项目")
+        verbose_name_plural = _("工作计划培训项目")
+        ordering = ["plan_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "title"], name="work_plan_training_unique_title"),
+            models.CheckConstraint(
+                name="work_plan_training_hours_in_range", condition=Q(hours__gt=0) & Q(hours__lte=MAX_COURSE_HOURS)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.hours}学时）"

@@ -5,7 +5,18 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from accounts.models import Organisation, Role
 from accounts.selectors import has_role, roles_of
 
-from .models import Category, Course, LearningPlatform, Mode, StudyGuide, StudyGuideSection, Teacher, Topic, WorkPlan
+from .models import (
+    Category,
+    Course,
+    LearningPlatform,
+    Mode,
+    StudyGuide,
+    StudyGuideSection,
+    Teacher,
+    Topic,
+    WorkPlan,
+    WorkPlanTraining,
+)
 
 # Roles whose unit provides courses and runs platforms: CE bases, city bureaus, industry departments.
 PROVIDER_ROLES = (Role.BASE_ADMIN, Role.CITY_STAFF, Role.DEPARTMENT_STAFF)
@@ -183,17 +194,6 @@ def teachers_managed_by(user) -> QuerySet[Teacher]:
     )
 
 
-def active_platforms() -> QuerySet[LearningPlatform]:
-    return LearningPlatform.objects.filter(is_active=True, owner__is_active=True).select_related("owner")
-
-
-def has_approved_work_plan(*, base: Organisation, year: int) -> bool:
-    return WorkPlan.objects.filter(base=base, year=year, status=WorkPlan.Status.APPROVED).exists()
-
-
-def work_plans_of_bases(user) -> QuerySet[WorkPlan]:
-    return WorkPlan.objects.filter(base_id__in=base_ids(user)).select_related("base", "decided_by")
-
 def teacher_links_proposed_to(user) -> QuerySet[Teacher]:
     """Teacher records a provider proposed for this person's ID number, not yet answered."""
     if not user.id_number:
@@ -209,6 +209,29 @@ def teacher_links_of(user) -> QuerySet[Teacher]:
     """Teacher records this person confirmed as theirs."""
     return Teacher.objects.filter(user=user).select_related("organisation", "current_unit").order_by("id")
 
+
+def active_platforms() -> QuerySet[LearningPlatform]:
+    return LearningPlatform.objects.filter(is_active=True, owner__is_active=True).select_related("owner")
+
+
+def has_approved_work_plan(*, base: Organisation, year: int) -> bool:
+    return WorkPlan.objects.filter(base=base, year=year, status=WorkPlan.Status.APPROVED).exists()
+
+
+def approved_trainings(*, base_id: int, training_ids) -> dict[int, WorkPlanTraining]:
+    """Trainings of this base's approved work plans, by id: the offline trainings it may credit."""
+    rows = WorkPlanTraining.objects.filter(
+        pk__in=training_ids, plan__base_id=base_id, plan__status=WorkPlan.Status.APPROVED
+    ).select_related("plan")
+    return {t.pk: t for t in rows}
+
+
+def work_plans_of_bases(user) -> QuerySet[WorkPlan]:
+    return (
+        WorkPlan.objects.filter(base_id__in=base_ids(user))
+        .select_related("base", "decided_by")
+        .prefetch_related("trainings")
+    )
 
 
 def work_plans_to_decide(user) -> QuerySet[WorkPlan]:

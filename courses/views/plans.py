@@ -13,7 +13,7 @@ from portal.permissions import permission_required
 from portal.uploads import attachment_response
 
 from .. import selectors, services
-from ..forms import CopyTopicsForm, DecisionForm, TopicForm, WorkPlanForm
+from ..forms import CopyTopicsForm, PlanDecisionForm, TopicForm, TrainingFormSet, WorkPlanForm, trainings_from
 from ..models import Topic, WorkPlan
 from .common import acting_unit, add_errors, paginate, units
 
@@ -23,7 +23,8 @@ def work_plans(request):
     ids = selectors.base_ids(request.user)
     base = acting_unit(request, ids)
     form = WorkPlanForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
+    trainings = TrainingFormSet(request.POST or None, prefix="trainings")
+    if request.method == "POST" and form.is_valid() and trainings.is_valid():
         data = form.cleaned_data
         try:
             services.submit_work_plan(
@@ -33,6 +34,7 @@ def work_plans(request):
                 title=data.get("title") or "",
                 content=data.get("content") or "",
                 file=data.get("file"),
+                trainings=trainings_from(trainings),
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -43,7 +45,7 @@ def work_plans(request):
     return render(
         request,
         "courses/work_plans.html",
-        {"form": form, "page": paginate(request, plans), "base": base, "units": units(ids)},
+        {"form": form, "trainings": trainings, "page": paginate(request, plans), "base": base, "units": units(ids)},
     )
 
 
@@ -76,7 +78,7 @@ def plan_reviews(request):
 @permission_required("courses.decide_work_plans")
 def plan_decide(request, pk: int):
     plan = get_object_or_404(selectors.work_plans_to_decide(request.user), pk=pk)
-    form = DecisionForm(request.POST or None)
+    form = PlanDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.decide_work_plan(
@@ -84,13 +86,15 @@ def plan_decide(request, pk: int):
                 plan=plan,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
+                approved_on_arrival=form.cleaned_data["approved_on_arrival"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("审核结果已保存。"))
             return redirect("courses:plan_reviews")
-    return render(request, "courses/plan_decide.html", {"plan": plan, "form": form})
+    context = {"plan": plan, "form": form, "trainings": plan.trainings.all()}
+    return render(request, "courses/plan_decide.html", context)
 
 
 @permission_required("courses.manage_topics")

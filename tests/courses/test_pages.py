@@ -126,9 +126,13 @@ def test_course_page_shows_a_clear_error_for_bad_hours(client, base_admin, topic
     assert not Course.objects.exists()
 
 
+# The work-plan form's (empty) list of offline trainings.
+NO_TRAININGS = {"trainings-TOTAL_FORMS": "0", "trainings-INITIAL_FORMS": "0"}
+
+
 def test_base_submits_plan_and_managing_unit_returns_it(client, base_admin, base, department_staff):
     client.force_login(base_admin)
-    client.post(reverse("courses:work_plans"), {"year": 2023, "title": "", "content": "培训计划"})
+    client.post(reverse("courses:work_plans"), {"year": 2023, "title": "", "content": "培训计划", **NO_TRAININGS})
     plan = WorkPlan.objects.get(base=base, year=2023)
     assert plan.status == WorkPlan.Status.SUBMITTED
     outsider = user_with_role(Role.DEPARTMENT_STAFF)
@@ -347,11 +351,11 @@ def test_work_plan_file_is_checked_by_content_and_served_only_to_base_and_managi
 
     client.force_login(base_admin)
     fake = SimpleUploadedFile("plan.docx", b"not a word file")
-    response = client.post(reverse("courses:work_plans"), {"year": 2023, "content": "", "file": fake})
+    response = client.post(reverse("courses:work_plans"), {"year": 2023, "content": "", "file": fake, **NO_TRAININGS})
     assert "有效的" in response.content.decode()
     assert not WorkPlan.objects.exists()
     real = SimpleUploadedFile("plan.docx", _docx_bytes())
-    client.post(reverse("courses:work_plans"), {"year": 2023, "content": "", "file": real})
+    client.post(reverse("courses:work_plans"), {"year": 2023, "content": "", "file": real, **NO_TRAININGS})
     plan = WorkPlan.objects.get()
     assert plan.file.name.startswith("work_plans/") and not plan.file.name.endswith("plan.docx")
     url = reverse("courses:work_plan_file", args=[plan.pk])
