@@ -1,5 +1,6 @@
 """API v1 for the ledger (see shared/API.md): me/hours, hour-records, bulk intake, compliance lists."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -8,10 +9,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Organisation, Role
-from accounts.selectors import has_role, organisation_ids_with_role
+from accounts.selectors import has_role
+from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
 
 from . import selectors, services
@@ -28,8 +31,6 @@ def _year(request) -> int:
 
 
 def _policy_or_422(year: int):
-    from portal.api.errors import RuleViolation
-
     try:
         return selectors.policy_for(year=year)
     except selectors.NoPolicyError as exc:
@@ -97,29 +98,71 @@ class MeHoursView(APIView):
         return Response(data)
 
 
+class IntakeThrottle(SimpleRateThrottle):
+    """Intake posts per sending unit (a platform's organisation; a professional counts alone), so
+    one unit cannot flood the ledger or probe ID numbers at speed. Cache-based: works on the
+    default local-memory cache and on a shared cache in production."""
+
+    scope = "hour_intake"
+
+    def get_rate(self):
+        return getattr(settings, "CREDITS_INTAKE_RATE", "120/minute")
+
+    def get_cache_key(self, request, view):
+        platform = services.platform_organisation_of(request.user)
+        ident = f"org{platform.pk}" if platform is not None else f"user{request.user.pk}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class IntakeThrottled(exceptions.Throttled):
+    default_detail = "本单位提交学时记录过于频繁，请稍后再试。"
+
+
+class ThrottledIntakeMixin:
+    def get_throttles(self):
+        return [IntakeThrottle()] if self.request.method == "POST" else []
+
+    def throttled(self, request, wait):
+        exc = IntakeThrottled(detail=_("本单位提交学时记录过于频繁，请稍后再试。"))
+        exc.wait = wait
+        raise exc
+
+
 class HourRecordInputSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
     year = serializers.IntegerField()
     category = serializers.ChoiceField(choices=HourRecord._meta.get_field("category").choices)
     hours = serializers.CharField(max_length=12)
     course = serializers.IntegerField(required=False, allow_null=True)
+    training = serializers.IntegerField(
+        required=False, allow_null=True, help_text="线下培训：本基地年度工作计划中的培训编号（工作计划页面列出）。"
+    )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=HourRecord.Source.choices, required=False)
     completed_on = serializers.DateField()
     external_ref = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
-def _row_errors_response(exc: services.BulkRejected) -> Response:
+def _row_errors_response(exc: services.BulkRejected, *, single: bool = False) -> Response:
+    """A refused batch: 409 when every bad row repeats a course already credited that year (naming
+    the first record); for a single row, 404 when the person is unknown or not the unit's to credit
+    (one answer for both); otherwise 400 listing every bad row."""
     rows = [e.as_dict() for e in exc.row_errors]
     detail = exc.messages[0]
     if rows and len(rows) == 1 and rows[0]["errors"]:
         detail = next(iter(rows[0]["errors"].values()))
-    return Response(
-        {"detail": detail, "code": "bulk_rejected", "errors": {"rows": rows}}, status=status.HTTP_400_BAD_REQUEST
-    )
+    errors = {"rows": rows}
+    if exc.only_duplicates:
+        code, status_code = "duplicate_course", status.HTTP_409_CONFLICT
+        errors["first_record"] = exc.row_errors[0].first_record
+    elif single and rows and rows[0]["errors"] == {"id_number": _(services.NOT_IN_SCOPE)}:
+        code, status_code = "not_found", status.HTTP_404_NOT_FOUND
+    else:
+        code, status_code = "bulk_rejected", status.HTTP_400_BAD_REQUEST
+    return Response({"detail": detail, "code": code, "errors": errors}, status=status_code)
 
 
-class HourRecordListCreateView(generics.ListAPIView):
+class HourRecordListCreateView(ThrottledIntakeMixin, generics.ListAPIView):
     """GET: records you may see (your own; or those your unit recorded).
     POST: a platform's completion (approved on arrival) or your own self-report (pending)."""
 
@@ -151,7 +194,7 @@ class HourRecordListCreateView(generics.ListAPIView):
                     organisation=platform, actor=request.user, rows=[row]
                 )
             except services.BulkRejected as exc:
-                return _row_errors_response(exc)
+                return _row_errors_response(exc, single=True)
         elif has_role(request.user, Role.PROFESSIONAL):
             record, created = self._self_report(request, row)
         else:
@@ -184,7 +227,7 @@ class BulkResultSerializer(serializers.Serializer):
     records = serializers.ListField(child=serializers.IntegerField())
 
 
-class HourRecordBulkView(APIView):
+class HourRecordBulkView(ThrottledIntakeMixin, APIView):
     """Up to 10,000 completions in one JSON list: every row valid or none stored."""
 
     permission_classes = [RulesPermission]
@@ -279,7 +322,8 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class HourRecordDecisionView(APIView):
-    """The employer approves or rejects (with a reason) a staff member's pending self-report."""
+    """The one place that decides a pending record (`selectors.records_decidable_by`: the person's
+    current employer, or the city bureau when they have none) approves or rejects it (with a reason)."""
 
     permission_classes = [RulesPermission]
     permission_required = "credits.decide_record"
@@ -287,10 +331,8 @@ class HourRecordDecisionView(APIView):
 
     @extend_schema(request=DecisionSerializer, responses=HourRecordSerializer)
     def post(self, request, pk: int):
-        from portal.api.errors import Conflict, RuleViolation
-
-        employer_ids = organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN)
-        record = get_object_or_404(HourRecord.objects.filter(recorded_by_id__in=employer_ids), pk=pk)
+        decidable = selectors.records_decidable_by(request.user, pending_only=False)
+        record = get_object_or_404(decidable, pk=pk)
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -304,7 +346,7 @@ class HourRecordDecisionView(APIView):
             code = getattr(exc, "code", None)
             if code == "already_decided":
                 raise Conflict(exc.messages[0], code="already_decided") from None
-            if code in ("not_on_staff", "own_record"):
+            if code == "own_record":
                 raise RuleViolation(exc.messages[0], code=code) from None
             raise
         return Response(HourRecordSerializer(record).data)

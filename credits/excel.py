@@ -21,6 +21,7 @@ IMPORT_HEADERS = [
     ("source", "来源（平台课程学习/线下培训）"),
     ("completed_on", "完成日期（YYYY-MM-DD）"),
     ("external_ref", "外部编号（本单位内唯一）"),
+    ("training", "工作计划培训编号（基地线下培训填写）"),
 ]
 CATEGORY_WORDS = {"公需课": "public", "专业课": "professional", "public": "public", "professional": "professional"}
 SOURCE_WORDS = {"平台课程学习": "platform", "线下培训": "offline", "platform": "platform", "offline": "offline"}
@@ -76,7 +77,7 @@ def rates_xlsx(*, rows, unit_label: str) -> bytes:
 
 def import_template_xlsx() -> bytes:
     example = ["370102197001011234", 2022, "公需课", 6, "", "黄河流域生态保护和高质量发展专题", "线下培训"]
-    example += ["2022-05-10", "OFFLINE-2022-0001"]
+    example += ["2022-05-10", "OFFLINE-2022-0001", 1]
     return _book(_("学时记录导入"), [label for _key, label in IMPORT_HEADERS], [example])
 
 
@@ -117,6 +118,7 @@ def read_import_rows(upload, *, max_rows: int) -> list[dict]:
         data["category"] = CATEGORY_WORDS.get(data["category"], data["category"])
         data["source"] = SOURCE_WORDS.get(data["source"], data["source"]) if data["source"] else ""
         data["course"] = data["course"] or None
+        data["training"] = data["training"] or None
         rows.append(data)
     wb.close()
     return rows

@@ -1,14 +1,17 @@
 """Forms of the hour pages. Rules stay in services; forms only shape input."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Category
+from accounts.models import Organisation
+from courses.models import Category, Topic
 from portal.uploads import JPEG, PDF, PNG, XLSX, validate_upload
 
-from .models import ConversionRule, YearPolicy
+from .models import ConversionRule, Requirement, YearPolicy
 
 
 def proof_max_bytes() -> int:
@@ -106,8 +109,18 @@ class YearPolicyForm(forms.ModelForm):
             "min_professional",
             "teaching_credit_multiplier",
             "teaching_credit_category",
+            "closes_on",
+            "grace_from",
+            "grace_until",
+            "review_threshold",
+            "mandatory_binding",
             "notes",
         ]
+        widgets = {
+            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "grace_from": forms.DateInput(attrs={"type": "date"}),
+            "grace_until": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def _non_negative(self, name: str):
         value = self.cleaned_data.get(name)
@@ -124,6 +137,28 @@ class YearPolicyForm(forms.ModelForm):
     def clean_min_professional(self):
         return self._non_negative("min_professional")
 
+    def _clean_calendar(self, data):
+        """The calendar of the year (services.calendar): closing on or after 31 December of the year;
+        a grace window starts inside the year and ends in the next one."""
+        year, closes_on = data.get("year"), data.get("closes_on")
+        grace_from, grace_until = data.get("grace_from"), data.get("grace_until")
+        if not year:
+            return
+        if closes_on and closes_on < datetime.date(year, 12, 31):
+            self.add_error("closes_on", _("登记截止日期不能早于%(year)s-12-31。") % {"year": year})
+        if bool(grace_from) != bool(grace_until):
+            self.add_error("grace_until", _("宽限期的起止日期须同时填写。"))
+        elif grace_from:
+            if grace_from.year != year:
+                self.add_error("grace_from", _("宽限期适用的完成日期须在%(year)s年内。") % {"year": year})
+            if grace_until.year != year + 1:
+                self.add_error("grace_until", _("宽限期登记截止日期须在%(next)s年内。") % {"next": year + 1})
+            if not closes_on:
+                self.add_error("closes_on", _("设置宽限期时须同时设置登记截止日期。"))
+        threshold = data.get("review_threshold")
+        if threshold is not None and threshold <= 0:
+            self.add_error("review_threshold", _("复核阈值必须大于0。"))
+
     def clean_teaching_credit_multiplier(self):
         value = self.cleaned_data.get("teaching_credit_multiplier")
         if value is not None and value <= 0:
@@ -135,6 +170,7 @@ class YearPolicyForm(forms.ModelForm):
         parts = (data.get("min_public") or 0) + (data.get("min_professional") or 0)
         if data.get("min_total") is not None and parts > data["min_total"]:
             self.add_error("min_total", _("总学时下限不能小于公需课与专业课下限之和。"))
+        self._clean_calendar(data)
         return data
 
 
@@ -159,3 +195,30 @@ ConversionRuleFormSet = inlineformset_factory(
     # Rules already used by records are kept (records store their own hours); no deleting here.
     can_delete=False,
 )
+
+
+class RequirementForm(forms.Form):
+    """A department's or city bureau's mandatory learning for one year (rules in services.set_requirement)."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("要求类型"), choices=Requirement.Kind.choices)
+    course_id = forms.IntegerField(label=_("指定课程编号"), required=False, min_value=1)
+    topic = forms.ModelChoiceField(label=_("专题"), queryset=Topic.objects.none(), required=False)
+    min_hours = forms.DecimalField(label=_("专题最低学时"), max_digits=5, decimal_places=1, required=False)
+    employers = forms.ModelMultipleChoiceField(
+        label=_("适用的本行业单位"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, for_department: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.order_by("-year", "order", "id")
+        if for_department:
+            self.fields["employers"].queryset = Organisation.objects.filter(
+                kind=Organisation.Kind.EMPLOYER, is_active=True
+            ).order_by("city", "name")
+        else:
+            del self.fields["employers"]

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -29,6 +29,32 @@ class YearPolicy(models.Model):
     teaching_credit_category = models.CharField(
         _("授课学时计入类别"), max_length=16, choices=Category.choices, default=Category.PUBLIC
     )
+    # When hours of the year may still be registered (credits.selectors.registration_window):
+    # hours count in the year completed; after `closes_on` nothing new counts for the year, except
+    # completions from `grace_from` on, registered by `grace_until` (e.g. December hours in January).
+    closes_on = models.DateField(
+        _("年度登记截止日期"),
+        null=True,
+        blank=True,
+        help_text=_("此日期后不再登记本年度学时（市人社局冲正除外，记入审计日志）。空表示尚未截止。"),
+    )
+    grace_from = models.DateField(_("宽限期适用的完成日期起"), null=True, blank=True, help_text=_("如：12月1日。"))
+    grace_until = models.DateField(
+        _("宽限期登记截止日期"), null=True, blank=True, help_text=_("如：次年1月31日。宽限期内完成的学时可登记至此日。")
+    )
+    review_threshold = models.DecimalField(
+        _("单位登记复核阈值（学时）"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("同一单位为同一人登记的本年度学时合计超过此数时，超出的记录转用人单位审核。空表示不设阈值。"),
+    )
+    mandatory_binding = models.BooleanField(
+        _("专门要求计入达标"),
+        default=False,
+        help_text=_("勾选后，行业主管部门、市人社局的专门学习要求未完成的，年度学时不达标。"),
+    )
     notes = models.TextField(_("说明"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -42,6 +68,15 @@ class YearPolicy(models.Model):
                 condition=Q(min_total__gte=0) & Q(min_public__gte=0) & Q(min_professional__gte=0),
             ),
             models.CheckConstraint(name="policy_multiplier_positive", condition=Q(teaching_credit_multiplier__gt=0)),
+            models.CheckConstraint(
+                name="policy_grace_window_complete",
+                condition=(Q(grace_from__isnull=True) & Q(grace_until__isnull=True))
+                | (Q(grace_from__isnull=False) & Q(grace_until__gt=F("grace_from"))),
+            ),
+            models.CheckConstraint(
+                name="policy_review_threshold_positive",
+                condition=Q(review_threshold__isnull=True) | Q(review_threshold__gt=0),
+            ),
         ]
 
     def __str__(self):
@@ -122,6 +157,14 @@ class HourRecord(models.Model):
     course = models.ForeignKey(
         "courses.Course", verbose_name=_("课程"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    training = models.ForeignKey(
+        "courses.WorkPlanTraining",
+        verbose_name=_("工作计划培训项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         Organisation, verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="hour_records"
     )
@@ -182,6 +225,23 @@ class HourRecord(models.Model):
                 fields=["recorded_by", "external_ref"],
                 condition=~Q(external_ref=""),
                 name="hour_record_unique_external_ref",
+            ),
+            # Once per course (and per work-plan training) per person and year, whatever the ref
+            # (credits.services.intake answers 409 naming the first). A rejected record frees the
+            # slot; a reversed one keeps it: the bureau decided that course does not count that year.
+            models.UniqueConstraint(
+                fields=["professional", "course", "year"],
+                condition=Q(course__isnull=False, source__in=["platform", "offline"]) & ~Q(status="rejected"),
+                name="hour_record_once_per_course",
+            ),
+            models.UniqueConstraint(
+                fields=["professional", "training", "year"],
+                condition=Q(training__isnull=False) & ~Q(status="rejected"),
+                name="hour_record_once_per_training",
+            ),
+            models.CheckConstraint(
+                name="hour_record_training_is_offline",
+                condition=Q(training__isnull=True) | Q(source="offline"),
             ),
         ]
         indexes = [
@@ -280,3 +340,68 @@ class HoursCertificate(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.name} {self.code}"
+
+
+class Requirement(models.Model):
+    """省级行业主管部门、设区的市人力资源社会保障部门有专门要求的，专业技术人员须按要求学习。
+
+    A department's requirement applies to the employers of its sector it lists; a city bureau's to
+    every employer in its city. Either a required course, or a minimum of hours on a topic."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("指定课程")
+        TOPIC_HOURS = "topic_hours", _("专题学时")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("提出单位"), on_delete=models.PROTECT, related_name="learning_requirements"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("要求类型"), max_length=16, choices=Kind.choices)
+    course = models.ForeignKey(
+        "courses.Course", verbose_name=_("指定课程"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.ForeignKey(
+        "courses.Topic", verbose_name=_("专题"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    min_hours = models.DecimalField(_("最低学时"), max_digits=5, decimal_places=1, null=True, blank=True)
+    employers = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("适用单位（行业主管部门填写本行业单位）"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.EMPLOYER},
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("设置时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("专门学习要求")
+        verbose_name_plural = _("专门学习要求")
+        ordering = ["year", "organisation_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="requirement_kind_fields",
+                condition=(
+                    Q(kind="course", course__isnull=False, topic__isnull=True, min_hours__isnull=True)
+                    | Q(kind="topic_hours", course__isnull=True, topic__isnull=False, min_hours__gt=0)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "course"],
+                condition=Q(course__isnull=False),
+                name="requirement_unique_course",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "topic"],
+                condition=Q(topic__isnull=False),
+                name="requirement_unique_topic",
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.COURSE:
+            return _("必修课程：%(title)s") % {"title": self.course.title}
+        return _("%(topic)s 不少于 %(hours)s 学时") % {"topic": self.topic.name, "hours": self.min_hours}

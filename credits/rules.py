@@ -7,6 +7,7 @@ from accounts.rules import (
     is_base_admin,
     is_city_staff,
     is_city_staff_over,
+    is_department_staff,
     is_employer_admin,
     is_professional,
     is_provincial_staff,
@@ -19,7 +20,10 @@ rules.add_perm("credits.view_my_hours", is_professional)
 rules.add_perm("credits.self_report", is_professional)
 rules.add_perm("credits.view_certificate", is_professional)
 rules.add_perm("credits.view_roster", is_employer_admin)
-rules.add_perm("credits.decide_record", is_employer_admin)
+# Which records each may decide is `selectors.records_decidable_by`: the person's employer, or the
+# city bureau (the province for a city-less employer) when the person has no employer any more.
+rules.add_perm("credits.decide_record", is_employer_admin | is_city_staff | is_provincial_staff)
+rules.add_perm("credits.manage_requirements", is_department_staff | is_city_staff)
 # Provincial staff open any city's employer breakdown from the province report.
 rules.add_perm("credits.view_city_report", is_city_staff | is_provincial_staff)
 rules.add_perm("credits.audit_record", is_city_staff)

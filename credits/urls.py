@@ -24,6 +24,8 @@ urlpatterns = [
     path("policies/", views.policies, name="policies"),
     path("policies/new/", views.policy_edit, name="policy_new"),
     path("policies/<int:year>/", views.policy_edit, name="policy_edit"),
+    path("requirements/", views.requirements, name="requirements"),
+    path("requirements/<int:pk>/delete/", views.requirement_remove, name="requirement_remove"),
     path("import/", views.import_records, name="import"),
     path("import/template/", views.import_template, name="import_template"),
 ]

@@ -1,6 +1,6 @@
-"""Reads of the hour ledger: the yearly rule, compliance, rosters, reports and queues."""
+"""Reads of the hour ledger: the yearly rule, compliance, rosters, reports and certificates."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organisation, Role
 from courses.models import Category, Course
 
-from .models import ConversionRule, HourRecord, HoursCertificate, YearPolicy, YearSummary
+from ..models import ConversionRule, HourRecord, HoursCertificate, YearPolicy, YearSummary
+from .requirements import annotate_requirements, requirement_lines, requirement_scope, requirements_of_year
 
 ZERO = Decimal("0.0")
 
@@ -50,6 +51,8 @@ class Compliance:
     required: Figures
     missing: Figures
     compliant: bool
+    # False when the policy makes departments' and cities' requirements binding and one is unmet.
+    requirements_met: bool = True
 
 
 def annual_hours_requirement(*, policy: YearPolicy, public: Decimal, professional: Decimal) -> Compliance:
@@ -92,11 +95,14 @@ def compliance_for(*, user, year: int) -> Compliance:
     """A professional's approved hours of a year against that year's policy."""
     policy = policy_for(year=year)
     summary = YearSummary.objects.filter(professional=user, year=year).first()
-    return annual_hours_requirement(
+    compliance = annual_hours_requirement(
         policy=policy,
         public=summary.public_hours if summary else ZERO,
         professional=summary.professional_hours if summary else ZERO,
     )
+    if policy.mandatory_binding and not all(line.met for line in requirement_lines(user=user, year=year)):
+        compliance = replace(compliance, compliant=False, requirements_met=False)
+    return compliance
 
 
 def records_for(*, user, year: int) -> QuerySet[HourRecord]:
@@ -144,14 +150,19 @@ def roster(
     department: str = "",
     missing: str = "",
     search: str = "",
+    requirements=(),
 ) -> QuerySet[Membership]:
-    """An employer's active staff with the year's figures (one query; rows are memberships)."""
+    """An employer's active staff with the year's figures (one query; rows are memberships), and
+    whether each met the `requirements` binding the employer (`requirement_<id>` annotations)."""
     policy = policy_for(year=year)
     rows = _with_figures(staff_memberships(organisation_ids=[organisation_id]), year=year, user_path="user")
+    rows, met = annotate_requirements(rows, requirements=requirements, year=year, user_ref="user_id")
+    condition = compliant_condition(policy)
+    if policy.mandatory_binding:
+        for requirement_met in met.values():
+            condition &= requirement_met
     rows = rows.annotate(
-        compliant=Case(
-            When(compliant_condition(policy), then=Value(True)), default=Value(False), output_field=BooleanField()
-        ),
+        compliant=Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()),
     ).select_related("user")
     if compliant is not None:
         rows = rows.filter(compliant=compliant)
@@ -195,11 +206,17 @@ class RateRow:
 def _rates(*, year: int, memberships: QuerySet, group_by: str) -> list[dict]:
     policy = policy_for(year=year)
     rows = _with_figures(memberships, year=year, user_path="user")
+    condition = compliant_condition(policy)
+    if policy.mandatory_binding:
+        requirements = requirements_of_year(year=year)
+        rows, met = annotate_requirements(rows, requirements=requirements, year=year, user_ref="user_id")
+        for requirement in requirements:
+            condition &= ~requirement_scope(requirement, employer_path="organisation") | met[requirement.pk]
     return list(
         rows.values(group_by)
         .annotate(
             staff=Count("id"),
-            compliant_count=Count("id", filter=compliant_condition(policy)),
+            compliant_count=Count("id", filter=condition),
             public_short=Count("id", filter=Q(public_hours__lt=policy.min_public)),
             professional_short=Count("id", filter=Q(professional_hours__lt=policy.min_professional)),
         )
@@ -244,31 +261,6 @@ def compliance_by_city(*, year: int) -> list[RateRow]:
         )
         for city in City
     ]
-
-
-def approval_queue(*, organisation_ids) -> QuerySet[HourRecord]:
-    """Pending records addressed to these employers, for their staff only."""
-    return (
-        HourRecord.objects.pending()
-        .filter(recorded_by_id__in=organisation_ids)
-        .select_related("professional", "conversion_rule", "recorded_by")
-        .order_by("created_at", "id")
-    )
-
-
-def auditable_records(*, city: str, year: int | None = None) -> QuerySet[HourRecord]:
-    """Approved, unreversed, non-correction records of professionals employed in a city."""
-    employed_here = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city=city)
-    qs = (
-        HourRecord.objects.approved()
-        .exclude(source=HourRecord.Source.CORRECTION)
-        .filter(reversal__isnull=True, professional__in=employed_here.values("user_id"))
-        .select_related("professional", "recorded_by", "course")
-        .order_by("-created_at", "-id")
-    )
-    if year is not None:
-        qs = qs.filter(year=year)
-    return qs
 
 
 def ledger_sum(*, user, year: int) -> dict[str, Decimal]:

@@ -7,30 +7,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Membership, Role
-from accounts.selectors import organisation_ids_with_role, roles_of
+from accounts.selectors import roles_of
 from accounts.services import audit
 
-from ..models import HourRecord
+from ..models import HourRecord, YearPolicy
+from ..selectors import records_decidable_by
+from .calendar import year_is_closed
 from .ledger import _apply_records
 
 
 def _decide(*, record_id: int, actor, approve: bool, reason: str) -> HourRecord:
-    employer_ids = organisation_ids_with_role(actor, Role.EMPLOYER_ADMIN)
     with transaction.atomic():
         record = HourRecord.objects.select_for_update().filter(pk=record_id).first()
-        if record is None or record.recorded_by_id not in employer_ids:
+        # The one place a record is decided (selectors.records_decidable_by): a record outside the
+        # actor's place is "not found", whatever its state, so nobody learns about other units' people.
+        if record is None or not records_decidable_by(actor, pending_only=False).filter(pk=record_id).exists():
             raise ValidationError(_("未找到该学时记录，或您无权审核。"), code="not_found")
         if record.professional_id == actor.pk:
             raise ValidationError(_("不能审核本人申报的学时，请由单位其他管理员审核。"), code="own_record")
         if record.status != HourRecord.Status.PENDING:
             raise ValidationError(_("该记录已审核，不能重复审核。"), code="already_decided")
-        on_staff = (
-            Membership.objects.active()
-            .filter(user_id=record.professional_id, role=Role.PROFESSIONAL, organisation_id=record.recorded_by_id)
-            .exists()
-        )
-        if not on_staff:
-            raise ValidationError(_("该人员不是本单位在职专业技术人员，不能审核其学时。"), code="not_on_staff")
         if not approve and not reason.strip():
             raise ValidationError({"reason": _("退回时请填写理由。")}, code="reason_required")
         now = timezone.now()
@@ -52,8 +48,15 @@ def _decide(*, record_id: int, actor, approve: bool, reason: str) -> HourRecord:
     return record
 
 
+def _closed(year: int) -> bool:
+    policy = YearPolicy.objects.filter(year=year).first()
+    return policy is not None and year_is_closed(policy=policy)
+
+
 def approve_record(*, record_id: int, actor) -> HourRecord:
-    """The employer approves a staff member's self-reported hours; they count from now on."""
+    """The one place that decides a pending record (the person's employer, or the city bureau when
+    they have none) approves it; the hours count from now on. A record registered before the year
+    closed may still be decided after the closing date."""
     return _decide(record_id=record_id, actor=actor, approve=True, reason="")
 
 
@@ -63,7 +66,9 @@ def reject_record(*, record_id: int, actor, reason: str) -> HourRecord:
 
 def reverse_record(*, record_id: int, actor, reason: str) -> HourRecord:
     """A city bureau's audit: an approved record of a professional employed in its city is
-    cancelled by a correction record with the negative hours; both stay in the history."""
+    cancelled by a correction record with the negative hours; both stay in the history.
+
+    This is the one change allowed after the year's closing date; the audit event says so."""
     if not reason.strip():
         raise ValidationError({"reason": _("冲正时请填写理由。")}, code="reason_required")
     bureaus = [g for g in roles_of(actor) if g.role == Role.CITY_STAFF]
@@ -109,6 +114,11 @@ def reverse_record(*, record_id: int, actor, reason: str) -> HourRecord:
             actor=actor,
             organisation=correction.recorded_by,
             target=f"hour-record:{original.pk}",
-            data={"correction": correction.pk, "reason": reason.strip()},
+            data={
+                "correction": correction.pk,
+                "reason": reason.strip(),
+                "year": original.year,
+                "after_closing": _closed(original.year),
+            },
         )
     return correction

@@ -3,6 +3,7 @@
 from .bureau import audit_records, city_report, province_report, reverse
 from .employer import decide, organisation_roster, organisation_roster_export, queue, roster, roster_export
 from .professional import certificate, my_hours, proof, self_report, verify
+from .requirements import requirement_remove, requirements
 from .staff import import_records, import_template, policies, policy_edit
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "proof",
     "province_report",
     "queue",
+    "requirement_remove",
+    "requirements",
     "reverse",
     "roster",
     "roster_export",

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AuditEvent, City, Role
+from accounts.models import AuditEvent, City, Organisation, Role
 from accounts.selectors import has_role, roles_of
 from accounts.services import audit
 from portal.permissions import permission_required
@@ -60,6 +60,18 @@ def _report_city(request) -> str | None:
     return None
 
 
+def _requirement_rates(*, year: int, city: str | None):
+    """Departments' and cities' requirements as lines of their own, among the report's staff."""
+    employers = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER)
+    if city is not None:
+        employers = employers.filter(city=city)
+    memberships = selectors.staff_memberships(organisation_ids=employers.values("id"))
+    rates = selectors.requirement_rates(
+        memberships=memberships, year=year, requirements=selectors.requirements_of_year(year=year)
+    )
+    return [r for r in rates if r.staff]
+
+
 @permission_required("credits.view_city_report")
 def city_report(request):
     city, year = _report_city(request), _year(request)
@@ -79,7 +91,11 @@ def city_report(request):
         title=_("%(city)s %(year)s年度各用人单位学时达标情况") % {"city": City(city).label, "year": year},
         export_url=f"?year={year}&city={city}&format=xlsx",
         year=year,
-        extra={"audit": has_role(request.user, Role.CITY_STAFF), "drill_down": "employer"},
+        extra={
+            "audit": has_role(request.user, Role.CITY_STAFF),
+            "drill_down": "employer",
+            "requirement_rates": _requirement_rates(year=year, city=city),
+        },
     )
 
 
@@ -100,7 +116,7 @@ def province_report(request):
         title=_("全省 %(year)s年度各市学时达标情况") % {"year": year},
         export_url=f"?year={year}&format=xlsx",
         year=year,
-        extra={"drill_down": "city"},
+        extra={"drill_down": "city", "requirement_rates": _requirement_rates(year=year, city=None)},
     )
 
 

@@ -1,5 +1,7 @@
 """Employer pages: staff roster with filters and export, approval queue."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from ..forms import (
 from ._common import _one_of, _page, _xlsx, _year
 
 
-def _roster_rows(request, org_id: int):
+def _roster_rows(request, org_id: int, requirements=()):
     year = _year(request)
     form = RosterFilterForm(request.GET or None, departments=selectors.departments_of(organisation_id=org_id))
     filters = form.cleaned_data if form.is_valid() else {}
@@ -34,28 +36,34 @@ def _roster_rows(request, org_id: int):
         department=filters.get("department", ""),
         missing=filters.get("missing", ""),
         search=filters.get("q", "").strip(),
+        requirements=requirements,
     )
     return year, form, rows
 
 
 def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool):
+    organisation = Organisation.objects.get(pk=org_id)
+    requirements = selectors.requirements_for_employer(employer=organisation, year=_year(request))
     try:
-        year, form, rows = _roster_rows(request, org_id)
+        year, form, rows = _roster_rows(request, org_id, requirements)
     except selectors.NoPolicyError as exc:
         return render(request, "credits/roster.html", {"error": exc.messages[0], "year": _year(request)})
     policy = selectors.policy_for(year=year)
     page = _page(request, rows)
     for m in page:
-        m.figures = selectors.annual_hours_requirement(
-            policy=policy, public=m.public_hours, professional=m.professional_hours
+        m.figures = replace(
+            selectors.annual_hours_requirement(policy=policy, public=m.public_hours, professional=m.professional_hours),
+            compliant=m.compliant,
         )
+        m.requirement_lines = selectors.row_requirement_lines(m, requirements)
     context = {
         "form": form,
         "page": page,
         "year": year,
         "years": selectors.years_with_policy(),
-        "organisation": Organisation.objects.get(pk=org_id),
-        "pending": selectors.approval_queue(organisation_ids=[org_id]).count() if show_pending else 0,
+        "organisation": organisation,
+        "requirements": requirements,
+        "pending": selectors.records_decidable_by(request.user).count() if show_pending else 0,
         "policy": policy,
         "export_url": export_url,
     }
@@ -111,16 +119,14 @@ def organisation_roster_export(request, pk: int):
 
 @permission_required("credits.decide_record")
 def queue(request):
-    employer_ids = organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN)
-    page = _page(request, selectors.approval_queue(organisation_ids=employer_ids))
+    page = _page(request, selectors.records_decidable_by(request.user))
     return render(request, "credits/queue.html", {"page": page, "form": DecisionForm()})
 
 
 @require_POST
 @permission_required("credits.decide_record")
 def decide(request, pk: int):
-    employer_ids = organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN)
-    record = get_object_or_404(selectors.approval_queue(organisation_ids=employer_ids), pk=pk)
+    record = get_object_or_404(selectors.records_decidable_by(request.user), pk=pk)
     form = DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:

@@ -34,6 +34,8 @@ def my_hours(request):
         return render(request, "credits/my_hours.html", context)
     context.update(
         compliance=compliance,
+        policy=selectors.policy_for(year=year),
+        requirement_lines=selectors.requirement_lines(user=request.user, year=year),
         records=selectors.records_for(user=request.user, year=year),
         courses=selectors.public_courses_for_gap(year=year) if compliance.missing.public else [],
     )
@@ -81,6 +83,8 @@ def _visible_records(user):
     if any(g.role == Role.PROVINCE_STAFF for g in roles_of(user)):
         return HourRecord.objects.all()
     scope = Q(professional=user) | Q(recorded_by_id__in=organisation_ids_with_role(user, Role.EMPLOYER_ADMIN))
+    # Whoever decides a pending record sees its proof (a new employer, or the city bureau).
+    scope |= Q(pk__in=selectors.records_decidable_by(user).values("pk"))
     cities = [g.organisation_city for g in roles_of(user) if g.role == Role.CITY_STAFF]
     if cities:
         in_city = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city__in=cities)

@@ -54,6 +54,8 @@ class CourseFactory(factory.django.DjangoModelFactory):
     hours = Decimal("6.0")
     mode = Mode.ONLINE
     provider = factory.SubFactory(OrganisationFactory, national_base=True)
+    # Platform rows are approved only for courses on the sender's own learning platform.
+    platform = factory.SubFactory("tests.courses.factories.PlatformFactory", owner=factory.SelfAttribute("..provider"))
     year_from = 2021
     year_to = 2026
     status = Course.Status.PUBLISHED

@@ -175,7 +175,9 @@ def test_employer_cannot_approve_hours_of_someone_not_on_its_staff(person, polic
     assert record.status == HourRecord.Status.PENDING
 
 
-def test_employer_cannot_approve_after_the_person_left(person, employer, employer_admin, policy, other_employer):
+def test_a_pending_self_report_follows_its_owner_to_the_new_employer(
+    person, employer, employer_admin, policy, other_employer
+):
     from accounts.services import grant_role
 
     record, _ = services.self_report_hours(
@@ -184,7 +186,10 @@ def test_employer_cannot_approve_after_the_person_left(person, employer, employe
     grant_role(user=person, organisation=other_employer, role=Role.PROFESSIONAL)
     with pytest.raises(ValidationError) as info:
         services.approve_record(record_id=record.pk, actor=employer_admin)
-    assert info.value.code == "not_on_staff"
+    assert info.value.code == "not_found"  # the old employer no longer decides it
+    new_admin = user_with_role(Role.EMPLOYER_ADMIN, other_employer)
+    services.approve_record(record_id=record.pk, actor=new_admin)
+    assert summary_of(person) == (D("3.0"), D(0))
 
 
 def test_reject_needs_a_reason_and_counts_nothing(person, employer_admin, policy):

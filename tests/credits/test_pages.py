@@ -24,7 +24,9 @@ PAGES = {
     "credits:my_hours": {Role.PROFESSIONAL, Role.EXPERT},
     "credits:self_report": {Role.PROFESSIONAL, Role.EXPERT},
     "credits:roster": {Role.EMPLOYER_ADMIN},
-    "credits:queue": {Role.EMPLOYER_ADMIN},
+    # City and provincial staff decide the pending records of people who no longer have an employer.
+    "credits:queue": {Role.EMPLOYER_ADMIN, Role.CITY_STAFF, Role.PROVINCE_STAFF},
+    "credits:requirements": {Role.CITY_STAFF, Role.DEPARTMENT_STAFF},
     "credits:city_report": {Role.CITY_STAFF, Role.PROVINCE_STAFF},
     "credits:audit": {Role.CITY_STAFF},
     "credits:province_report": {Role.PROVINCE_STAFF},
@@ -324,6 +326,8 @@ def test_decision_posts_per_role(client, role_users, policy, url_name, allowed, 
     for role, user in role_users.items():
         client.force_login(user)
         expected = 302 if role == allowed else 403
+        if url_name == "credits:decide" and role in (Role.CITY_STAFF, Role.PROVINCE_STAFF):
+            expected = 404  # bureaus decide only people without an employer; this one has one
         assert client.post(url, data).status_code == expected, role
     status = HourRecord.objects.get(pk=record.pk).status
     assert status == record.status and HourRecord.objects.count() == 1

@@ -1,0 +1,100 @@
+"""Departments and cities set mandatory learning: “省级行业主管部门、设区的市人力资源社会保障部门有专门要求的，
+专业技术人员须按要求学习。”"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, Organisation, Role
+from accounts.selectors import roles_of
+from accounts.services import audit
+from courses.models import Course, Topic
+from portal.hours import parse_hours
+
+from ..models import Requirement
+from ..selectors import policy_for
+
+SETTER_ROLES = {
+    Organisation.Kind.INDUSTRY_DEPARTMENT: Role.DEPARTMENT_STAFF,
+    Organisation.Kind.CITY_BUREAU: Role.CITY_STAFF,
+}
+
+
+def _require_setter(actor, organisation: Organisation) -> None:
+    role = SETTER_ROLES.get(organisation.kind)
+    if role is None or not any(g.role == role and g.organisation_id == organisation.pk for g in roles_of(actor)):
+        raise PermissionDenied(_("只有行业主管部门或市人社局可以为本行业、本地区设置专门学习要求。"))
+
+
+@transaction.atomic
+def set_requirement(
+    *,
+    actor,
+    organisation: Organisation,
+    year: int,
+    kind: str,
+    course_id: int | None = None,
+    topic: Topic | None = None,
+    min_hours=None,
+    employers=(),
+    note: str = "",
+) -> Requirement:
+    """A department (for the employers of its sector it lists) or a city bureau (for every employer
+    in its city) requires, for one year, a course or a minimum of hours on a topic."""
+    _require_setter(actor, organisation)
+    policy_for(year=year)
+    requirement = Requirement(
+        organisation=organisation, year=year, kind=kind, note=note.strip()[:200], created_by=actor
+    )
+    if kind == Requirement.Kind.COURSE:
+        course = Course.objects.published().filter(pk=course_id).first() if course_id else None
+        if course is None:
+            raise ValidationError({"course_id": _("请填写已发布课程的编号。")}, code="course_invalid")
+        if not course.year_from <= year <= course.year_to:
+            raise ValidationError({"course_id": _("该课程未在%(year)s年度开设。") % {"year": year}}, code="course_year")
+        requirement.course = course
+    elif kind == Requirement.Kind.TOPIC_HOURS:
+        if topic is None or topic.year != year:
+            raise ValidationError({"topic": _("请选择%(year)s年度的专题。") % {"year": year}}, code="topic_invalid")
+        try:
+            requirement.min_hours = parse_hours(min_hours, maximum=Decimal("200.0"))
+        except ValidationError as exc:
+            raise ValidationError({"min_hours": exc.messages[0]}, code="hours_invalid") from None
+        requirement.topic = topic
+    else:
+        raise ValidationError({"kind": _("请选择要求类型。")}, code="kind_invalid")
+    employers = list(employers)
+    if organisation.kind == Organisation.Kind.INDUSTRY_DEPARTMENT:
+        if not employers or any(e.kind != Organisation.Kind.EMPLOYER for e in employers):
+            raise ValidationError({"employers": _("请选择本行业适用的用人单位。")}, code="employers_required")
+    elif employers:
+        raise ValidationError({"employers": _("市人社局的要求适用于本市全部用人单位，无需选择单位。")})
+    try:
+        with transaction.atomic():
+            requirement.save()
+    except IntegrityError:
+        raise ValidationError(_("本单位该年度已设置相同的要求。"), code="duplicate") from None
+    requirement.employers.set(employers)
+    audit(
+        type=AuditEvent.Type.OTHER,
+        actor=actor,
+        organisation=organisation,
+        target=f"requirement:{requirement.pk}",
+        data={"action": "requirement_set", "year": year, "requirement": str(requirement)},
+    )
+    return requirement
+
+
+@transaction.atomic
+def remove_requirement(*, actor, requirement: Requirement) -> None:
+    _require_setter(actor, requirement.organisation)
+    audit(
+        type=AuditEvent.Type.OTHER,
+        actor=actor,
+        organisation=requirement.organisation,
+        target=f"requirement:{requirement.pk}",
+        data={"action": "requirement_removed", "year": requirement.year, "requirement": str(requirement)},
+    )
+    requirement.delete()
