@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 # Bump when a generator's output changes, so stored files made by the old code are not reused.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class GuideDoc:
     unit_name: str
     sections: tuple[GuideSection, ...] = ()
     intro: str = ""
+    # The guide's own title as its department wrote it; empty: "____年度专业技术人员继续教育指南".
+    title: str = ""
 
 
 @dataclass(frozen=True)

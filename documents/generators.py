@@ -50,6 +50,11 @@ def to_bytes(document) -> bytes:
     return buffer.getvalue()
 
 
+def cn_date(day) -> str:
+    """A date as official documents write it: 2022年4月25日, never 2022年04月25日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def cn_number(n: int) -> str:
     if n <= 10:
         return CN_NUMERALS[n - 1]
@@ -103,9 +108,10 @@ def attachment1(doc: GuideDoc) -> bytes:
         raise DocumentInputError(_("学习指南没有任何章节，无法生成附件1。请至少填写“一、学习内容”等章节。"))
     document = fmt.new_document()
     year = str(doc.year) if doc.year else "____"
+    title = clean(doc.title).strip() or _("%(year)s年度专业技术人员继续教育指南") % {"year": year}
     fmt.add_paragraph(
         document,
-        _("%(year)s年度专业技术人员继续教育指南") % {"year": year},
+        title,
         fmt.TITLE,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         outline_level=0,
@@ -150,14 +156,14 @@ def _add_form_header(document, number: int, title: str, unit_label: str, unit_na
 
 
 def _add_form_footer(document, footer) -> None:
-    filled_on = f"{footer.filled_on:%Y年%m月%d日}" if footer.filled_on else "    年  月  日"
-    line = _("填报人：%(who)s        联系电话：%(phone)s        填报日期：%(date)s") % {
-        "who": clean(footer.filled_by) or "          ",
-        "phone": clean(footer.phone) or "            ",
-        "date": filled_on,
-    }
+    """填报人 / 联系电话 / 填报日期, one line each as the notice prints them under the table."""
     fmt.add_paragraph(document, "", fmt.BODY)
-    fmt.add_paragraph(document, line, fmt.BODY, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in (
+        _("填报人：%(who)s") % {"who": clean(footer.filled_by)},
+        _("联系电话：%(phone)s") % {"phone": clean(footer.phone)},
+        _("填报日期：%(date)s") % {"date": cn_date(footer.filled_on) if footer.filled_on else ""},
+    ):
+        fmt.add_paragraph(document, line, fmt.BODY, align=WD_ALIGN_PARAGRAPH.LEFT)
 
 
 def attachment2(doc: PlatformTableDoc) -> bytes:
@@ -218,26 +224,28 @@ def attachment3(doc: RecommendationTableDoc) -> bytes:
     return to_bytes(document)
 
 
+# Attachment 4 of the notice, word for word; the unit writes the course into the blank.
+PLEDGE_TEXT = (
+    "我单位自愿推荐_____课程参加优质在线公需课评选并承诺：我单位对上述课程（包括但不限于文档、源文件、图片、视频等）"
+    "拥有完全的知识产权，无剽窃、抄袭等侵犯他人知识产权现象，如引起任何法律纠纷，其法律责任由本单位承担。"
+)
+
+
+def pledge_text(course_title: str) -> str:
+    """The notice's pledge with the course named in the blank (as 《title》)."""
+    return PLEDGE_TEXT.replace("_____", f"《{clean(course_title)}》")
+
+
 def attachment4(doc: PledgeDoc) -> bytes:
     """知识产权保护承诺书: the wording of attachment 4, for one course."""
     document = fmt.new_document()
     add_attachment_label(document, 4)
     fmt.add_paragraph(document, _("知识产权保护承诺书"), fmt.TITLE, align=WD_ALIGN_PARAGRAPH.CENTER, outline_level=0)
     fmt.add_paragraph(document, "", fmt.BODY)
-    fmt.add_paragraph(
-        document,
-        _(
-            "我单位自愿推荐《%(course)s》课程参加%(year)s年度优质在线公需课评选并承诺：我单位对上述课程"
-            "（包括但不限于文档、源文件、图片、视频等）拥有完全的知识产权，无剽窃、抄袭等侵犯他人知识产权现象，"
-            "如引起任何法律纠纷，其法律责任由本单位承担。"
-        )
-        % {"course": clean(doc.course_title), "year": doc.year},
-        fmt.BODY,
-        first_line_indent=True,
-    )
+    fmt.add_paragraph(document, pledge_text(doc.course_title), fmt.BODY, first_line_indent=True)
     for _i in range(3):
         fmt.add_paragraph(document, "", fmt.BODY)
-    signed_on = f"{doc.signed_on:%Y年%m月%d日}" if doc.signed_on else _("%(year)s年  月  日") % {"year": doc.year}
+    signed_on = cn_date(doc.signed_on) if doc.signed_on else _("%(year)s年  月  日") % {"year": doc.year}
     for line in (
         _("推荐单位名称（盖章）：%(unit)s") % {"unit": clean(doc.unit_name)},
         _("推荐单位负责人签字：%(who)s") % {"who": clean(doc.signatory)},
@@ -305,7 +313,7 @@ def hours_certificate(doc: HoursCertificateDoc) -> bytes:
     ):
         fmt.add_paragraph(document, line, fmt.TABLE_BODY, align=WD_ALIGN_PARAGRAPH.CENTER, exact_spacing=False)
     fmt.add_paragraph(document, "", fmt.BODY)
-    for line in (clean(doc.issuer), f"{doc.issued_on:%Y年%m月%d日}"):
+    for line in (clean(doc.issuer), cn_date(doc.issued_on)):
         fmt.add_paragraph(document, line, fmt.BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return to_bytes(document)
 
@@ -332,6 +340,6 @@ def teacher_certificate(doc: TeacherCertificateDoc) -> bytes:
         first_line_indent=True,
     )
     fmt.add_paragraph(document, "", fmt.BODY)
-    for line in (clean(doc.issuer), f"{doc.issued_on:%Y年%m月%d日}"):
+    for line in (clean(doc.issuer), cn_date(doc.issued_on)):
         fmt.add_paragraph(document, line, fmt.BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return to_bytes(document)

@@ -62,35 +62,35 @@ def guide_doc(guide) -> GuideDoc:
     content = _guide_content(list(guide.sections.all()))
     parts = [GuideSection(1, "学习内容", "", content)]
     parts += [GuideSection(1, heading, getattr(guide, field) or "") for heading, field in GUIDE_TEXT_PARTS]
-    return GuideDoc(year=guide.year, unit_name=guide.department.name, sections=tuple(parts))
+    return GuideDoc(year=guide.year, unit_name=guide.department.name, sections=tuple(parts), title=guide.title)
 
 
 def platform_table_doc(organisation: Organisation) -> PlatformTableDoc:
     from courses.models import LearningPlatform
 
-    platforms = LearningPlatform.objects.filter(owner=organisation, is_active=True).order_by("name", "id")
+    platforms = list(LearningPlatform.objects.filter(owner=organisation, is_active=True).order_by("name", "id"))
+    # 填报日期: when the unit last filled in its platforms, not the day the file is made.
+    filled_on = timezone.localdate(max(p.updated_at for p in platforms)) if platforms else None
     return PlatformTableDoc(
         unit_name=organisation.name,
         platforms=tuple(PlatformRow(p.name, p.url, p.audience, p.department, p.notes) for p in platforms),
-        footer=FormFooter(organisation.contact_person, organisation.contact_phone, timezone.localdate()),
+        footer=FormFooter(organisation.contact_person, organisation.contact_phone, filled_on),
     )
 
 
 def recommendations_of(organisation: Organisation, year: int) -> QuerySet:
-    """A unit's recommendations of a year that were not withdrawn (rows of attachment 3)."""
-    from selection.models import Recommendation
+    """What the unit sends to the association: its submitted recommendations of the year (the
+    rows of attachment 3, one attachment 4 each); drafts and withdrawn ones are not sent."""
+    from selection.selectors import submitted_recommendations_of
 
-    return (
-        Recommendation.objects.filter(organisation=organisation, campaign__year=year)
-        .exclude(status=Recommendation.Status.WITHDRAWN)
-        .select_related("course", "organisation", "pledge")
-        .order_by("id")
-    )
+    return submitted_recommendations_of(organisation=organisation, year=year)
 
 
 def recommendation_table_doc(organisation: Organisation, year: int) -> RecommendationTableDoc:
     recs = list(recommendations_of(organisation, year))
     first = recs[0] if recs else None
+    # 填报日期: the day the unit sent its (last) recommendation.
+    sent = [r.submitted_at for r in recs if r.submitted_at]
     return RecommendationTableDoc(
         unit_name=organisation.name,
         year=year,
@@ -100,7 +100,7 @@ def recommendation_table_doc(organisation: Organisation, year: int) -> Recommend
         footer=FormFooter(
             (first.filler_name if first else "") or organisation.contact_person,
             (first.filler_phone if first else "") or organisation.contact_phone,
-            timezone.localdate(),
+            timezone.localdate(max(sent)) if sent else None,
         ),
     )
 

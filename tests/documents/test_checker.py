@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from documents import generators, samples
 from documents.checker import CheckerError, check_study_guide_docx
@@ -82,8 +82,33 @@ def test_zip_without_word_parts_gets_a_clear_chinese_error():
         check_study_guide_docx(buffer)
 
 
-def test_us_letter_page_and_word_default_margins_are_reported():
+def test_us_letter_paper_is_reported_but_ordinary_margins_are_not():
+    """GB/T 9704 sets A4 paper; the notice sets no margins, so Word's 25 mm ones are fine."""
     report = check_study_guide_docx(_plain_guide())
     page = [i.message for i in report.issues if i.message.startswith("页面：")]
-    assert "页面：纸张宽度应为210毫米（实际：216毫米）" in page
-    assert "页面：上边距应为37毫米（实际：25毫米）" in page
+    assert page == ["页面：纸张宽度应为210毫米（实际：216毫米）", "页面：纸张高度应为297毫米（实际：279毫米）"]
+
+
+def _guide_on(width_mm: float, height_mm: float, margin_mm: float) -> io.BytesIO:
+    document = Document(io.BytesIO(generators.attachment1(samples.guide())))
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(width_mm), Mm(height_mm)
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, Mm(margin_mm))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_a4_guide_with_word_default_margins_passes():
+    assert check_study_guide_docx(_guide_on(210, 297, 25.4)).issues == []
+
+
+def test_bold_is_required_only_where_the_notice_asks_for_it():
+    document = Document(io.BytesIO(generators.attachment1(samples.guide())))
+    body = next(p for p in document.paragraphs if p.text.startswith("为深入实施"))
+    body.runs[0].font.bold = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert check_study_guide_docx(buffer).ok

@@ -1,8 +1,11 @@
 """Attachment format: every generated .docx is opened and checked paragraph by paragraph."""
 
 import dataclasses
+import datetime
+import pathlib
 
 import pytest
+from django.conf import settings
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
@@ -138,8 +141,8 @@ def test_attachment2_platform_table_header_columns_and_footer():
     assert section.orientation == WD_ORIENT.LANDSCAPE
     usable = section.page_width - section.left_margin - section.right_margin
     assert abs(sum(grid) - Mm(usable / Mm(1)).twips) < Mm(1).twips
-    footer = texts[-1]
-    assert "填报人：张明" in footer and "联系电话：0531-88888888" in footer and "填报日期：2022年04月20日" in footer
+    # The notice prints the footer on three lines; official dates carry no zero padding.
+    assert texts[-3:] == ["填报人：张明", "联系电话：0531-88888888", "填报日期：2022年4月20日"]
 
 
 def test_unit_with_no_platforms_gets_a_clear_error_for_attachment2():
@@ -169,6 +172,29 @@ def test_attachment3_recommendation_table_columns_rows_and_footer():
     assert run_faces(table.rows[0].cells[0].paragraphs[0]) == {("黑体", "黑体", 12.0, False)}
 
 
+def test_a_date_prints_as_official_documents_write_it():
+    assert generators.cn_date(datetime.date(2022, 4, 25)) == "2022年4月25日"
+    assert generators.cn_date(datetime.date(2022, 12, 5)) == "2022年12月5日"
+
+
+def test_attachment4_is_the_notices_pledge_word_for_word():
+    notice = (pathlib.Path(settings.BASE_DIR) / "portal" / "content" / "notice-2022.txt").read_text(encoding="utf-8")
+    sentence = next(line for line in notice.splitlines() if line.startswith("我单位自愿推荐"))
+    document = open_docx(generators.attachment4(samples.pledge()))
+    pledge = paragraph_by_text(document, "我单位自愿推荐").text
+    assert pledge == sentence.replace("_____", "《黄河流域生态保护和高质量发展》")
+    labels = [p.text.split("：")[0] + "：" for p in document.paragraphs if "：" in p.text and p.text != pledge]
+    assert labels == ["推荐单位名称（盖章）：", "推荐单位负责人签字：", "日期："]
+
+
+def test_attachment1_carries_the_guides_own_title():
+    doc = dataclasses.replace(samples.guide(), title="2022年度卫生健康专业技术人员继续教育指南")
+    texts = [p.text for p in open_docx(generators.attachment1(doc)).paragraphs]
+    assert texts[0] == "2022年度卫生健康专业技术人员继续教育指南"
+    blank = open_docx(generators.attachment1(generators.blank_guide()))
+    assert blank.paragraphs[0].text == "____年度专业技术人员继续教育指南"
+
+
 def test_attachment4_pledge_wording_signature_and_date():
     document = open_docx(generators.attachment4(samples.pledge()))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -181,7 +207,7 @@ def test_attachment4_pledge_wording_signature_and_date():
         "其法律责任由本单位承担",
         "推荐单位名称（盖章）：山东大学继续教育学院",
         "推荐单位负责人签字：赵强",
-        "日期：2022年04月20日",
+        "日期：2022年4月20日",
     ):
         assert phrase in text
     assert run_faces(paragraph_by_text(document, "我单位自愿推荐")) == {BODY}

@@ -40,7 +40,7 @@ def test_word_job_stores_the_file_with_its_sha256_and_reports_done(django_captur
     assert document.filename.endswith(".docx") and "2022年度专业技术人员继续教育指南" in document.filename
     texts = [p.text for p in open_docx(content).paragraphs]
     assert texts[:4] == [
-        "2022年度专业技术人员继续教育指南",
+        "2022年度卫生健康专业技术人员继续教育指南",
         "山东省卫生健康委员会测试",
         "一、学习内容",
         "（一）卫生健康法律法规",
