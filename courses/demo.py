@@ -10,10 +10,27 @@ from django.utils import timezone
 from accounts.demo import CE_BASES, DEPARTMENTS, GIVEN, PROVINCIAL_BUREAU, SURNAMES, DemoContext
 from accounts.selectors import employer_of
 
-from .models import Category, Course, LearningPlatform, Mode, StudyGuide, StudyGuideSection, Teacher, Topic, WorkPlan
+from .models import (
+    Category,
+    Course,
+    LearningPlatform,
+    Mode,
+    StudyGuide,
+    StudyGuideSection,
+    Teacher,
+    Topic,
+    WorkPlan,
+    WorkPlanTraining,
+)
 
 CITY_PLATFORMS = ["济南市人力资源和社会保障局", "青岛市人力资源和社会保障局", "潍坊市人力资源和社会保障局"]
 YEARS = range(2021, 2027)
+# Offline trainings (线下培训) each approved work plan lists; hour records name them (credits demo).
+PLAN_TRAININGS = [
+    ("公需科目线下专题培训", Decimal("12.0"), Category.PUBLIC),
+    ("专业科目线下研修班", Decimal("24.0"), Category.PROFESSIONAL),
+    ("专业技术人员能力建设线下工作坊", Decimal("8.0"), Category.PROFESSIONAL),
+]
 
 PUBLIC_TITLES = {
     "习近平新时代中国特色社会主义思想": [
@@ -120,7 +137,7 @@ def _work_plans(ctx: DemoContext) -> None:
         if manager == "山东省卫生健康委员会":
             decider = ctx.users["department"]
         for year in YEARS:
-            WorkPlan.objects.get_or_create(
+            plan, _created = WorkPlan.objects.get_or_create(
                 base=base,
                 year=year,
                 defaults={
@@ -133,6 +150,12 @@ def _work_plans(ctx: DemoContext) -> None:
                     "decided_at": now,
                 },
             )
+            for order, (title, hours, category) in enumerate(PLAN_TRAININGS, start=1):
+                WorkPlanTraining.objects.get_or_create(
+                    plan=plan,
+                    title=f"{year}年度{title}",
+                    defaults={"hours": hours, "category": category, "order": order},
+                )
     base = ctx.organisations["山东省专业技术人员继续教育基地（山东第一医科大学）"]
     WorkPlan.objects.get_or_create(
         base=base,

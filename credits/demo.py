@@ -5,18 +5,21 @@ Idempotent: records have deterministic external_refs and are bulk-inserted with 
 summaries are rebuilt from the ledger afterwards."""
 
 import datetime
-import itertools
 import random
+import zoneinfo
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.demo import CE_BASES, DemoContext
-from courses.models import Category, Course
+from accounts.selectors import employer_of
+from courses.models import Category, Course, Topic, WorkPlanTraining
 
 from . import services
-from .models import ConversionRule, HourRecord, YearPolicy
+from .models import ConversionRule, HourRecord, Requirement, YearPolicy
 
 YEARS = range(2021, 2027)
 RULES = [
@@ -46,6 +49,13 @@ def _policies() -> dict[int, YearPolicy]:
                 "teaching_credit_category": Category.PUBLIC,
             },
         )
+        if policy.closes_on is None and year < max(YEARS):
+            # Closed years: registration until 31 December, December completions until 31 January.
+            policy.closes_on = datetime.date(year, 12, 31)
+            policy.grace_from = datetime.date(year, 12, 1)
+            policy.grace_until = datetime.date(year + 1, 1, 31)
+        policy.review_threshold = policy.review_threshold or Decimal("120.0")
+        policy.save()
         for order, (name, unit, hours, category) in enumerate(RULES):
             ConversionRule.objects.get_or_create(
                 policy=policy,
@@ -54,14 +64,6 @@ def _policies() -> dict[int, YearPolicy]:
             )
         policies[year] = policy
     return policies
-
-
-def _split(rng: random.Random, total: Decimal, parts: int) -> list[Decimal]:
-    """`total` hours as `parts` positive one-decimal pieces."""
-    tenths = int(total * 10)
-    cuts = sorted(rng.sample(range(1, tenths), parts - 1)) if parts > 1 and tenths > parts else []
-    edges = [0, *cuts, tenths]
-    return [Decimal(b - a) / 10 for a, b in itertools.pairwise(edges) if b > a]
 
 
 def _targets(rng: random.Random, profile: str) -> tuple[Decimal, Decimal]:
@@ -77,13 +79,58 @@ def _targets(rng: random.Random, profile: str) -> tuple[Decimal, Decimal]:
     return hours(0, 20), hours(0, 40)
 
 
+def _options(bases) -> dict[tuple[int, str], list]:
+    """What the bases may credit per (year, category), as the intake rules allow: published courses on
+    their own platforms, and the trainings of their approved work plans (the workshop, the plans'
+    third training, is left for the pending demo record)."""
+    options = defaultdict(list)
+    courses = Course.objects.published().filter(provider__in=bases, platform__owner_id=F("provider_id"))
+    for course in courses.order_by("id"):
+        for year in YEARS:
+            if course.year_from <= year <= course.year_to:
+                options[(year, course.category)].append(course)
+    trainings = WorkPlanTraining.objects.filter(plan__base__in=bases, plan__status="approved", order__lte=2)
+    for training in trainings.select_related("plan").order_by("id"):
+        options[(training.plan.year, training.category)].append(training)
+    return options
+
+
+def _records_for(rng, person, year, category, target, options, now, today) -> list[HourRecord]:
+    """`target` hours from distinct courses and trainings (each once per person and year)."""
+    records, remaining = [], target
+    for n, item in enumerate(rng.sample(options, len(options))):
+        if remaining <= 0:
+            break
+        hours = min(remaining, item.hours)
+        remaining -= hours
+        training = item if isinstance(item, WorkPlanTraining) else None
+        course = None if training else item
+        completed = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
+        records.append(
+            HourRecord(
+                professional=person,
+                year=year,
+                completed_on=min(completed, today),
+                category=category,
+                hours=hours,
+                title=item.title,
+                source=HourRecord.Source.OFFLINE if training else HourRecord.Source.PLATFORM,
+                course=course,
+                training=training,
+                recorded_by_id=training.plan.base_id if training else course.provider_id,
+                external_ref=f"DEMO-{person.username}-{year}-{category}-{n}",
+                status=HourRecord.Status.APPROVED,
+                decided_at=now,
+            )
+        )
+    return records
+
+
 def seed(ctx: DemoContext) -> None:
     rng = random.Random(5_2022)
     _policies()
     bases = [ctx.organisations[name] for name, *_rest in CE_BASES]
-    courses = {
-        (c.provider_id, c.category): c for c in Course.objects.published().filter(provider__in=bases).order_by("id")
-    }
+    options = _options(bases)
     now = timezone.now()
     today = timezone.localdate()
     records = []
@@ -97,30 +144,8 @@ def seed(ctx: DemoContext) -> None:
             if person.username == "professional" and year == max(YEARS):
                 public, professional = Decimal("18.0"), Decimal("64.0")
             for category, target in ((Category.PUBLIC, public), (Category.PROFESSIONAL, professional)):
-                if target <= 0:
-                    continue
-                for n, hours in enumerate(_split(rng, target, rng.randint(1, 5))):
-                    base = rng.choice(bases)
-                    course = courses.get((base.pk, category))
-                    if course is not None and (hours > course.hours or not course.year_from <= year <= course.year_to):
-                        course = None  # what a platform could not credit: more than the course, or not offered
-                    completed = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
-                    records.append(
-                        HourRecord(
-                            professional=person,
-                            year=year,
-                            completed_on=min(completed, today),
-                            category=category,
-                            hours=hours,
-                            title=course.title if course else f"{base.short_name or base.name}线下培训",
-                            source=HourRecord.Source.PLATFORM if course else HourRecord.Source.OFFLINE,
-                            course=course,
-                            recorded_by=base,
-                            external_ref=f"DEMO-{person.username}-{year}-{category}-{n}",
-                            status=HourRecord.Status.APPROVED,
-                            decided_at=now,
-                        )
-                    )
+                if target > 0:
+                    records += _records_for(rng, person, year, category, target, options[(year, category)], now, today)
     HourRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
     summaries = services.rebuild_summaries()
 
@@ -137,7 +162,75 @@ def seed(ctx: DemoContext) -> None:
             proof=ContentFile(PNG_PROOF, name="proof.png"),
             external_ref="DEMO-SELF-professional",
         )
+    _pending_offline_training(ctx, demo, today)
+    _grace_window_record(ctx, demo)
+    _department_requirement(ctx)
     ctx.log(
         f"  学时记录 {HourRecord.objects.count()} 条，年度汇总 {summaries} 条，"
         f"待审核个人申报 {HourRecord.objects.pending().count()} 条"
+    )
+
+
+def _pending_offline_training(ctx: DemoContext, demo, today) -> None:
+    """The base posts the demo professional's attendance at a training of its approved 2026 plan,
+    through the intake path; the plan was not approved with on-arrival approval, so it waits for
+    the employer (`employer` sees it in 学时审核)."""
+    base = ctx.organisations[CE_BASES[0][0]]
+    training = WorkPlanTraining.objects.filter(plan__base=base, plan__year=max(YEARS), order=3).first()
+    if training is None:
+        return
+    row = {
+        "id_number": demo.id_number,
+        "year": max(YEARS),
+        "category": training.category,
+        "hours": str(training.hours),
+        "training": training.pk,
+        "source": HourRecord.Source.OFFLINE,
+        "completed_on": min(datetime.date(max(YEARS), 11, 20), today).isoformat(),
+        "external_ref": f"DEMO-TRAINING-{demo.username}-{max(YEARS)}",
+    }
+    services.record_platform_hours(organisation=base, actor=ctx.users["base"], rows=[row])
+
+
+def _grace_window_record(ctx: DemoContext, demo) -> None:
+    """A December 2025 training registered on 15 January 2026, inside 2025's grace window, so it
+    counts for 2025; the employer approved it after the year closed (it was registered in time)."""
+    ref = f"u{demo.pk}:DEMO-GRACE-2025"
+    employer = employer_of(demo)
+    if employer is None or HourRecord.objects.filter(recorded_by=employer, external_ref=ref).exists():
+        return
+    record = HourRecord.objects.create(
+        professional=demo,
+        year=2025,
+        completed_on=datetime.date(2025, 12, 20),
+        category=Category.PUBLIC,
+        hours=Decimal("6.0"),
+        title="2025年12月公需科目线下专题培训（宽限期内登记）",
+        source=HourRecord.Source.SELF_REPORTED,
+        recorded_by=employer,
+        submitted_by=demo,
+        external_ref=ref,
+        proof=ContentFile(PNG_PROOF, name="proof.png"),
+    )
+    registered = datetime.datetime(2026, 1, 15, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    HourRecord.objects.filter(pk=record.pk, status=HourRecord.Status.PENDING).update(created_at=registered)
+    services.approve_record(record_id=record.pk, actor=ctx.users["employer"])
+
+
+def _department_requirement(ctx: DemoContext) -> None:
+    """The health commission requires its hospitals' staff to study the 医养健康 topic in 2026."""
+    department = ctx.organisations["山东省卫生健康委员会"]
+    topic = Topic.objects.filter(year=max(YEARS), name="医养健康").first()
+    if topic is None or Requirement.objects.filter(organisation=department, year=max(YEARS), topic=topic).exists():
+        return
+    hospitals = [ctx.organisations[name] for name in ("山东省立医院", "青岛市市立医院") if name in ctx.organisations]
+    services.set_requirement(
+        actor=ctx.users["department"],
+        organisation=department,
+        year=max(YEARS),
+        kind=Requirement.Kind.TOPIC_HOURS,
+        topic=topic,
+        min_hours=Decimal("6.0"),
+        employers=hospitals,
+        note="卫生健康行业专业技术人员须学习医养健康专题不少于6学时",
     )
