@@ -41,5 +41,6 @@ def upcoming_deadlines(*, now: datetime, limit: int = HOME_DEADLINES) -> list[De
         for field, label in campaign_windows:
             when = getattr(campaign, field)
             if when is not None and when >= now:
-                items.append(Deadline(when=when, label=label % {"title": campaign.title}, url=reverse("selection:index")))
+                label_text = label % {"title": campaign.title}
+                items.append(Deadline(when=when, label=label_text, url=reverse("selection:index")))
     return sorted(items, key=lambda d: d.when)[:limit]

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.selectors import roles_of
 
-from .models import Announcement
 from .home import upcoming_deadlines
+from .models import Announcement
 from .navigation import items_for_role, start_url_for_role, user_roles_in_priority
 
 

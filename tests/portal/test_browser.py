@@ -1,21 +1,25 @@
 """The portal in a real browser (Debian's chromium driven by Playwright), at phone width."""
 
 import os
-import shutil
 
 import pytest
 
 from accounts.models import Role
+from tests.browser import (
+    DESKTOP,
+    PHONE,
+    chromium_available,
+    launch,
+    no_horizontal_scroll,
+    save_screenshot,
+    serious_axe_violations,
+)
 from tests.factories import PASSWORD, MembershipFactory, user_with_role
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+    pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed"),
 ]
-
-PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture
@@ -24,30 +28,15 @@ def page():
     # Playwright's sync API runs an event loop in this thread; the ORM work is done before.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
+        browser = launch(p)
         context = browser.new_context(viewport=PHONE, locale="zh-CN")
         yield context.new_page()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
 @pytest.mark.django_db(transaction=True)
-def test_home_and_login_work_at_phone_width(live_server, page, tmp_path):
+def test_home_and_login_work_at_phone_width(live_server, page):
     user_with_role(Role.PROFESSIONAL, username="phone-user")
     page.goto(live_server.url + "/")
     assert "通知公告" in page.content()
@@ -60,9 +49,7 @@ def test_home_and_login_work_at_phone_width(live_server, page, tmp_path):
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url
     assert no_horizontal_scroll(page)
-    shot = tmp_path / "phone-start-page.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 1000
+    assert save_screenshot(page, "phone-start-page").stat().st_size > 1000
 
 
 def _login(page, live_server, username):
@@ -76,7 +63,8 @@ def _login(page, live_server, username):
 @pytest.mark.django_db(transaction=True)
 def test_phone_menu_opens_on_screen_and_every_link_works(live_server, page):
     professional = user_with_role(Role.PROFESSIONAL, username="menu-user")
-    MembershipFactory(user=professional, organisation=professional.memberships.get().organisation, role=Role.EMPLOYER_ADMIN)
+    employer = professional.memberships.get().organisation
+    MembershipFactory(user=professional, organisation=employer, role=Role.EMPLOYER_ADMIN)
     _login(page, live_server, "menu-user")
     page.goto(live_server.url + "/")
     assert not page.locator(".topbar").is_visible()
@@ -113,3 +101,19 @@ def test_desktop_shows_a_top_bar_with_the_roles_menus(live_server, page):
     queue.click()
     page.wait_for_load_state()
     assert page.url.endswith("/hours/queue/") or "/hours/" in page.url
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_home_login_and_profile_have_no_serious_accessibility_violation(live_server, page, viewport):
+    user_with_role(Role.PROFESSIONAL, username="axe-user")
+    page.set_viewport_size(viewport)
+    for path in ("/", "/accounts/login/"):
+        page.goto(live_server.url + path)
+        assert serious_axe_violations(page) == [], path
+    _login(page, live_server, "axe-user")
+    for path in ("/", "/accounts/profile/"):
+        page.goto(live_server.url + path)
+        assert serious_axe_violations(page) == [], path
+        assert no_horizontal_scroll(page), path
+    save_screenshot(page, f"home-logged-in-{viewport['width']}")
