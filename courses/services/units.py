@@ -10,7 +10,7 @@ from accounts.validators import normalise_id_number, validate_id_number
 
 from ..models import LearningPlatform, Teacher
 from ..selectors import PROVIDER_ROLES
-from ..signals import teacher_link_confirmed
+from ..signals import teacher_link_confirmed, teacher_saved
 from .common import PLATFORM_FIELDS, require_role_in
 
 
@@ -75,6 +75,7 @@ def save_teacher(
     teacher.save()
     if former_units is not None:
         teacher.former_units.set([u for u in former_units if u != current_unit])
+    transaction.on_commit(lambda: teacher_saved.send(sender=Teacher, teacher=teacher))
     return teacher
 
 

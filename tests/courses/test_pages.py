@@ -314,22 +314,6 @@ def test_navigation_start_pages(client, role_users):
     assert client.get(reverse("portal:dashboard"))["Location"] == reverse("courses:my_courses")
 
 
-def test_provider_links_a_teacher_to_a_professionals_account_by_id_number(client, base_admin, base):
-    professional = user_with_role(Role.PROFESSIONAL)
-    client.force_login(base_admin)
-    response = client.post(reverse("courses:teacher_create"), {"name": "王老师", "id_number": "110101199003077777"})
-    assert "身份证号" in response.content.decode()
-    assert not Teacher.objects.exists()
-    response = client.post(reverse("courses:teacher_create"), {"name": "王老师", "id_number": professional.id_number})
-    assert response.status_code == 302
-    teacher = Teacher.objects.get()
-    assert teacher.user == professional and teacher.organisation == base
-    page = client.get(reverse("courses:my_teachers")).content.decode()
-    assert professional.id_number not in page
-    other = TeacherFactory()
-    assert client.get(reverse("courses:teacher_edit", args=[other.pk])).status_code == 404
-
-
 def _docx_bytes() -> bytes:
     import io
 
