@@ -13,7 +13,7 @@ from portal.api.permissions import RulesPermission
 
 from . import selectors, services
 from .exceptions import AlreadyDone, RuleBroken
-from .models import Assignment, Campaign, Result
+from .models import Campaign, Result
 
 
 def raise_api_error(exc) -> None:
@@ -57,6 +57,9 @@ class CampaignSerializer(serializers.ModelSerializer):
             "vote_weight",
             "select_count",
             "min_combined_score",
+            "min_expert_scores",
+            "tie_rule",
+            "blind_review",
             "votes_per_voter",
         ]
 
@@ -88,10 +91,14 @@ class CourseBriefSerializer(serializers.Serializer):
 class CandidateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     course = CourseBriefSerializer()
-    organisation = serializers.CharField(source="organisation.name")
+    organisation = serializers.SerializerMethodField()
     intro = serializers.CharField()
     study_url = serializers.URLField()
     votes = serializers.SerializerMethodField()
+
+    def get_organisation(self, obj) -> str | None:
+        """Null under blind review (see `selectors.identities_hidden`)."""
+        return None if self.context.get("identities_hidden") else obj.organisation.name
 
     def get_votes(self, obj) -> int | None:
         return obj.vote_count if self.context.get("show_votes") else None
@@ -115,6 +122,7 @@ class CandidateList(generics.ListAPIView):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["show_votes"] = selectors.vote_counts_visible(campaign=self.get_campaign(), user=self.request.user)
+        context["identities_hidden"] = selectors.identities_hidden(campaign=self.get_campaign(), user=self.request.user)
         return context
 
 
@@ -180,9 +188,8 @@ class ScoreSubmit(APIView):
         },
     )
     def post(self, request, pk: int):
-        assignment = get_object_or_404(
-            Assignment.objects.filter(expert=request.user).select_related("recommendation__campaign"), pk=pk
-        )
+        # "Not yours" and "conflicted" are both not found (a new conflict removes the assignment).
+        assignment = get_object_or_404(services.access_assignments(expert=request.user), pk=pk)
         data = request_body(request)
         comment = data.get("comment") or ""
         if not isinstance(comment, str):
@@ -211,6 +218,7 @@ class ResultRowSerializer(serializers.ModelSerializer):
             "votes",
             "combined_score",
             "selected",
+            "tied_at_line",
         ]
 
     def get_course(self, obj) -> dict:
@@ -219,7 +227,8 @@ class ResultRowSerializer(serializers.ModelSerializer):
 
 
 class ResultsView(APIView):
-    """The published ranking with the formula and weights (public once published)."""
+    """The same as the results page: 404 before the public notice (公示); the proposed list with
+    `"final": false` during it; the final list once published. Rules printed as on the page."""
 
     permission_classes = [AllowAny]
 
@@ -227,7 +236,9 @@ class ResultsView(APIView):
         responses=inline_serializer(
             "Results",
             {
+                "final": serializers.BooleanField(),
                 "formula": serializers.CharField(),
+                "rules": serializers.ListField(child=serializers.CharField()),
                 "expert_weight": serializers.DecimalField(max_digits=4, decimal_places=3),
                 "vote_weight": serializers.DecimalField(max_digits=4, decimal_places=3),
                 "results": ResultRowSerializer(many=True),
@@ -236,17 +247,16 @@ class ResultsView(APIView):
     )
     def get(self, request, pk: int):
         campaign = get_object_or_404(Campaign, pk=pk)
-        if campaign.is_published:
-            rows = selectors.published_results(campaign=campaign)
-        elif request.user.has_perm("selection.manage_campaign"):
-            rows = selectors.results_of(campaign=campaign)
-        else:
-            raise exceptions.NotFound(_("评选结果尚未发布。"))
+        rows = selectors.public_results(campaign=campaign)
+        if rows is None:
+            raise exceptions.NotFound(_("评选结果尚未公示。"))
         return Response(
             {
                 "year": campaign.year,
                 "published": campaign.is_published,
+                "final": campaign.is_published,
                 "formula": services.FORMULA,
+                "rules": services.published_rules(campaign),
                 "expert_weight": str(campaign.expert_weight),
                 "vote_weight": str(campaign.vote_weight),
                 "results": ResultRowSerializer(rows, many=True).data,

@@ -58,8 +58,12 @@ def _recommend(ctx: DemoContext, campaign: Campaign, rng: random.Random) -> list
                 course=course,
                 defaults={
                     "organisation": unit,
-                    "intro": f"{course.description}\n主讲教师：{teachers}。"
-                    "课程为本单位原创，已在平台上线运行，学习人数较多、反响良好。",
+                    "intro": f"{course.description}\n课程为本单位原创，已在平台上线运行，学习人数较多、反响良好。",
+                    "teacher_intro": f"主讲教师：{teachers}。",
+                    "is_original": True,
+                    "copyright": Recommendation.Copyright.OWN,
+                    "learner_count": rng.randint(3000, 60000),
+                    "rating": Decimal(rng.randint(40, 50)) / 10,
                     "study_url": course.url or "https://jxjy.example.cn",
                     "test_account": f"pingshen{campaign.year}",
                     "test_password": f"Demo{rng.randint(1000, 9999)}",
@@ -144,13 +148,13 @@ def _published_2022(ctx: DemoContext, rng: random.Random) -> None:
     admin = ctx.users["association"]
     campaign = services.create_campaign(year=2022, select_count=6, votes_per_voter=5, actor=admin)
     recs = _recommend(ctx, campaign, rng)
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.REVIEW, actor=admin)
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.REVIEW, actor=admin)
     services.auto_assign(campaign=campaign, per_course=5, actor=admin)
     _scores(campaign, rng)
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin)
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin)
     voters = [p for p in ctx.professionals if p.is_verified and p.username != "professional"]
     _votes(campaign, recs, voters, rng, campaign.voting_start, campaign.voting_end)
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin)
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin)
     Objection.objects.create(
         campaign=campaign,
         recommendation=recs[0],
@@ -160,8 +164,8 @@ def _published_2022(ctx: DemoContext, rng: random.Random) -> None:
         answered_by=admin,
         answered_at=campaign.objection_start + datetime.timedelta(days=2),
     )
-    services.confirm_results(campaign=campaign, actor=admin)
-    services.publish_results(campaign=campaign, actor=admin)
+    services.change_phase(campaign=campaign, to_phase=Phase.CONFIRMED, actor=admin)
+    services.change_phase(campaign=campaign, to_phase=Phase.PUBLISHED, actor=admin)
     Campaign.objects.filter(pk=campaign.pk).update(published_at=datetime.datetime(2022, 7, 1, 10, 0, tzinfo=SHANGHAI))
 
 
@@ -188,10 +192,10 @@ def _voting_now(ctx: DemoContext, rng: random.Random) -> None:
         objection_end=at(today + datetime.timedelta(days=20), 23, 59, 59),
     )
     recs = _recommend(ctx, campaign, rng)
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.REVIEW, actor=admin)
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.REVIEW, actor=admin)
     services.auto_assign(campaign=campaign, per_course=5, actor=admin)
     _scores(campaign, rng)
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin)
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin)
     verified = [p for p in ctx.professionals if p.is_verified and p.username != "professional"]
     # Staff of one employer vote together within one hour: what the anomaly view is for.
     burst = [p for p in verified if p.username.startswith("p03")]

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, ConflictOfInterest, Criterion, Phase, Recommendation
+from .models import Campaign, ConflictOfInterest, Criterion, Recommendation
 from .services.campaigns import SETTING_FIELDS
 
 DATETIME_FIELDS = (
@@ -37,8 +37,7 @@ class CampaignSettingsForm(forms.ModelForm):
 class CriterionForm(forms.Form):
     code = forms.SlugField(label=_("代码"), max_length=32)
     label = forms.CharField(label=_("评审指标"), max_length=100)
-    max_score = forms.DecimalField(label=_("满分"), max_digits=5, decimal_places=1, min_value=Decimal("0.1"))
-    weight = forms.DecimalField(label=_("权重"), max_digits=5, decimal_places=2, min_value=0)
+    max_score = forms.DecimalField(label=_("满分（分值）"), max_digits=5, decimal_places=1, min_value=Decimal("0.1"))
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True)
@@ -52,6 +51,11 @@ class RecommendationForm(forms.ModelForm):
         fields = [
             "course",
             "intro",
+            "teacher_intro",
+            "is_original",
+            "copyright",
+            "learner_count",
+            "rating",
             "study_url",
             "test_account",
             "test_password",
@@ -60,7 +64,8 @@ class RecommendationForm(forms.ModelForm):
             "filler_phone",
         ]
         widgets = {
-            "intro": forms.Textarea(attrs={"rows": 6}),
+            "intro": forms.Textarea(attrs={"rows": 5}),
+            "teacher_intro": forms.Textarea(attrs={"rows": 3}),
             # Write-only: the stored password is shown only to the assigned experts and the association.
             "test_password": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         }
@@ -69,11 +74,19 @@ class RecommendationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.test_password:
             self.fields["test_password"].help_text = _("已保存的测试密码不显示；留空则保持不变。")
+        self.fields["intro"].help_text = _("只写课程内容；匿名评审时专家只看到这一部分，请勿写入单位和教师姓名。")
+        self.fields["teacher_intro"].help_text = _("授课教师及团队介绍（匿名评审时对专家隐藏）。")
+        self.fields["learner_count"].required = True
+        self.fields["rating"].required = True
         if courses is None:
             del self.fields["course"]
         else:
             self.fields["course"].queryset = courses
             self.fields["course"].help_text = _("只能选择本单位学习平台上已上线的公需课。")
+
+
+class LicenceForm(forms.Form):
+    licence = forms.FileField(label=_("版权授权书（PDF）"))
 
 
 class PledgeForm(forms.Form):
@@ -100,6 +113,8 @@ class ScoreForm(forms.Form):
                 max_value=c.max_score,
                 decimal_places=1,
                 initial=(initial_values or {}).get(c.code),
+                # The page adds the points up as the expert types (static/js/score-total.js).
+                widget=forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": c.max_score, "data-points": ""}),
             )
         self.order_fields([f"c_{c.code}" for c in criteria] + ["comment"])
 
@@ -127,8 +142,25 @@ class AutoAssignForm(forms.Form):
     per_course = forms.IntegerField(label=_("每门课程专家数"), min_value=1, max_value=20)
 
 
-class PhaseForm(forms.Form):
-    to_phase = forms.ChoiceField(choices=[(p.value, p.label) for p in (Phase.REVIEW, Phase.VOTING, Phase.OBJECTION)])
+class PhaseChangeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("提前结束当前阶段，或有课程专家评分不足时进入网络投票，须填写理由。"),
+    )
+
+
+class TieDecisionForm(forms.Form):
+    selected = forms.ModelMultipleChoiceField(
+        label=_("裁定入选的课程"), queryset=Recommendation.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("裁定理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, tied, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selected"].queryset = tied
+        self.fields["selected"].label_from_instance = lambda r: r.course.title
 
 
 class ObjectionForm(forms.Form):

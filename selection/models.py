@@ -41,6 +41,14 @@ def phase_index(phase: str) -> int:
     return PHASE_ORDER.index(Phase(phase))
 
 
+class TieRule(models.TextChoices):
+    """How equal combined scores are ordered; whatever stays tied shares a rank, and a tie across
+    the selection line is decided by the association with a recorded reason."""
+
+    EXPERT_THEN_VOTES = "expert_then_votes", _("综合得分相同时，专家评分高者在前；再相同时，得票多者在前")
+    VOTES_THEN_EXPERT = "votes_then_expert", _("综合得分相同时，得票多者在前；再相同时，专家评分高者在前")
+
+
 class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     title = models.CharField(_("名称"), max_length=200)
@@ -70,6 +78,18 @@ class Campaign(models.Model):
     select_count = models.PositiveSmallIntegerField(_("入选课程数"), null=True, blank=True)
     min_combined_score = models.DecimalField(
         _("入选最低综合得分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    min_expert_scores = models.PositiveSmallIntegerField(
+        _("参与排名的最少专家评分数"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("专家评分少于该数的课程不参与排名，标为“专家评分不足”。"),
+    )
+    tie_rule = models.CharField(
+        _("同分规则"), max_length=32, choices=TieRule.choices, default=TieRule.EXPERT_THEN_VOTES
+    )
+    blind_review = models.BooleanField(
+        _("匿名评审"), default=True, help_text=_("开启后，评审专家看不到推荐单位和授课教师姓名。")
     )
     votes_per_voter = models.PositiveSmallIntegerField(_("每人可投课程数"), default=10)
     experts_per_course = models.PositiveSmallIntegerField(_("每门课程评审专家数"), default=5)
@@ -126,6 +146,8 @@ class PhaseTransition(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why the phase ended before its published end, or moved on with courses lacking scores.
+    reason = models.TextField(_("理由"), blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -143,9 +165,6 @@ class Criterion(models.Model):
     label = models.CharField(_("评审指标"), max_length=100)
     max_score = models.DecimalField(
         _("满分"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))]
-    )
-    weight = models.DecimalField(
-        _("权重"), max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0"))]
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -174,7 +193,26 @@ class Recommendation(models.Model):
     course = models.ForeignKey(
         "courses.Course", verbose_name=_("课程"), on_delete=models.PROTECT, related_name="recommendations"
     )
-    intro = models.TextField(_("课程及师资简介"))
+
+    class Copyright(models.TextChoices):
+        OWN = "own", _("推荐单位拥有版权")
+        LICENSED = "licensed", _("已获版权所有者授权（上传授权书）")
+
+    # Attachment 3's "课程及师资简介" is both parts; blind review shows experts only the first.
+    intro = models.TextField(_("课程简介"))
+    teacher_intro = models.TextField(_("师资简介"), blank=True)
+    is_original = models.BooleanField(_("原创性资源"), default=False)
+    copyright = models.CharField(_("版权"), max_length=16, choices=Copyright.choices, default=Copyright.OWN)
+    licence = models.FileField(_("版权授权书（PDF）"), upload_to=upload_to("selection/licences"), blank=True)
+    learner_count = models.PositiveIntegerField(_("平台学习人数"), null=True, blank=True)
+    rating = models.DecimalField(
+        _("平台学员评价（满分5分）"),
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
+    )
     study_url = models.URLField(_("学习网址"), max_length=300)
     test_account = models.CharField(_("测试账号（供专家评审用）"), max_length=100, blank=True)
     test_password = models.CharField(_("测试密码"), max_length=100, blank=True)
@@ -245,6 +283,8 @@ class ConflictOfInterest(models.Model):
         FORMER_UNIT = "former_unit", _("曾任职单位")
         CO_AUTHOR = "co_author", _("合作者")
         TEACHER = "teacher", _("本课程授课教师")
+        COLLEAGUE = "colleague", _("与授课教师同单位")
+        FORMER_COLLEAGUE = "former_colleague", _("与授课教师曾同单位")
         DECLARED = "declared", _("其他（本人申报）")
 
     class Source(models.TextChoices):
@@ -274,7 +314,7 @@ class Score(models.Model):
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="score")
     values = models.JSONField(_("各项得分"))
-    total = models.DecimalField(_("总分（百分制）"), max_digits=6, decimal_places=2)
+    total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("评审意见"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"))
 
@@ -368,21 +408,67 @@ class Result(models.Model):
     snapshot = models.ForeignKey(ResultSnapshot, on_delete=models.CASCADE, related_name="results")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="results")
-    rank = models.PositiveIntegerField(_("排名"))
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True, help_text=_("专家评分不足的课程不排名。"))
     expert_count = models.PositiveSmallIntegerField(_("评分专家数"), default=0)
     expert_score = models.DecimalField(_("专家评分"), max_digits=6, decimal_places=2)
     votes = models.PositiveIntegerField(_("得票数"))
     combined_score = models.DecimalField(_("综合得分"), max_digits=6, decimal_places=2)
     selected = models.BooleanField(_("入选"), default=False)
+    # Still tied after the tie rule, across the selection line: the association decides.
+    tied_at_line = models.BooleanField(_("入选线并列"), default=False)
 
     class Meta:
-        ordering = ["snapshot_id", "rank"]
+        ordering = ["snapshot_id", models.F("rank").asc(nulls_last=True), "id"]
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "recommendation"], name="result_unique_per_snapshot")
         ]
 
     def __str__(self):
         return f"{self.rank}. {self.recommendation_id}"
+
+
+class TieDecision(models.Model):
+    """The association's decision on courses still tied across the selection line, with its reason."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tie_decisions")
+    tied = models.JSONField(_("并列课程"))
+    selected = models.JSONField(_("裁定入选课程"))
+    reason = models.TextField(_("裁定理由"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("并列裁定")
+        verbose_name_plural = _("并列裁定")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.selected}"
+
+
+class ReleasedAssignment(models.Model):
+    """A review assignment removed because a conflict of interest appeared after it was made;
+    listed for the association (the course is re-assigned automatically while review is open)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="released_assignments")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="released_assignments")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    types = models.JSONField(_("回避类型"))
+    had_score = models.BooleanField(_("已评分（评分作废）"), default=False)
+    replacements = models.PositiveSmallIntegerField(_("已补充分配专家数"), default=0)
+    created_at = models.DateTimeField(_("撤销时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("因回避撤销的评审分配")
+        verbose_name_plural = _("因回避撤销的评审分配")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.recommendation_id} · {self.expert_id}"
+
+    @property
+    def type_labels(self) -> list[str]:
+        return [str(ConflictOfInterest.Type(t).label) for t in self.types if t in ConflictOfInterest.Type.values]
 
 
 class TeacherPoolEntry(models.Model):

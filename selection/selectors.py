@@ -1,18 +1,22 @@
 """Reads of the evaluation: querysets scoped to the user who asks, progress and statistics."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, Role
+from accounts.models import Membership, Organisation, Role, User
 from accounts.selectors import has_role, organisation_ids_with_role
+from courses.models import Course, Teacher
 
 from .models import (
     Assignment,
     Campaign,
+    ConflictOfInterest,
     Criterion,
     Phase,
     Recommendation,
+    ReleasedAssignment,
     Result,
     ResultSnapshot,
     TeacherPoolEntry,
@@ -91,13 +95,88 @@ def vote_counts_visible(*, campaign: Campaign, user) -> bool:
     return campaign.is_past(Phase.VOTING) or has_role(user, Role.ASSOCIATION_ADMIN)
 
 
-def assignments_of_expert(*, expert, campaign: Campaign | None = None) -> QuerySet[Assignment]:
-    qs = Assignment.objects.filter(expert=expert).select_related(
+def conflicts_by_recommendation(*, expert, recommendations) -> dict[int, list[str]]:
+    """THE conflict-of-interest rule, for one expert and any number of recommended courses (four
+    queries): the expert declared one; works or worked at the recommending unit; is a confirmed
+    teacher of the course; works or worked where one of its teachers works or worked. Every read
+    and write of an expert's work (lists, assignment page, score form and API, assignment) uses it."""
+    recs = list(recommendations)
+    found: dict[int, set[str]] = {rec.pk: set() for rec in recs}
+    if not recs:
+        return {}
+    units: dict[int, bool] = {}
+    for org_id, active in Membership.objects.filter(user=expert).values_list("organisation_id", "is_active"):
+        units[org_id] = units.get(org_id, False) or active
+    for rec_id, type_ in ConflictOfInterest.objects.filter(
+        expert=expert, recommendation_id__in=found, source=ConflictOfInterest.Source.DECLARED
+    ).values_list("recommendation_id", "type"):
+        found[rec_id].add(type_)
+    by_course: dict[int, list[int]] = {}
+    for rec in recs:
+        by_course.setdefault(rec.course_id, []).append(rec.pk)
+        if rec.organisation_id in units:
+            active = units[rec.organisation_id]
+            found[rec.pk].add(ConflictOfInterest.Type.SAME_UNIT if active else ConflictOfInterest.Type.FORMER_UNIT)
+    through = Course.teachers.through
+    teachers = list(
+        through.objects.filter(course_id__in=by_course).values_list(
+            "course_id", "teacher_id", "teacher__user_id", "teacher__current_unit_id"
+        )
+    )
+    former: dict[int, set[int]] = {}
+    for teacher_id, org_id in Teacher.former_units.through.objects.filter(
+        teacher_id__in={t[1] for t in teachers}
+    ).values_list("teacher_id", "organisation_id"):
+        former.setdefault(teacher_id, set()).add(org_id)
+    for course_id, teacher_id, user_id, unit_id in teachers:
+        types = set()
+        if user_id == expert.pk:
+            types.add(ConflictOfInterest.Type.TEACHER)
+        if unit_id in units:
+            types.add(ConflictOfInterest.Type.COLLEAGUE if units[unit_id] else ConflictOfInterest.Type.FORMER_COLLEAGUE)
+        if former.get(teacher_id, set()) & set(units):
+            types.add(ConflictOfInterest.Type.FORMER_COLLEAGUE)
+        for rec_id in by_course[course_id]:
+            found[rec_id] |= types
+    return {rec_id: sorted(types) for rec_id, types in found.items() if types}
+
+
+def conflicts_for(*, expert, recommendation: Recommendation) -> list[str]:
+    return conflicts_by_recommendation(expert=expert, recommendations=[recommendation]).get(recommendation.pk, [])
+
+
+def _assignments(expert) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(expert=expert).select_related(
         "recommendation__course", "recommendation__organisation", "recommendation__campaign", "score"
     )
+
+
+def conflicted_assignments(*, expert) -> list[tuple[Assignment, list[str]]]:
+    """The expert's assignments that a conflict of interest now forbids, with its types."""
+    assignments = list(_assignments(expert))
+    conflicts = conflicts_by_recommendation(expert=expert, recommendations=[a.recommendation for a in assignments])
+    return [(a, conflicts[a.recommendation_id]) for a in assignments if a.recommendation_id in conflicts]
+
+
+def assignments_of_expert(
+    *, expert, campaign: Campaign | None = None, conflicted: list[int] | None = None
+) -> QuerySet[Assignment]:
+    """The expert's assignments without a conflict of interest: the only ones they may open or
+    score. `conflicted`: the ids the caller already found with `conflicted_assignments`."""
+    qs = _assignments(expert)
     if campaign is not None:
         qs = qs.filter(recommendation__campaign=campaign)
-    return qs.order_by("recommendation__campaign__year", "recommendation_id")
+    if conflicted is None:
+        conflicted = [a.pk for a, _types in conflicted_assignments(expert=expert)]
+    return qs.exclude(pk__in=conflicted).order_by("recommendation__campaign__year", "recommendation_id")
+
+
+def identities_hidden(*, campaign: Campaign, user) -> bool:
+    """Blind review: while courses are being recommended and reviewed, nobody but the association
+    sees which unit recommended a course or who teaches it (pages, API, downloads)."""
+    if not campaign.blind_review or campaign.is_past(Phase.REVIEW):
+        return False
+    return not has_role(user, Role.ASSOCIATION_ADMIN)
 
 
 def my_voted_ids(*, campaign: Campaign, voter) -> set[int]:
@@ -128,8 +207,68 @@ def results_of(*, campaign: Campaign) -> QuerySet[Result]:
     return (
         snapshot.results.select_related("recommendation__course", "recommendation__organisation")
         .prefetch_related("recommendation__course__teachers")
-        .order_by("rank")
+        .order_by(F("rank").asc(nulls_last=True), "recommendation_id")
     )
+
+
+def teacher_outcomes(*, campaign: Campaign) -> list[dict]:
+    """Each teacher of a selected course in the latest ranking, and whether publication credits
+    them ("按照课程课时的2倍计算授课教师年度继续教育学时"): only through an account the teacher
+    confirmed; otherwise the reason, for the association to follow up."""
+    snapshot = latest_snapshot(campaign=campaign)
+    if snapshot is None:
+        return []
+    results = list(
+        snapshot.results.filter(selected=True)
+        .select_related("recommendation__course")
+        .prefetch_related("recommendation__course__teachers__user")
+        .order_by("rank", "id")
+    )
+    teachers = [(r, t) for r in results for t in r.recommendation.course.teachers.all()]
+    numbers = {t.id_number for _r, t in teachers if t.id_number and not t.user_id}
+    registered = (
+        set(User.objects.filter(id_number__in=numbers).values_list("id_number", flat=True)) if numbers else set()
+    )
+    rows = []
+    for result, teacher in teachers:
+        if teacher.user_id:
+            reason = ""
+        elif not teacher.id_number:
+            reason = _("提供单位未填写该教师的身份证号")
+        elif teacher.id_number not in registered:
+            reason = _("该身份证号尚未注册平台账号")
+        elif teacher.link_declined_at:
+            reason = _("本人已拒绝关联")
+        else:
+            reason = _("待教师本人在“我的授课”页面确认关联")
+        rows.append(
+            {"teacher": teacher, "course": result.recommendation.course, "credited": not reason, "reason": reason}
+        )
+    return rows
+
+
+def public_results(*, campaign: Campaign) -> QuerySet[Result] | None:
+    """What the public results page and API show: nothing (None) before the public notice (公示),
+    the proposed list during it and until publication (not final), the final list once published.
+    `campaign.is_published` tells the two apart."""
+    if not campaign.results_public:
+        return None
+    return results_of(campaign=campaign)
+
+
+def tied_at_line(*, campaign: Campaign) -> QuerySet[Recommendation]:
+    """Courses of the latest ranking still tied across the selection line."""
+    snapshot = latest_snapshot(campaign=campaign)
+    if snapshot is None:
+        return Recommendation.objects.none()
+    return Recommendation.objects.filter(results__snapshot=snapshot, results__tied_at_line=True).select_related(
+        "course"
+    )
+
+
+def released_assignments(*, campaign: Campaign) -> QuerySet[ReleasedAssignment]:
+    """Assignments removed for a conflict found after assignment: the association's notice list."""
+    return ReleasedAssignment.objects.filter(campaign=campaign).select_related("recommendation__course", "expert")
 
 
 def published_results(*, campaign: Campaign) -> QuerySet[Result]:

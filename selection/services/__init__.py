@@ -1,7 +1,6 @@
 """Writes of the evaluation, one module per stage; each notice rule is one named function."""
 
 from .campaigns import (
-    advance_phase,
     check_phase_forward,
     check_schedule_in_order,
     check_weights_sum_to_one,
@@ -11,43 +10,42 @@ from .campaigns import (
     update_campaign_settings,
     update_rubric,
 )
+from .conflicts import access_assignments, release_conflicted_assignments
+from .phases import change_phase, ends_early, phase_change_preview
+from .publication import check_may_publish, credit_linked_teacher, publish_results
+from .ranking import FORMULA, average_expert_score, combined_score, inputs_hash, published_rules, rank_from_inputs
 from .recommendations import (
     check_before_recommendation_deadline,
     check_course_is_own_online_public_course,
+    check_original_with_copyright,
+    check_platform_figures,
     check_unit_may_recommend,
     create_recommendation,
+    save_licence,
     save_pledge,
     submit_recommendation,
     update_recommendation,
     withdraw_recommendation,
 )
-from .results import (
-    FORMULA,
-    answer_objection,
-    average_expert_score,
-    combined_score,
-    compute_results,
-    confirm_results,
-    file_objection,
-    inputs_hash,
-    publish_results,
-    rank_from_inputs,
-    verify_snapshot,
-)
-from .review import assign_expert, auto_assign, conflicts_for, declare_conflict, rubric_total, submit_score
+from .results import answer_objection, compute_results, confirm_results, decide_tie, file_objection, verify_snapshot
+from .review import assign_expert, auto_assign, declare_conflict, rubric_total, submit_score
 from .voting import cast_vote, check_voter_eligible
 
 __all__ = [
     "FORMULA",
-    "advance_phase",
+    "access_assignments",
     "answer_objection",
     "assign_expert",
     "auto_assign",
     "average_expert_score",
     "cast_vote",
+    "change_phase",
     "check_before_recommendation_deadline",
     "check_course_is_own_online_public_course",
+    "check_may_publish",
+    "check_original_with_copyright",
     "check_phase_forward",
+    "check_platform_figures",
     "check_schedule_in_order",
     "check_unit_may_recommend",
     "check_voter_eligible",
@@ -55,17 +53,23 @@ __all__ = [
     "combined_score",
     "compute_results",
     "confirm_results",
-    "conflicts_for",
     "create_campaign",
     "create_recommendation",
+    "credit_linked_teacher",
+    "decide_tie",
     "declare_conflict",
     "default_rubric",
     "default_schedule",
+    "ends_early",
     "file_objection",
     "inputs_hash",
+    "phase_change_preview",
     "publish_results",
+    "published_rules",
     "rank_from_inputs",
+    "release_conflicted_assignments",
     "rubric_total",
+    "save_licence",
     "save_pledge",
     "submit_recommendation",
     "submit_score",

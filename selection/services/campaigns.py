@@ -23,12 +23,12 @@ def default_rubric() -> list[dict]:
     对继续教育公需课程的要求和专业技术人员学习需求，突出时代特点，具有较强的实用性、针对性和时效性。"
     The production quality criterion reflects "推荐质量高、反响好" for online courses."""
     return [
-        {"code": "originality", "label": "原创性", "max_score": Decimal("20"), "weight": Decimal("1")},
-        {"code": "relevance", "label": "紧贴要求与学习需求", "max_score": Decimal("20"), "weight": Decimal("1")},
-        {"code": "timeliness", "label": "时代特点与时效性", "max_score": Decimal("15"), "weight": Decimal("1")},
-        {"code": "practicality", "label": "实用性", "max_score": Decimal("15"), "weight": Decimal("1")},
-        {"code": "pertinence", "label": "针对性", "max_score": Decimal("15"), "weight": Decimal("1")},
-        {"code": "production", "label": "制作质量", "max_score": Decimal("15"), "weight": Decimal("1")},
+        {"code": "originality", "label": "原创性", "max_score": Decimal("20")},
+        {"code": "relevance", "label": "紧贴要求与学习需求", "max_score": Decimal("20")},
+        {"code": "timeliness", "label": "时代特点与时效性", "max_score": Decimal("15")},
+        {"code": "practicality", "label": "实用性", "max_score": Decimal("15")},
+        {"code": "pertinence", "label": "针对性", "max_score": Decimal("15")},
+        {"code": "production", "label": "制作质量", "max_score": Decimal("15")},
     ]
 
 
@@ -75,38 +75,25 @@ def check_phase_forward(*, campaign: Campaign, to_phase: str) -> None:
         raise RuleBroken(_("评选阶段必须逐步推进，不能跳过。"), code="phase_skipped")
 
 
-def _move(*, campaign: Campaign, to_phase: str, actor) -> Campaign:
+def _move(*, campaign: Campaign, to_phase: str, actor, reason: str = "") -> Campaign:
     check_phase_forward(campaign=campaign, to_phase=to_phase)
-    PhaseTransition.objects.create(campaign=campaign, from_phase=campaign.phase, to_phase=to_phase, actor=actor)
+    PhaseTransition.objects.create(
+        campaign=campaign, from_phase=campaign.phase, to_phase=to_phase, actor=actor, reason=reason
+    )
     audit(
         type=AuditEvent.Type.PHASE_CHANGED,
         actor=actor,
         target=campaign,
-        data={"year": campaign.year, "from": campaign.phase, "to": to_phase},
+        data={"year": campaign.year, "from": campaign.phase, "to": to_phase, "reason": reason},
     )
     campaign.phase = to_phase
     campaign.save(update_fields=["phase"])
     return campaign
 
 
-@transaction.atomic
-def advance_phase(*, campaign: Campaign, to_phase: str, actor) -> Campaign:
-    """Move to the next phase (review, voting, public notice). Entering the public notice computes
-    the ranking to be shown; confirmation and publication have their own services."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if to_phase in (Phase.CONFIRMED, Phase.PUBLISHED):
-        raise RuleBroken(_("请使用“确认结果”或“发布结果”操作。"), code="use_confirm_or_publish")
-    _move(campaign=campaign, to_phase=to_phase, actor=actor)
-    if to_phase == Phase.OBJECTION:
-        from .results import compute_results
-
-        compute_results(campaign=campaign, actor=actor)
-    return campaign
-
-
-def move_phase(*, campaign: Campaign, to_phase: str, actor) -> Campaign:
-    """For the results module: the same forward-only move, inside its transaction."""
-    return _move(campaign=campaign, to_phase=to_phase, actor=actor)
+def move_phase(*, campaign: Campaign, to_phase: str, actor, reason: str = "") -> Campaign:
+    """The forward-only, recorded move; the checks of each change live in `phases.py`."""
+    return _move(campaign=campaign, to_phase=to_phase, actor=actor, reason=reason)
 
 
 # The campaign settings admins may edit, in the order the settings form shows them.
@@ -123,6 +110,9 @@ SETTING_FIELDS = (
     "vote_weight",
     "select_count",
     "min_combined_score",
+    "min_expert_scores",
+    "tie_rule",
+    "blind_review",
     "votes_per_voter",
     "experts_per_course",
     "drop_extremes_min_experts",
@@ -160,12 +150,22 @@ def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.is_past(Phase.OBJECTION):
         raise RuleBroken(_("结果已确认，不能再修改评选设置。"), code="settings_frozen")
-    frozen = {"expert_weight", "vote_weight", "select_count", "min_combined_score", "drop_extremes_min_experts"}
+    frozen = {
+        "expert_weight",
+        "vote_weight",
+        "select_count",
+        "min_combined_score",
+        "drop_extremes_min_experts",
+        "min_expert_scores",
+        "tie_rule",
+    }
     for name, value in fields.items():
         if name not in SETTING_FIELDS:
             raise ValidationError(_("不能修改字段 %(name)s。") % {"name": name}, code="field_not_editable")
         if name in frozen and campaign.phase == Phase.OBJECTION and getattr(campaign, name) != value:
             raise RuleBroken(_("结果公示期间不能修改权重和入选规则。"), code="rule_frozen")
+        if name == "blind_review" and campaign.phase == Phase.REVIEW and campaign.blind_review != value:
+            raise RuleBroken(_("专家评审期间不能切换匿名评审。"), code="blind_frozen")
         setattr(campaign, name, value)
     campaign.full_clean()
     check_schedule_in_order(campaign=campaign)
@@ -187,10 +187,10 @@ def update_rubric(*, campaign: Campaign, rows: list[dict], actor) -> list[Criter
     codes = [row["code"] for row in rows]
     if len(set(codes)) != len(codes):
         raise ValidationError(_("评审指标代码不能重复。"), code="rubric_duplicate_code")
-    if any(row["max_score"] <= 0 or row["weight"] < 0 for row in rows):
-        raise ValidationError(_("满分必须大于 0，权重不能为负数。"), code="rubric_invalid")
+    if any(row["max_score"] <= 0 for row in rows):
+        raise ValidationError(_("满分必须大于 0。"), code="rubric_invalid")
     campaign.criteria.all().delete()
-    fields = ("code", "label", "max_score", "weight")
+    fields = ("code", "label", "max_score")
     created = Criterion.objects.bulk_create(
         Criterion(campaign=campaign, order=i, **{k: row[k] for k in fields}) for i, row in enumerate(rows)
     )

@@ -14,6 +14,21 @@ from ..models import Campaign, Phase, Pledge, Recommendation
 from ..selectors import recommendable_courses
 
 PLEDGE_MAX_BYTES = 10 * 1024 * 1024
+# What a unit fills in on its recommendation (attachment 3 plus eligibility and platform figures).
+RECOMMENDATION_FIELDS = (
+    "intro",
+    "teacher_intro",
+    "is_original",
+    "copyright",
+    "learner_count",
+    "rating",
+    "study_url",
+    "test_account",
+    "test_password",
+    "notes",
+    "filler_name",
+    "filler_phone",
+)
 
 
 def check_unit_may_recommend(*, organisation: Organisation) -> None:
@@ -69,6 +84,11 @@ def create_recommendation(
     course: Course,
     intro: str,
     study_url: str,
+    teacher_intro: str = "",
+    is_original: bool = False,
+    copyright: str = Recommendation.Copyright.OWN,
+    learner_count: int | None = None,
+    rating=None,
     test_account: str = "",
     test_password: str = "",
     notes: str = "",
@@ -86,6 +106,11 @@ def create_recommendation(
         organisation=organisation,
         course=course,
         intro=intro,
+        teacher_intro=teacher_intro,
+        is_original=is_original,
+        copyright=copyright,
+        learner_count=learner_count,
+        rating=rating,
         study_url=study_url,
         test_account=test_account,
         test_password=test_password,
@@ -103,7 +128,7 @@ def create_recommendation(
 def update_recommendation(*, recommendation: Recommendation, **fields) -> Recommendation:
     check_before_recommendation_deadline(campaign=recommendation.campaign)
     _check_editable(recommendation)
-    allowed = {"intro", "study_url", "test_account", "test_password", "notes", "filler_name", "filler_phone"}
+    allowed = set(RECOMMENDATION_FIELDS)
     for name, value in fields.items():
         if name not in allowed:
             raise ValidationError(_("不能修改字段 %(name)s。") % {"name": name}, code="field_not_editable")
@@ -150,6 +175,41 @@ def save_pledge(
 
 
 @transaction.atomic
+def save_licence(*, recommendation: Recommendation, licence) -> Recommendation:
+    """The copyright holder's licence (PDF), needed when the unit does not hold the copyright itself."""
+    from portal.uploads import PDF, validate_upload
+
+    check_before_recommendation_deadline(campaign=recommendation.campaign)
+    _check_editable(recommendation)
+    validate_upload(licence, allowed={PDF}, max_bytes=PLEDGE_MAX_BYTES)
+    recommendation.licence.save(getattr(licence, "name", "licence.pdf"), licence, save=True)
+    return recommendation
+
+
+def check_original_with_copyright(*, recommendation: Recommendation) -> None:
+    """ "推荐的课程应为原创性资源，推荐单位拥有版权": an original resource whose copyright the unit
+    holds, or whose holder's licence is uploaded with the recommendation."""
+    if not recommendation.is_original or not recommendation.course.is_original:
+        raise RuleBroken(_("只能推荐原创性资源。"), code="not_original")
+    organisation = recommendation.organisation
+    holder = recommendation.course.copyright_holder.strip()
+    own = not holder or holder in (organisation.name, organisation.short_name)
+    if recommendation.copyright == Recommendation.Copyright.OWN and not own:
+        raise RuleBroken(
+            _("课程版权属于“%(holder)s”，推荐单位不拥有版权，请上传版权授权书。") % {"holder": holder},
+            code="copyright_not_own",
+        )
+    if recommendation.copyright == Recommendation.Copyright.LICENSED and not recommendation.licence:
+        raise RuleBroken(_("请上传版权所有者的授权书（PDF）。"), code="licence_missing")
+
+
+def check_platform_figures(*, recommendation: Recommendation) -> None:
+    """ "推荐质量高、反响好、学习人数较多的公需课": the platform's learner count and rating go with it."""
+    if recommendation.learner_count is None or recommendation.rating is None:
+        raise RuleBroken(_("请填写该课程在本单位平台的学习人数和学员评价。"), code="platform_figures_missing")
+
+
+@transaction.atomic
 def submit_recommendation(*, recommendation: Recommendation, actor=None) -> Recommendation:
     """ "推荐的课程应为原创性资源，推荐单位拥有版权": a recommendation is sent with the signed pledge,
     every clause confirmed and the stamped scan attached."""
@@ -159,6 +219,8 @@ def submit_recommendation(*, recommendation: Recommendation, actor=None) -> Reco
     check_course_is_own_online_public_course(
         organisation=recommendation.organisation, course=recommendation.course, year=recommendation.campaign.year
     )
+    check_original_with_copyright(recommendation=recommendation)
+    check_platform_figures(recommendation=recommendation)
     pledge = Pledge.objects.filter(recommendation=recommendation).first()
     if pledge is None or not pledge.all_clauses_confirmed:
         raise RuleBroken(_("请先填写《知识产权保护承诺书》并确认全部条款。"), code="pledge_missing")

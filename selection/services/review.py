@@ -13,9 +13,7 @@ from portal.deadlines import in_window
 
 from ..exceptions import RuleBroken
 from ..models import Assignment, Campaign, ConflictOfInterest, Criterion, Phase, Recommendation, Score
-from ..selectors import candidates
-
-HUNDRED = Decimal("100")
+from ..selectors import candidates, conflicts_by_recommendation, conflicts_for
 
 
 def _experts() -> list[User]:
@@ -29,21 +27,6 @@ def _experts() -> list[User]:
 def _check_review_not_over(campaign: Campaign) -> None:
     if campaign.is_past(Phase.REVIEW):
         raise RuleBroken(_("专家评审阶段已结束，不能再调整评审分配。"), code="review_over")
-
-
-def conflicts_for(*, expert: User, recommendation: Recommendation) -> list[str]:
-    """Conflict types between an expert and a recommended course: declared ones plus those the
-    data shows (the expert works or worked at the recommending unit, or teaches the course)."""
-    found = set(
-        ConflictOfInterest.objects.filter(expert=expert, recommendation=recommendation).values_list("type", flat=True)
-    )
-    for is_active in Membership.objects.filter(user=expert, organisation_id=recommendation.organisation_id).values_list(
-        "is_active", flat=True
-    ):
-        found.add(ConflictOfInterest.Type.SAME_UNIT if is_active else ConflictOfInterest.Type.FORMER_UNIT)
-    if recommendation.course.teachers.filter(user=expert).exists():
-        found.add(ConflictOfInterest.Type.TEACHER)
-    return sorted(found)
 
 
 @transaction.atomic
@@ -67,48 +50,36 @@ def assign_expert(*, recommendation: Recommendation, expert: User, actor=None) -
 
 
 @transaction.atomic
-def auto_assign(*, campaign: Campaign, per_course: int | None = None, actor=None) -> int:
-    """Give each submitted course up to N experts, always the least loaded eligible ones, skipping
-    conflicts of interest. Returns the number of assignments created."""
+def auto_assign(
+    *, campaign: Campaign, per_course: int | None = None, actor=None, only: list[Recommendation] | None = None
+) -> int:
+    """Give each submitted course (or only those in `only`) up to N experts, always the least
+    loaded eligible ones, skipping conflicts of interest. Returns the number of assignments created."""
     _check_review_not_over(campaign)
     per_course = per_course or campaign.experts_per_course
     experts = _experts()
-    expert_ids = [e.pk for e in experts]
-    # Units each expert works or worked at, courses they teach, known conflicts: one query each.
-    units: dict[int, dict[int, bool]] = defaultdict(dict)
-    for user_id, org_id, active in Membership.objects.filter(user_id__in=expert_ids).values_list(
-        "user_id", "organisation_id", "is_active"
-    ):
-        units[user_id][org_id] = units[user_id].get(org_id, False) or active
-    recs = list(candidates(campaign=campaign).prefetch_related("course__teachers", "assignments"))
-    known = set(
-        ConflictOfInterest.objects.filter(recommendation__campaign=campaign).values_list(
-            "expert_id", "recommendation_id"
-        )
-    )
+    recs = list(candidates(campaign=campaign).prefetch_related("assignments"))
     load: dict[int, int] = defaultdict(int)
     for rec in recs:
         for a in rec.assignments.all():
             load[a.expert_id] += 1
+    if only is not None:
+        wanted = {r.pk for r in only}
+        recs = [r for r in recs if r.pk in wanted]
+    conflicts = {e.pk: conflicts_by_recommendation(expert=e, recommendations=recs) for e in experts}
     new: list[Assignment] = []
     detected: list[ConflictOfInterest] = []
     for rec in recs:
         have = {a.expert_id for a in rec.assignments.all()}
-        teacher_users = {t.user_id for t in rec.course.teachers.all() if t.user_id}
         eligible = []
-        for e in expert_ids:
-            found = []
-            if rec.organisation_id in units[e]:
-                active = units[e][rec.organisation_id]
-                found.append(ConflictOfInterest.Type.SAME_UNIT if active else ConflictOfInterest.Type.FORMER_UNIT)
-            if e in teacher_users:
-                found.append(ConflictOfInterest.Type.TEACHER)
+        for e in experts:
+            found = conflicts[e.pk].get(rec.pk, [])
             detected += [
-                ConflictOfInterest(expert_id=e, recommendation=rec, type=t, source=ConflictOfInterest.Source.DETECTED)
+                ConflictOfInterest(expert=e, recommendation=rec, type=t, source=ConflictOfInterest.Source.DETECTED)
                 for t in found
             ]
-            if not found and e not in have and (e, rec.pk) not in known:
-                eligible.append(e)
+            if not found and e.pk not in have:
+                eligible.append(e.pk)
         eligible.sort(key=lambda e: (load[e], e))
         for expert_id in eligible[: max(0, per_course - len(have))]:
             new.append(Assignment(recommendation=rec, expert_id=expert_id, assigned_by=actor))
@@ -138,12 +109,9 @@ def declare_conflict(*, assignment: Assignment, expert: User, type: str, reason:
 
 
 def rubric_total(*, criteria: list[Criterion], values: dict[str, Decimal]) -> Decimal:
-    """The weighted rubric total normalised to 100: sum(value / max x weight) / sum(weight) x 100."""
-    weights = sum((c.weight for c in criteria), Decimal("0"))
-    if weights <= 0:
-        return Decimal("0.00")
-    total = sum((values[c.code] / c.max_score * c.weight for c in criteria), Decimal("0"))
-    return (total / weights * HUNDRED).quantize(Decimal("0.01"))
+    """A score sheet adds points: each criterion is scored up to its maximum and the total is
+    their sum (six criteria at 12 points each total 72)."""
+    return sum((values[c.code] for c in criteria), Decimal("0")).quantize(Decimal("0.01"))
 
 
 def check_in_review_window(*, campaign: Campaign) -> None:
@@ -170,6 +138,9 @@ def _parse_values(criteria: list[Criterion], raw: dict) -> dict[str, Decimal]:
         except (InvalidOperation, ValueError):
             errors[code] = _("“%(label)s”的分数不是数字。") % {"label": criterion.label}
             continue
+        if value.is_finite() and value != value.quantize(Decimal("0.1")):
+            errors[code] = _("“%(label)s”的分数最多保留一位小数。") % {"label": criterion.label}
+            continue
         if not value.is_finite() or value < 0 or value > criterion.max_score:
             errors[code] = _("“%(label)s”的分数须在 0 到 %(max)s 之间。") % {
                 "label": criterion.label,
@@ -190,6 +161,8 @@ def submit_score(*, assignment: Assignment, expert: User, criteria: dict, commen
     # Fresh from the database: the window is decided by the current phase, not a cached object.
     campaign = Campaign.objects.get(pk=assignment.recommendation.campaign_id)
     check_in_review_window(campaign=campaign)
+    if conflicts_for(expert=expert, recommendation=assignment.recommendation):
+        raise RuleBroken(_("您与该课程存在利益冲突，不能评分。"), code="conflict_of_interest")
     rubric = list(campaign.criteria.all())
     values = _parse_values(rubric, criteria)
     total = rubric_total(criteria=rubric, values=values)

@@ -2,21 +2,20 @@
 
 from .expert import expert_assignment, expert_conflict, expert_home
 from .manage import (
-    manage_advance,
     manage_anomalies,
     manage_answer,
     manage_assignments,
     manage_campaign,
-    manage_confirm,
     manage_export_results,
     manage_export_scores,
     manage_home,
     manage_new,
-    manage_publish,
+    manage_phase,
     manage_settings,
+    manage_tie,
 )
 from .public import candidates, index, objection_new, recommendation_detail, results, teacher_pool
-from .unit import unit_detail, unit_home, unit_new, unit_pledge_scan, unit_submit, unit_withdraw
+from .unit import unit_detail, unit_home, unit_licence, unit_new, unit_pledge_scan, unit_submit, unit_withdraw
 from .voter import vote_cast, vote_home
 
 __all__ = [
@@ -25,24 +24,24 @@ __all__ = [
     "expert_conflict",
     "expert_home",
     "index",
-    "manage_advance",
     "manage_anomalies",
     "manage_answer",
     "manage_assignments",
     "manage_campaign",
-    "manage_confirm",
     "manage_export_results",
     "manage_export_scores",
     "manage_home",
     "manage_new",
-    "manage_publish",
+    "manage_phase",
     "manage_settings",
+    "manage_tie",
     "objection_new",
     "recommendation_detail",
     "results",
     "teacher_pool",
     "unit_detail",
     "unit_home",
+    "unit_licence",
     "unit_new",
     "unit_pledge_scan",
     "unit_submit",

@@ -10,6 +10,7 @@ from accounts.selectors import has_role
 
 from ..models import Campaign, Recommendation
 from ..selectors import recommending_organisations
+from ..services import access_assignments
 
 
 def error_messages(request, exc: ValidationError) -> None:
@@ -26,6 +27,6 @@ def recommendations_visible_to(user) -> QuerySet[Recommendation]:
     qs = Recommendation.objects.select_related("course", "organisation", "campaign")
     if has_role(user, Role.ASSOCIATION_ADMIN):
         return qs
-    return qs.filter(
-        Q(organisation__in=recommending_organisations(user)) | Q(assignments__expert_id=user.pk)
-    ).distinct()
+    # An expert reaches a course only through an assignment without a conflict of interest.
+    assigned = [a.recommendation_id for a in access_assignments(expert=user)] if has_role(user, Role.EXPERT) else []
+    return qs.filter(Q(organisation__in=recommending_organisations(user)) | Q(pk__in=assigned)).distinct()

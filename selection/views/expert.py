@@ -10,17 +10,21 @@ from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..forms import ConflictForm, ScoreForm
-from ..models import Assignment, Phase, Score
+from ..models import Phase, Score
 from .common import error_messages
 
 
 def _my_assignments(request):
-    return selectors.assignments_of_expert(expert=request.user)
+    """Every expert page reads through this: assignments a new conflict forbids are removed first."""
+    return services.access_assignments(expert=request.user)
 
 
 @permission_required("selection.review")
 def expert_home(request):
-    return render(request, "selection/expert_home.html", {"assignments": _my_assignments(request)})
+    assignments = list(_my_assignments(request))
+    for a in assignments:
+        a.identities_hidden = selectors.identities_hidden(campaign=a.recommendation.campaign, user=request.user)
+    return render(request, "selection/expert_home.html", {"assignments": assignments})
 
 
 @permission_required("selection.review")
@@ -66,6 +70,8 @@ def expert_assignment(request, pk: int):
             "conflict_form": ConflictForm(),
             "others": others,
             "in_review": campaign.phase == Phase.REVIEW,
+            "identities_hidden": selectors.identities_hidden(campaign=campaign, user=request.user),
+            "teachers": list(rec.course.teachers.all()),
         },
     )
 
@@ -73,9 +79,7 @@ def expert_assignment(request, pk: int):
 @require_POST
 @permission_required("selection.review")
 def expert_conflict(request, pk: int):
-    assignment = get_object_or_404(
-        Assignment.objects.filter(expert=request.user).select_related("recommendation__campaign"), pk=pk
-    )
+    assignment = get_object_or_404(_my_assignments(request), pk=pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择回避类型。"))

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,9 +21,10 @@ from ..forms import (
     CampaignCreateForm,
     CampaignSettingsForm,
     CriterionFormSet,
-    PhaseForm,
+    PhaseChangeForm,
+    TieDecisionForm,
 )
-from ..models import PHASE_ORDER, Assignment, Campaign, ConflictOfInterest, Objection
+from ..models import PHASE_ORDER, Assignment, Campaign, ConflictOfInterest, Objection, Phase
 from .common import campaign_or_404, error_messages
 
 
@@ -45,6 +46,7 @@ def manage_campaign(request, year: int):
     next_phase = None
     if campaign.phase_index + 1 < len(PHASE_ORDER):
         next_phase = PHASE_ORDER[campaign.phase_index + 1]
+    tied = selectors.tied_at_line(campaign=campaign)
     return render(
         request,
         "selection/manage_campaign.html",
@@ -59,50 +61,60 @@ def manage_campaign(request, year: int):
             "answer_form": AnswerForm(),
             "snapshot": selectors.latest_snapshot(campaign=campaign),
             "criteria": selectors.criteria_of(campaign),
+            "rules": services.published_rules(campaign),
+            "released": selectors.released_assignments(campaign=campaign),
+            "tie_form": TieDecisionForm(tied=tied) if tied.exists() else None,
+            "tie_decisions": campaign.tie_decisions.select_related("actor"),
+            "teachers": selectors.teacher_outcomes(campaign=campaign) if campaign.is_published else [],
         },
     )
 
 
-@require_POST
 @permission_required("selection.manage_campaign")
-def manage_advance(request, year: int):
+def manage_phase(request, year: int, to_phase: str):
+    """GET: the confirmation page (published schedule, what the change does, open anomalies and
+    objections, courses lacking scores, teachers' outcomes). POST: the change, with its reason."""
     campaign = campaign_or_404(year)
-    form = PhaseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择要进入的阶段。"))
-    else:
+    if to_phase not in Phase.values:
+        raise Http404
+    try:
+        preview = services.phase_change_preview(campaign=campaign, to_phase=to_phase)
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return redirect("selection:manage_campaign", year=year)
+    form = PhaseChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.advance_phase(
-                campaign=campaign, to_phase=form.cleaned_data["to_phase"], actor=request.user
+            campaign = services.change_phase(
+                campaign=campaign, to_phase=to_phase, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             error_messages(request, exc)
         else:
             messages.success(request, _("已进入“%(phase)s”阶段。") % {"phase": campaign.get_phase_display()})
-    return redirect("selection:manage_campaign", year=year)
+            return redirect("selection:manage_campaign", year=year)
+    return render(request, "selection/manage_phase.html", {"campaign": campaign, "form": form, **preview})
 
 
 @require_POST
 @permission_required("selection.manage_campaign")
-def manage_confirm(request, year: int):
+def manage_tie(request, year: int):
+    campaign = campaign_or_404(year)
+    form = TieDecisionForm(request.POST, tied=selectors.tied_at_line(campaign=campaign))
+    if not form.is_valid():
+        messages.error(request, _("请选择入选课程并填写裁定理由。"))
+        return redirect("selection:manage_campaign", year=year)
     try:
-        services.confirm_results(campaign=campaign_or_404(year), actor=request.user)
+        services.decide_tie(
+            campaign=campaign,
+            selected=[r.pk for r in form.cleaned_data["selected"]],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
     except ValidationError as exc:
         error_messages(request, exc)
     else:
-        messages.success(request, _("评选结果已确认。"))
-    return redirect("selection:manage_campaign", year=year)
-
-
-@require_POST
-@permission_required("selection.manage_campaign")
-def manage_publish(request, year: int):
-    try:
-        services.publish_results(campaign=campaign_or_404(year), actor=request.user)
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("评选结果已发布，授课教师学时、师资库和证书已同步办理。"))
+        messages.success(request, _("并列裁定已记录，排名已重新计算。"))
     return redirect("selection:manage_campaign", year=year)
 
 
@@ -150,7 +162,13 @@ def manage_assignments(request, year: int):
     return render(
         request,
         "selection/manage_assignments.html",
-        {"campaign": campaign, "rows": rows, "assign_form": assign_form, "auto_form": auto_form},
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "assign_form": assign_form,
+            "auto_form": auto_form,
+            "released": selectors.released_assignments(campaign=campaign),
+        },
     )
 
 
@@ -222,10 +240,7 @@ def manage_settings(request, year: int):
     rubric = CriterionFormSet(
         request.POST if action == "rubric" else None,
         prefix="criteria",
-        initial=[
-            {"code": c.code, "label": c.label, "max_score": c.max_score, "weight": c.weight}
-            for c in selectors.criteria_of(campaign)
-        ],
+        initial=[{"code": c.code, "label": c.label, "max_score": c.max_score} for c in selectors.criteria_of(campaign)],
     )
     try:
         if action == "settings" and form.is_valid():

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -31,23 +30,24 @@ def candidates(request, year: int):
             "campaign": campaign,
             "page": page,
             "show_votes": selectors.vote_counts_visible(campaign=campaign, user=request.user),
+            "identities_hidden": selectors.identities_hidden(campaign=campaign, user=request.user),
         },
     )
 
 
 def results(request, year: int):
+    """Nothing before the public notice (公示); the proposed list, marked not final, during it;
+    the final list once published. The same for everyone, and the same as the API."""
     campaign = campaign_or_404(year)
-    if campaign.is_published:
-        rows = selectors.published_results(campaign=campaign)
-    elif campaign.results_public or request.user.has_perm("selection.manage_campaign"):
-        # During the public notice (公示) the proposed ranking is shown for objections.
-        rows = selectors.results_of(campaign=campaign)
-    else:
-        raise Http404(_("评选结果尚未公布。"))
+    rows = selectors.public_results(campaign=campaign)
     return render(
         request,
         "selection/results.html",
-        {"campaign": campaign, "rows": rows, "formula": services.FORMULA},
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "rules": services.published_rules(campaign) if rows is not None else [],
+        },
     )
 
 
@@ -84,6 +84,7 @@ def _recommendation_for(request, pk: int):
 @permission_required("selection.view_recommendation")
 def recommendation_detail(request, pk: int):
     rec = _recommendation_for(request, pk)
+    own = selectors.recommending_organisations(request.user).filter(pk=rec.organisation_id).exists()
     return render(
         request,
         "selection/recommendation_detail.html",
@@ -91,7 +92,7 @@ def recommendation_detail(request, pk: int):
             "rec": rec,
             "pledge": getattr(rec, "pledge", None),
             "show_password": request.user.has_perm("selection.view_test_password", rec),
-            "can_download_scan": request.user.has_perm("selection.manage_campaign")
-            or selectors.recommending_organisations(request.user).filter(pk=rec.organisation_id).exists(),
+            "can_download_scan": request.user.has_perm("selection.manage_campaign") or own,
+            "identities_hidden": not own and selectors.identities_hidden(campaign=rec.campaign, user=request.user),
         },
     )

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
+from accounts.selectors import has_role
 from portal.permissions import permission_required
 from portal.uploads import attachment_response
 
 from .. import selectors, services
-from ..forms import PledgeForm, RecommendationForm
+from ..forms import LicenceForm, PledgeForm, RecommendationForm
 from ..models import Recommendation
 from .common import error_messages
 
@@ -86,6 +88,7 @@ def unit_detail(request, pk: int):
             "bears_liability": pledge.bears_liability if pledge else False,
         },
     )
+    licence_form = LicenceForm(request.POST or None, request.FILES or None, prefix="licence")
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -98,6 +101,10 @@ def unit_detail(request, pk: int):
                 services.update_recommendation(recommendation=rec, **fields)
                 messages.success(request, _("推荐信息已保存。"))
                 return redirect("selection:unit_detail", pk=rec.pk)
+            if action == "licence" and licence_form.is_valid():
+                services.save_licence(recommendation=rec, licence=licence_form.cleaned_data["licence"])
+                messages.success(request, _("版权授权书已上传。"))
+                return redirect("selection:unit_detail", pk=rec.pk)
             if action == "pledge" and pledge_form.is_valid():
                 services.save_pledge(recommendation=rec, **pledge_form.cleaned_data)
                 messages.success(request, _("承诺书已保存。"))
@@ -107,7 +114,7 @@ def unit_detail(request, pk: int):
     return render(
         request,
         "selection/unit_detail.html",
-        {"rec": rec, "pledge": pledge, "form": form, "pledge_form": pledge_form},
+        {"rec": rec, "pledge": pledge, "form": form, "pledge_form": pledge_form, "licence_form": licence_form},
     )
 
 
@@ -137,14 +144,25 @@ def unit_withdraw(request, pk: int):
     return redirect("selection:unit_detail", pk=rec.pk)
 
 
+def _own_or_managed(request, pk: int) -> Recommendation:
+    """The unit's own recommendation, or any for association admins: the scans name the unit, so
+    experts (blind review) and others never download them."""
+    qs = Recommendation.objects.all() if has_role(request.user, Role.ASSOCIATION_ADMIN) else _mine(request)
+    return get_object_or_404(qs.select_related("pledge"), pk=pk)
+
+
+@permission_required("selection.view_recommendation")
+def unit_licence(request, pk: int):
+    rec = _own_or_managed(request, pk)
+    if not rec.licence:
+        raise Http404(_("尚未上传版权授权书。"))
+    return attachment_response(rec.licence, f"版权授权书-{rec.course_id}.pdf")
+
+
 @permission_required("selection.view_recommendation")
 def unit_pledge_scan(request, pk: int):
     """The stamped pledge scan, for the unit itself and association admins."""
-    from accounts.models import Role
-    from accounts.selectors import has_role
-
-    qs = Recommendation.objects.all() if has_role(request.user, Role.ASSOCIATION_ADMIN) else _mine(request)
-    rec = get_object_or_404(qs.select_related("pledge"), pk=pk)
+    rec = _own_or_managed(request, pk)
     pledge = getattr(rec, "pledge", None)
     if pledge is None or not pledge.scan:
         raise Http404(_("尚未上传承诺书扫描件。"))

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -63,6 +64,11 @@ class CourseFactory(factory.django.DjangoModelFactory):
     status = Course.Status.PUBLISHED
 
 
+# What a recommendation needs besides attachment 3 to be submitted: an original resource whose
+# copyright the unit holds, with the platform's learner count and rating.
+ELIGIBLE = {"is_original": True, "learner_count": 1200, "rating": Decimal("4.6")}
+
+
 def pdf_upload(name: str = "pledge.pdf") -> SimpleUploadedFile:
     from pypdf import PdfWriter
 
@@ -85,6 +91,8 @@ def open_campaign(year: int = 2022, phase: str = Phase.RECOMMENDATION, **fields)
         "voting_end": now + day,
         "objection_start": now - day,
         "objection_end": now + day,
+        # Most tests score a course with one expert; the minimum has its own tests.
+        "min_expert_scores": 1,
         **fields,
     }
     settings = {k: values.pop(k) for k in list(values) if k not in services.default_schedule(year)}

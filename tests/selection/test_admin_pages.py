@@ -12,7 +12,7 @@ from selection import selectors, services
 from selection.models import Assignment, Campaign, Objection, Phase, Recommendation, Score, Vote
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import CourseFactory, expert, full_marks, open_campaign, pdf_upload, submitted_recommendation
+from .factories import ELIGIBLE, CourseFactory, expert, full_marks, open_campaign, pdf_upload, submitted_recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,13 @@ def admin():
 def test_admin_advances_phase_forward_and_transition_is_shown(client, admin):
     campaign = open_campaign(phase=Phase.RECOMMENDATION)
     client.force_login(admin)
-    client.post(reverse("selection:manage_advance", args=[2022]), {"to_phase": Phase.REVIEW})
+    client.post(reverse("selection:manage_phase", args=[2022, Phase.REVIEW]), {"reason": "推荐单位已全部报送"})
     campaign.refresh_from_db()
     assert campaign.phase == Phase.REVIEW
-    response = client.post(reverse("selection:manage_advance", args=[2022]), {"to_phase": Phase.OBJECTION}, follow=True)
+    assert campaign.transitions.get(to_phase=Phase.REVIEW).reason == "推荐单位已全部报送"
+    response = client.post(
+        reverse("selection:manage_phase", args=[2022, Phase.OBJECTION]), {"reason": "跳过"}, follow=True
+    )
     assert "不能跳过" in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.phase == Phase.REVIEW
@@ -49,8 +52,8 @@ def test_admin_assigns_by_hand_and_automatically(client, admin):
 def test_publish_page_refuses_before_confirmation_with_a_clear_message(client, admin):
     open_campaign(phase=Phase.VOTING)
     client.force_login(admin)
-    response = client.post(reverse("selection:manage_publish", args=[2022]), follow=True)
-    assert "尚未确认" in response.content.decode()
+    response = client.post(reverse("selection:manage_phase", args=[2022, Phase.PUBLISHED]), follow=True)
+    assert "不能跳过" in response.content.decode()
     assert Campaign.objects.get(year=2022).phase == Phase.VOTING
 
 
@@ -79,7 +82,12 @@ def test_unit_fills_pledge_with_scan_submits_and_withdraws_on_pages(client):
     course = CourseFactory()
     unit_admin = user_with_role(Role.BASE_ADMIN, course.platform.owner)
     rec = services.create_recommendation(
-        campaign=campaign, organisation=course.platform.owner, course=course, intro="简介", study_url="https://a.cn"
+        campaign=campaign,
+        organisation=course.platform.owner,
+        course=course,
+        intro="简介",
+        study_url="https://a.cn",
+        **ELIGIBLE,
     )
     client.force_login(unit_admin)
     url = reverse("selection:unit_detail", args=[rec.pk])

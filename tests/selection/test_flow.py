@@ -24,7 +24,16 @@ from selection.models import (
 from tests.credits.factories import YearPolicyFactory
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import CourseFactory, PlatformFactory, TeacherFactory, expert, full_marks, open_campaign, pdf_upload
+from .factories import (
+    ELIGIBLE,
+    CourseFactory,
+    PlatformFactory,
+    TeacherFactory,
+    expert,
+    full_marks,
+    open_campaign,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +74,7 @@ def test_recommendation_to_published_results_and_credited_teachers(client):
             study_url="https://jxjy.example.cn/c",
             test_account="zj",
             test_password="pw",
+            **ELIGIBLE,
         )
         services.save_pledge(
             recommendation=rec,
@@ -83,7 +93,8 @@ def test_recommendation_to_published_results_and_credited_teachers(client):
     from tests.factories import MembershipFactory
 
     MembershipFactory(user=experts[0], organisation=base, role=Role.BASE_ADMIN)
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.REVIEW, actor=admin)
+    # Every window of the factory campaign is still open: ending a phase early needs a reason.
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.REVIEW, actor=admin, reason="已全部报送")
     assert services.auto_assign(campaign=campaign, actor=admin) == 15
     assert not recs[0].assignments.filter(expert=experts[0]).exists()
     fractions = {recs[0].pk: 0.9, recs[1].pk: 0.8, recs[2].pk: 0.7}
@@ -97,22 +108,25 @@ def test_recommendation_to_published_results_and_credited_teachers(client):
             )
 
     # Voting: course 3 gets the most votes.
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin)
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin, reason="评审已完成")
     voters = [user_with_role(Role.PROFESSIONAL) for _ in range(4)]
     for voter in voters:
         services.cast_vote(campaign=campaign, recommendation=recs[2], voter=voter)
     services.cast_vote(campaign=campaign, recommendation=recs[1], voter=voters[0])
 
     # Public notice, an objection answered, confirmation, publication.
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin)
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin, reason="投票已结束")
     objection = services.file_objection(
         campaign=campaign, user=voters[1], reason="请核实原创性", recommendation=recs[0]
     )
     services.answer_objection(objection=objection, answer="已核实。", actor=admin)
-    services.confirm_results(campaign=campaign, actor=admin)
+    # The public notice period ends; confirmation and publication then need no reason.
+    Campaign.objects.filter(pk=campaign.pk).update(objection_end=timezone.now() - datetime.timedelta(seconds=1))
+    campaign.refresh_from_db()
+    services.change_phase(campaign=campaign, to_phase=Phase.CONFIRMED, actor=admin)
     client.force_login(admin)
-    response = client.post(reverse("selection:manage_publish", args=[2022]))
-    assert response.status_code == 302
+    response = client.post(reverse("selection:manage_phase", args=[2022, Phase.PUBLISHED]))
+    assert response.status_code == 302, [str(m) for m in response.context["messages"]]
     campaign.refresh_from_db()
     assert campaign.phase == Phase.PUBLISHED
 
@@ -138,7 +152,7 @@ def test_recommendation_to_published_results_and_credited_teachers(client):
     assert selectors.selected_counts_for_unit(organisation=base) == [(2022, 1)]
 
     # Publishing twice changes nothing; the snapshot verifies.
-    client.post(reverse("selection:manage_publish", args=[2022]))
+    client.post(reverse("selection:manage_phase", args=[2022, Phase.PUBLISHED]))
     assert credited.count() == 2
     out = io.StringIO()
     call_command("verify_results", "2022", stdout=out)

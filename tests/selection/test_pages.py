@@ -61,11 +61,15 @@ def test_public_pages_open_to_everyone(client, role_users, campaign, name, args)
         assert client.get(url).status_code == 200
 
 
-def test_results_page_public_once_published_and_hidden_before(client, role_users, campaign):
+def test_results_page_is_empty_before_the_public_notice_for_everyone(client, role_users, campaign):
     url = reverse("selection:results", args=[2022])
-    assert client.get(url).status_code == 404
-    client.force_login(role_users[Role.ASSOCIATION_ADMIN])
-    assert client.get(url).status_code == 200
+    for user in [None, role_users[Role.ASSOCIATION_ADMIN], role_users[Role.PROFESSIONAL]]:
+        client.logout()
+        if user:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200 and "评选结果尚未公示" in response.content.decode()
+        assert "综合得分" not in response.content.decode()
     client.logout()
     campaign.phase = Phase.PUBLISHED
     campaign.save()
@@ -136,10 +140,21 @@ def test_unit_page_recommends_own_course(client, db):
     client.force_login(admin)
     response = client.post(
         reverse("selection:unit_new"),
-        {"course": course.pk, "intro": "简介", "study_url": "https://a.example.cn/c", "test_account": "t"},
+        {
+            "course": course.pk,
+            "intro": "简介",
+            "teacher_intro": "主讲教师简介",
+            "is_original": "on",
+            "copyright": "own",
+            "learner_count": "3500",
+            "rating": "4.7",
+            "study_url": "https://a.example.cn/c",
+            "test_account": "t",
+        },
     )
     rec = campaign.recommendations.get()
     assert response.status_code == 302 and rec.course == course
+    assert (rec.learner_count, rec.rating, rec.teacher_intro) == (3500, Decimal("4.7"), "主讲教师简介")
 
 
 @pytest.mark.parametrize("n", [1, 5])
@@ -167,9 +182,9 @@ def test_list_pages_query_count_is_flat(n, client, django_assert_max_num_queries
         (admin, reverse("selection:manage"), 6),
         (admin, reverse("selection:manage_anomalies", args=[2022]), 7),
         (admin, reverse("selection:results", args=[2022]), 7),
-        (admin, reverse("selection:manage_campaign", args=[2022]), 13),
-        (admin, reverse("selection:manage_assignments", args=[2022]), 9),
-        (reviewer, reverse("selection:expert"), 4),
+        (admin, reverse("selection:manage_campaign", args=[2022]), 18),
+        (admin, reverse("selection:manage_assignments", args=[2022]), 10),
+        (reviewer, reverse("selection:expert"), 9),
         (professional, reverse("selection:vote"), 9),
         (unit_admin, reverse("selection:unit"), 9),
     ]

@@ -10,7 +10,7 @@ from selection.exceptions import RuleBroken
 from selection.models import Criterion, Phase, Recommendation
 from tests.factories import OrganisationFactory
 
-from .factories import CourseFactory, PlatformFactory, open_campaign, pdf_upload
+from .factories import ELIGIBLE, CourseFactory, PlatformFactory, open_campaign, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ def _recommend(campaign, course, organisation=None):
         study_url="https://jxjy.example.edu.cn/c/1",
         test_account="zhuanjia",
         test_password="pass",
+        **ELIGIBLE,
     )
 
 

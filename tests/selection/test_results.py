@@ -1,11 +1,13 @@
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from selection import services
 from selection.exceptions import AlreadyDone, RuleBroken
-from selection.models import Phase, Score
+from selection.models import Campaign, Phase, Score
 from tests.credits.factories import YearPolicyFactory
 from tests.factories import user_with_role
 
@@ -82,20 +84,20 @@ def test_phases_move_forward_only_and_are_recorded():
     campaign, _recs = _scored_campaign()
     admin = user_with_role(Role.ASSOCIATION_ADMIN)
     with pytest.raises(RuleBroken):
-        services.advance_phase(campaign=campaign, to_phase=Phase.RECOMMENDATION, actor=admin)
+        services.change_phase(campaign=campaign, to_phase=Phase.RECOMMENDATION, actor=admin, reason="回退")
     with pytest.raises(RuleBroken):
-        services.advance_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin)
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin)
+        services.change_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin, reason="跳过")
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin, reason="评审完成")
     last = campaign.transitions.last()
-    assert (last.from_phase, last.to_phase, last.actor) == (Phase.REVIEW, Phase.VOTING, admin)
+    assert (last.from_phase, last.to_phase, last.actor, last.reason) == (Phase.REVIEW, Phase.VOTING, admin, "评审完成")
 
 
 def test_publishing_before_confirmation_or_twice_is_refused_and_objections_need_answers():
     YearPolicyFactory(year=2022)
     campaign, recs = _scored_campaign()
     admin = user_with_role(Role.ASSOCIATION_ADMIN)
-    services.advance_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin)
-    campaign = services.advance_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin)
+    services.change_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin, reason="测试")
+    campaign = services.change_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin, reason="测试")
     with pytest.raises(RuleBroken, match="尚未确认"):
         services.publish_results(campaign=campaign, actor=admin)
     objection = services.file_objection(
@@ -105,6 +107,9 @@ def test_publishing_before_confirmation_or_twice_is_refused_and_objections_need_
         services.confirm_results(campaign=campaign, actor=admin)
     services.answer_objection(objection=objection, answer="经核查，课程为原创。", actor=admin)
     services.confirm_results(campaign=campaign, actor=admin)
+    with pytest.raises(RuleBroken, match="公示期尚未结束"):
+        services.publish_results(campaign=campaign, actor=admin)
+    Campaign.objects.filter(pk=campaign.pk).update(objection_end=timezone.now() - datetime.timedelta(seconds=1))
     campaign = services.publish_results(campaign=campaign, actor=admin)
     assert campaign.phase == Phase.PUBLISHED and campaign.published_at
     with pytest.raises(AlreadyDone, match="不能重复发布"):

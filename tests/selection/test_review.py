@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role
-from selection import services
+from selection import selectors, services
 from selection.exceptions import RuleBroken
-from selection.models import Assignment, ConflictOfInterest, Phase, Score
+from selection.models import Assignment, ConflictOfInterest, Criterion, Phase, Score
 from tests.factories import MembershipFactory
 
 from .factories import TeacherFactory, expert, full_marks, open_campaign, submitted_recommendation
@@ -34,8 +34,8 @@ def test_former_unit_and_teacher_of_the_course_are_conflicts():
     MembershipFactory(user=former, organisation=rec.organisation, role=Role.BASE_ADMIN, is_active=False)
     teacher = expert()
     rec.course.teachers.add(TeacherFactory(user=teacher))
-    assert services.conflicts_for(expert=former, recommendation=rec) == [ConflictOfInterest.Type.FORMER_UNIT]
-    assert services.conflicts_for(expert=teacher, recommendation=rec) == [ConflictOfInterest.Type.TEACHER]
+    assert selectors.conflicts_for(expert=former, recommendation=rec) == [ConflictOfInterest.Type.FORMER_UNIT]
+    assert selectors.conflicts_for(expert=teacher, recommendation=rec) == [ConflictOfInterest.Type.TEACHER]
 
 
 def test_auto_assign_balances_n_experts_per_course():
@@ -62,18 +62,26 @@ def test_conflict_declaration_removes_the_assignment():
         services.assign_expert(recommendation=rec, expert=e)
 
 
-def test_score_is_weighted_rubric_total_out_of_100():
+def test_score_sheet_adds_points_six_criteria_of_12_total_72():
+    campaign = open_campaign(phase=Phase.REVIEW)
+    rows = [{"code": f"c{i}", "label": f"指标{i}", "max_score": Decimal("12")} for i in range(6)]
+    Criterion.objects.filter(campaign=campaign).delete()
+    Criterion.objects.bulk_create(Criterion(campaign=campaign, order=i, **row) for i, row in enumerate(rows))
+    e = expert()
+    assignment = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=e)
+    score = services.submit_score(assignment=assignment, expert=e, criteria={f"c{i}": "12" for i in range(6)})
+    assert score.total == Decimal("72.00")
+    score = services.submit_score(assignment=assignment, expert=e, criteria={f"c{i}": "10.5" for i in range(6)})
+    assert score.total == Decimal("63.00")
+
+
+def test_score_with_more_than_one_decimal_is_refused_and_nothing_is_stored():
     campaign = open_campaign(phase=Phase.REVIEW)
     e = expert()
     assignment = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=e)
-    score = services.submit_score(assignment=assignment, expert=e, criteria=full_marks(campaign, 0.5), comment="好")
-    assert score.total == Decimal("50.00")
-    criteria = list(campaign.criteria.all())
-    criteria[0].weight = Decimal("3")
-    values = {c.code: Decimal("0") for c in criteria}
-    values[criteria[0].code] = criteria[0].max_score
-    # 1 x 3 / (3 + 5) x 100
-    assert services.rubric_total(criteria=criteria, values=values) == Decimal("37.50")
+    with pytest.raises(ValidationError, match="一位小数"):
+        services.submit_score(assignment=assignment, expert=e, criteria={**full_marks(campaign), "originality": "9.25"})
+    assert not Score.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,10 @@ def test_unit_form_keeps_the_stored_test_password_when_left_empty(client):
         "rec-study_url": "https://a.example.cn/c",
         "rec-test_account": "zj",
         "rec-test_password": "",
+        "rec-is_original": "on",
+        "rec-copyright": "own",
+        "rec-learner_count": "1200",
+        "rec-rating": "4.6",
     }
     client.post(url, form)
     rec.refresh_from_db()
@@ -115,27 +119,33 @@ def test_vote_counts_hidden_from_every_role_but_association_admins_until_voting_
     assert shown(role_users[Role.PROFESSIONAL]) == (True, True)
 
 
-def test_results_before_publication_are_404_for_everyone_but_association_admins(client, role_users):
+def test_results_page_and_api_agree_nothing_before_the_public_notice_then_proposed_then_final(client, role_users):
     campaign = open_campaign(phase=Phase.VOTING)
-    submitted_recommendation(campaign)
+    rec = submitted_recommendation(campaign)
     services.compute_results(campaign=campaign)
     page = reverse("selection:results", args=[campaign.year])
     api = f"/api/v1/selection/campaigns/{campaign.pk}/results/"
-    assert client.get(page).status_code == 404
-    assert api_client().get(api).status_code == 404
-    assert api_client().get(api).json()["detail"] == "评选结果尚未发布。"
-    for role in Role:
-        client.force_login(role_users[role])
-        expected = 200 if role == Role.ASSOCIATION_ADMIN else 404
-        assert client.get(page).status_code == expected, role
-        assert api_client(role_users[role]).get(api).status_code == expected, role
-    # During the public notice the page shows the proposed list, clearly marked as not final;
-    # the API stays closed until publication.
+    # Before 公示: nothing, for everyone (the association works on its own pages).
+    for role in [None, *Role]:
+        client.logout()
+        if role:
+            client.force_login(role_users[role])
+        body = client.get(page).content.decode()
+        assert "评选结果尚未公示" in body and rec.course.title not in body, role
+        response = api_client(role_users[role] if role else None).get(api)
+        assert response.status_code == 404 and response.json()["detail"] == "评选结果尚未公示。", role
+    # During 公示: the proposed list, marked as not final, on both.
     Campaign.objects.filter(pk=campaign.pk).update(phase=Phase.OBJECTION)
     client.logout()
-    response = client.get(page)
-    assert response.status_code == 200 and "以下为公示名单，尚未最终发布。" in response.content.decode()
-    assert api_client(role_users[Role.PROFESSIONAL]).get(api).status_code == 404
+    body = client.get(page).content.decode()
+    assert "拟入选名单（公示中，非最终结果）" in body and rec.course.title in body
+    during = api_client().get(api).json()
+    assert during["final"] is False and [r["recommendation"] for r in during["results"]] == [rec.pk]
+    # Published: the final list on both.
+    Campaign.objects.filter(pk=campaign.pk).update(phase=Phase.PUBLISHED)
+    body = client.get(page).content.decode()
+    assert "最终结果" in body and "非最终结果" not in body
+    assert api_client().get(api).json()["final"] is True
 
 
 def test_expert_only_account_cannot_vote_on_page_api_or_service(client):
@@ -171,10 +181,11 @@ def test_publication_credits_teachers_once_and_a_second_publication_changes_noth
     rec.course.teachers.add(teacher)
     a = services.assign_expert(recommendation=rec, expert=expert())
     Score.objects.create(assignment=a, values={}, total=Decimal("90"), submitted_at=timezone.now())
-    services.advance_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin)
-    services.advance_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin)
-    services.confirm_results(campaign=campaign, actor=admin)
-    services.publish_results(campaign=campaign, actor=admin)
+    services.change_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin, reason="测试")
+    services.change_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin, reason="测试")
+    Campaign.objects.filter(pk=campaign.pk).update(objection_end=timezone.now() - datetime.timedelta(seconds=1))
+    services.change_phase(campaign=campaign, to_phase=Phase.CONFIRMED, actor=admin)
+    services.change_phase(campaign=campaign, to_phase=Phase.PUBLISHED, actor=admin)
 
     def consequences():
         return (
