@@ -1,9 +1,14 @@
 """Word -> PDF with LibreOffice in headless mode.
 
-Every conversion runs a new soffice with its own temporary profile: two soffice processes
-sharing one profile fail silently (exit 1, no PDF). soffice runs in its own process group so a
-timeout kills oosplash and soffice.bin together. FONTCONFIG_FILE points at a fonts.conf made
-from the system configuration plus the project's aliases for the official faces.
+Every conversion runs a new soffice with its own profile: two soffice processes sharing one
+profile fail silently (exit 1, no PDF). soffice runs in its own process group so a timeout kills
+oosplash and soffice.bin together. FONTCONFIG_FILE points at a fonts.conf made from the system
+configuration plus the project's aliases for the official faces.
+
+Work folders (profile, input, output) live under the project's runtime folder, named after the
+process that made them, with the soffice process group written beside them. A worker process
+killed mid-conversion cleans up nothing itself; the next conversion or worker start in this
+checkout ends the orphaned soffice and removes its folder (sweep_orphaned_work_dirs).
 """
 
 import contextlib
@@ -13,8 +18,8 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -37,9 +42,10 @@ class LibreOfficeUnavailable(ConversionError):
 @functools.cache
 def fontconfig_file() -> Path:
     """A fonts.conf including the system config and our alias file (fontconfig has no portable
-    relative include, so it is written once per process with absolute paths)."""
-    directory = Path(tempfile.gettempdir()) / f"sdce-fontconfig-{os.getuid()}"
-    directory.mkdir(mode=0o700, exist_ok=True)
+    relative include, so it is written once per process with absolute paths). It lives in this
+    checkout's runtime folder: another checkout on the machine has its own alias file path."""
+    directory = Path(settings.RUNTIME_DIR) / "fontconfig"
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = directory / "fonts.conf"
     text = (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
@@ -58,6 +64,55 @@ def fontconfig_env() -> dict[str, str]:
     return {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
 
 
+def work_root() -> Path:
+    return Path(settings.RUNTIME_DIR) / "libreoffice"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_orphaned_work_dirs() -> int:
+    """End the soffice of every work folder whose owning process is gone, and remove the folder.
+    How many were swept."""
+    root = work_root()
+    if not root.is_dir():
+        return 0
+    swept = 0
+    for directory in root.iterdir():
+        owner = directory.name.split("-", 1)[0]
+        if not owner.isdigit() or _pid_alive(int(owner)):
+            continue
+        pgid_file = directory / "pgid"
+        with contextlib.suppress(OSError, ValueError):
+            os.killpg(int(pgid_file.read_text()), signal.SIGKILL)
+        shutil.rmtree(directory, ignore_errors=True)
+        swept += 1
+    return swept
+
+
+@contextlib.contextmanager
+def conversion_folder():
+    """A private folder for one conversion, removed afterwards (or by the sweep if we die)."""
+    sweep_orphaned_work_dirs()
+    directory = work_root() / f"{os.getpid()}-{uuid.uuid4().hex}"
+    directory.mkdir(mode=0o700, parents=True)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _note_process_group(directory: Path, process: subprocess.Popen) -> None:
+    (directory / "pgid").write_text(str(process.pid))
+
+
 def soffice_binary() -> str | None:
     return shutil.which(settings.LIBREOFFICE_BINARY)
 
@@ -72,8 +127,7 @@ def docx_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
     if binary is None:
         raise LibreOfficeUnavailable(_("服务器未安装 LibreOffice，暂时无法生成 PDF 版，请先下载 Word 版。"))
     timeout = timeout if timeout is not None else settings.LIBREOFFICE_TIMEOUT
-    with tempfile.TemporaryDirectory(prefix="sdce-soffice-") as work:
-        work_dir = Path(work)
+    with conversion_folder() as work_dir:
         source = work_dir / "document.docx"
         source.write_bytes(docx)
         out_dir = work_dir / "out"
@@ -101,6 +155,7 @@ def docx_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
             cwd=work_dir,
             start_new_session=True,
         )
+        _note_process_group(work_dir, process)
         try:
             _stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -188,8 +243,7 @@ def warm_converter(*, timeout: float | None = None):
     logging.getLogger("unoserver").setLevel(logging.WARNING)
 
     timeout = timeout if timeout is not None else settings.LIBREOFFICE_TIMEOUT
-    with tempfile.TemporaryDirectory(prefix="sdce-unoserver-") as work:
-        work_dir = Path(work)
+    with conversion_folder() as work_dir:
         port, uno_port = _free_port(), _free_port()
         command = [
             settings.UNOSERVER_PYTHON,
@@ -211,6 +265,7 @@ def warm_converter(*, timeout: float | None = None):
         process = subprocess.Popen(
             command, env=env, cwd=work_dir, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
+        _note_process_group(work_dir, process)
         client = UnoClient(server="127.0.0.1", port=str(port), host_location="remote")
         try:
             _wait_until_ready(process, client, deadline=time.monotonic() + timeout)

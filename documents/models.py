@@ -1,9 +1,12 @@
 """Generated documents (stored once per input and reused) and the jobs that make them."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -109,6 +112,12 @@ class DocumentJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stale(self) -> bool:
+        """Unfinished without progress for longer than any job may run: its worker is gone."""
+        limit = timedelta(seconds=settings.DOCUMENTS_JOB_TIME_LIMIT)
+        return not self.is_finished and self.updated_at < timezone.now() - limit
 
     @property
     def progress_step(self) -> int:

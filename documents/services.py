@@ -10,12 +10,14 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import generators
@@ -25,7 +27,19 @@ from .generators import DocumentInputError
 from .models import DocumentJob, Format, GeneratedDocument, Kind
 from .targets import Part, Target, resolve
 
-__all__ = ["GENERATORS", "Part", "Target", "produce", "produce_package", "render", "resolve", "run_job", "start_job"]
+__all__ = [
+    "GENERATORS",
+    "Part",
+    "Target",
+    "produce",
+    "produce_package",
+    "render",
+    "resolve",
+    "retry_job",
+    "run_job",
+    "start_job",
+    "sweep_stale_jobs",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -77,13 +91,25 @@ def _store(*, kind, fmt, content: bytes, name: str, cache_key: str, owner_organi
     return document
 
 
-def _reusable(cache_key: str) -> GeneratedDocument | None:
+def _present(document: GeneratedDocument) -> bool:
+    return bool(document.file.name) and document.file.storage.exists(document.file.name)
+
+
+def _stored(cache_key: str, make_content: Callable[[], bytes], store: Callable[[bytes], GeneratedDocument]):
+    """The stored document for this key: reused when its file is there; when the row is there
+    but its file was lost, the file is made again under the same row (finished jobs keep their
+    result); else made and stored."""
     existing = GeneratedDocument.objects.filter(cache_key=cache_key).first()
-    if existing is not None and existing.file.storage.exists(existing.file.name):
+    if existing is not None and _present(existing):
         return existing
-    if existing is not None:
-        existing.delete()
-    return None
+    content = make_content()
+    if existing is None:
+        return store(content)
+    logger.warning("generated document %s lost its file; made it again", existing.pk)
+    existing.file.save(f"document.{existing.format}", ContentFile(content), save=False)
+    existing.sha256, existing.size = hashlib.sha256(content).hexdigest(), len(content)
+    existing.save(update_fields=["file", "sha256", "size"])
+    return existing
 
 
 def render(part: Part, fmt: str, *, timeout: float | None = None, convert=None) -> bytes:
@@ -98,18 +124,19 @@ def render(part: Part, fmt: str, *, timeout: float | None = None, convert=None) 
 def produce(part: Part, fmt: str, *, timeout: float | None = None, convert=None) -> GeneratedDocument:
     """The stored document for this part and format, generated only if the input changed."""
     key = _cache_key(part.kind, fmt, part.owner_organisation, part.owner_user, input_hash(part.doc))
-    existing = _reusable(key)
-    if existing is not None:
-        return existing
-    return _store(
-        kind=part.kind,
-        fmt=fmt,
-        content=render(part, fmt, timeout=timeout, convert=convert),
-        name=part.name,
-        cache_key=key,
-        owner_organisation=part.owner_organisation,
-        owner_user=part.owner_user,
-        source=part.source,
+    return _stored(
+        key,
+        lambda: render(part, fmt, timeout=timeout, convert=convert),
+        lambda content: _store(
+            kind=part.kind,
+            fmt=fmt,
+            content=content,
+            name=part.name,
+            cache_key=key,
+            owner_organisation=part.owner_organisation,
+            owner_user=part.owner_user,
+            source=part.source,
+        ),
     )
 
 
@@ -125,9 +152,23 @@ def produce_package(
     key = _cache_key(
         Kind.PACKAGE, Format.ZIP, target.owner_organisation, None, hashlib.sha256(hashes.encode()).hexdigest()
     )
-    existing = _reusable(key)
-    if existing is not None:
-        return existing
+    return _stored(
+        key,
+        lambda: _zip_parts(target, progress, timeout=timeout, warm=warm),
+        lambda content: _store(
+            kind=Kind.PACKAGE,
+            fmt=Format.ZIP,
+            content=content,
+            name=target.name,
+            cache_key=key,
+            owner_organisation=target.owner_organisation,
+            owner_user=None,
+            source=target.source,
+        ),
+    )
+
+
+def _zip_parts(target: Target, progress: Callable[[int], None], *, timeout: float | None, warm: bool) -> bytes:
     buffer = io.BytesIO()
     steps = len(target.parts) * 2
     with (
@@ -142,16 +183,7 @@ def produce_package(
                     archive.writestr(stored.filename, handle.read())
                 step += 1
                 progress(int(95 * step / steps))
-    return _store(
-        kind=Kind.PACKAGE,
-        fmt=Format.ZIP,
-        content=buffer.getvalue(),
-        name=target.name,
-        cache_key=key,
-        owner_organisation=target.owner_organisation,
-        owner_user=None,
-        source=target.source,
-    )
+    return buffer.getvalue()
 
 
 # A warm LibreOffice starts in about 3 s and then converts in about 0.3 s instead of 1.3 s:
@@ -196,14 +228,24 @@ def start_job(*, user, kind: str, fmt: str, object_id: int | None = None, year: 
 
 
 def _update(job_id: int, **fields) -> None:
-    DocumentJob.objects.filter(pk=job_id).update(**fields)
+    # updated_at is what the stale-job sweep reads; QuerySet.update() does not touch auto_now.
+    DocumentJob.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
 
 
 def run_job(*, job_id: int) -> DocumentJob:
     """Produce a job's document. Idempotent: a finished job is left as it is. Retryable
-    conversion errors propagate (the task retries them); anything the user must fix fails the job."""
+    conversion errors propagate (the task retries them); anything the user must fix fails the job.
+
+    A job found already running was started by a worker process that died mid-way (its message
+    came back to the queue, see CELERY_TASK_REJECT_ON_WORKER_LOST): it ends failed instead of
+    running again, so a document that kills its worker cannot kill one worker after another.
+    The user retries it from the job's page."""
     job = DocumentJob.objects.select_related("requested_by").get(pk=job_id)
     if job.is_finished:
+        return job
+    if job.status == DocumentJob.Status.RUNNING:
+        fail_job(job_id=job_id, message=_("生成进程意外中止（可能被终止或内存不足）。请点击“重新生成”再试一次。"))
+        job.refresh_from_db()
         return job
     _update(job_id, status=DocumentJob.Status.RUNNING, progress=5, attempts=job.attempts + 1, message="")
     # Each retry gives LibreOffice twice the time: a conversion that timed out on a busy
@@ -242,3 +284,42 @@ def note_retry(*, job_id: int, message: str) -> None:
 def fail_job(*, job_id: int, message: str) -> None:
     logger.info("document job %s failed: %s", job_id, message)
     _update(job_id, status=DocumentJob.Status.FAILED, message=message, result=None)
+
+
+def fail_unexpectedly(*, job_id: int) -> None:
+    """Any error nobody foresaw still ends the job (the traceback goes to the log, not the page)."""
+    logger.exception("document job %s failed unexpectedly", job_id)
+    _update(
+        job_id,
+        status=DocumentJob.Status.FAILED,
+        result=None,
+        message=_("生成失败：服务器内部错误，已记录。请点击“重新生成”再试一次。"),
+    )
+
+
+def stale_before(now=None):
+    """Jobs not updated since this moment have made no progress for longer than any job may run."""
+    return (now or timezone.now()) - timedelta(seconds=settings.DOCUMENTS_JOB_TIME_LIMIT)
+
+
+def sweep_stale_jobs(*, now=None) -> int:
+    """End, as failed, every unfinished job without progress for longer than its limit (its
+    worker died, or its message was lost). How many."""
+    return DocumentJob.objects.filter(
+        status__in=[DocumentJob.Status.PENDING, DocumentJob.Status.RUNNING], updated_at__lt=stale_before(now)
+    ).update(
+        status=DocumentJob.Status.FAILED,
+        result=None,
+        updated_at=timezone.now(),
+        message=_("生成任务长时间没有进展，已终止。请点击“重新生成”再试一次。"),
+    )
+
+
+def retry_job(*, user, job: DocumentJob) -> DocumentJob:
+    """A new job for the same request, for a job that failed or went stale (the stale one ends
+    failed first). The request is checked again, as on the first start."""
+    if not (job.status == DocumentJob.Status.FAILED or job.is_stale):
+        raise DocumentInputError(_("该任务仍在进行中，请稍候。"))
+    if job.status != DocumentJob.Status.FAILED:
+        fail_job(job_id=job.pk, message=_("生成任务长时间没有进展，已终止并重新生成。"))
+    return start_job(user=user, kind=job.kind, fmt=job.format, object_id=job.object_id, year=job.year)

@@ -1,16 +1,20 @@
 """Celery tasks: thin wrappers around documents.services."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from . import services
-from .conversion import ConversionError
+from .conversion import ConversionError, sweep_orphaned_work_dirs
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True)
+@shared_task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True)
 def generate_document(self, job_id: int):
     """Produce one job's document. LibreOffice failures (crash, hang) are retried with
-    exponential backoff up to DOCUMENTS_MAX_RETRIES times; then the job fails with the reason."""
+    exponential backoff up to DOCUMENTS_MAX_RETRIES times; then the job fails with the reason.
+    Whatever else goes wrong, the job ends failed: it is never left running."""
     try:
         services.run_job(job_id=job_id)
     except ConversionError as exc:
@@ -21,4 +25,26 @@ def generate_document(self, job_id: int):
             # returned so that apply() runs the retry in-process instead of propagating it.
             return self.retry(exc=exc, countdown=countdown, throw=not self.request.is_eager)
         services.fail_job(job_id=job_id, message=str(exc))
+    except SoftTimeLimitExceeded:
+        services.fail_job(
+            job_id=job_id,
+            message=_("生成超时（超过 %(s)s 秒），已终止。请点击“重新生成”再试一次。")
+            % {"s": settings.DOCUMENTS_JOB_TIME_LIMIT},
+        )
+    except Exception:
+        services.fail_unexpectedly(job_id=job_id)
     return job_id
+
+
+@shared_task
+def sweep_stale_jobs() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): end jobs without progress, and the LibreOffice folders
+    and processes of worker processes that died."""
+    sweep_orphaned_work_dirs()
+    return services.sweep_stale_jobs()
+
+
+@worker_process_init.connect
+def _sweep_on_worker_start(**kwargs):
+    # A new worker process often replaces one that was killed mid-conversion.
+    sweep_orphaned_work_dirs()

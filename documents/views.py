@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.permissions import permission_required
@@ -74,7 +75,25 @@ def job_detail(request, pk: int):
     return render(request, "documents/job.html", {"job": job})
 
 
+@require_POST
+@permission_required("documents.generate")
+def retry(request, pk: int):
+    """Start the same request again, for a job that failed or went stale."""
+    job = get_object_or_404(selectors.jobs_of(request.user), pk=pk)
+    try:
+        new_job = services.retry_job(user=request.user, job=job)
+    except DocumentInputError as exc:
+        messages.error(request, str(exc))
+        return redirect("documents:job", pk=job.pk)
+    return redirect("documents:job", pk=new_job.pk)
+
+
 @permission_required("documents.generate")
 def download(request, pk: int):
     document = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
+    if not document.file.name or not document.file.storage.exists(document.file.name):
+        # The file was lost (a restored backup, a cleaned disk): generating the same document
+        # again stores it anew under this row.
+        messages.error(request, _("文件已丢失，请重新生成该文书。"))
+        return redirect("documents:index")
     return attachment_response(document.file, document.filename)

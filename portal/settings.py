@@ -14,6 +14,8 @@ from pathlib import Path
 import environ
 from django.core.management.utils import get_random_secret_key
 
+from portal import deployment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -123,6 +125,19 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    deployment.pgbouncer_options(env, DATABASES["default"])
+# Reports, exports and public catalogue reads from a streaming replica (portal/db_router.py).
+if _replica := deployment.replica_database(env, DATABASES["default"]):
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+    _sessions = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    MIDDLEWARE.insert(_sessions, "portal.db_router.ReplicaReadsMiddleware")
+DATABASE_REPLICA_PATHS = env.list(
+    "DATABASE_REPLICA_PATHS",
+    default=[r"^/hours/(province|city)/", r"/export/$", r"^/courses/", r"^/api/v1/courses/"],
+)
+# Longer than the replica's lag: a writer's next pages read the primary.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -172,7 +187,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": deployment.default_storage(env),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -201,16 +216,34 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@sdce.
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = deployment.caches(env)
+SESSION_ENGINE = deployment.session_engine(CACHES)
 
 # Celery: with no broker configured tasks run in-process, so development needs no Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# At-least-once delivery: a task's message is acknowledged only when the task has finished,
+# and handed back to the queue when the worker process running it dies (killed, out of memory),
+# so a lost job is seen again (documents.services.run_job then ends it as failed).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest a task may run: the soft limit raises inside the task (the job ends failed with
+# a message), the hard limit kills the process a minute later.
+DOCUMENTS_JOB_TIME_LIMIT = env.int("DOCUMENTS_JOB_TIME_LIMIT", default=900)
+CELERY_TASK_SOFT_TIME_LIMIT = DOCUMENTS_JOB_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = DOCUMENTS_JOB_TIME_LIMIT + 60
+# Redis hands an unacknowledged message to another worker after this long: longer than any task
+# may run (or a running job would be started twice), short enough that a dead worker's messages
+# come back within minutes instead of Redis' default hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_TIMEZONE = TIME_ZONE
+# Named queues (portal/deployment.py): `celery worker -Q documents` on the machines that convert.
+CELERY_TASK_QUEUES = deployment.celery_queues()
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = deployment.CELERY_ROUTES
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -222,6 +255,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "submissions-deadline-reminders": {
         "task": "submissions.tasks.send_deadline_reminders",
         "schedule": timedelta(hours=1),
+    },
+    # Document jobs without progress for longer than DOCUMENTS_JOB_TIME_LIMIT end as failed.
+    "documents-sweep-stale-jobs": {
+        "task": "documents.tasks.sweep_stale_jobs",
+        "schedule": timedelta(minutes=1),
     },
 }
 
@@ -282,7 +320,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
 
 # Content Security Policy (Django 5.2 has no built-in CSP yet; see portal.middleware):
 # no inline script, no third-party origin.
@@ -330,3 +367,7 @@ CREDITS_IMPORT_MAX_BYTES = env.int("CREDITS_IMPORT_MAX_BYTES", default=10 * 1024
 # A warm LibreOffice (unoserver) for package jobs: the system python that has python3-uno;
 # empty turns warm conversion off (every PDF then gets its own cold soffice).
 UNOSERVER_PYTHON = env.str("UNOSERVER_PYTHON", default="/usr/bin/python3")
+
+# `make bench` (bench/scale): serves the baseline view (one primary-key query behind the same
+# middleware and session auth) that every measured page is compared with. Off everywhere else.
+PORTAL_BENCH = env.bool("PORTAL_BENCH", default=False)

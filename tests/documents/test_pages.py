@@ -184,7 +184,7 @@ def test_failed_job_page_offers_to_generate_again(client):
     )
     client.force_login(admin)
     page = client.get(reverse("documents:job", args=[job.pk])).content.decode()
-    assert "重新生成" in page and 'name="object_id" value="7"' in page and 'value="pdf"' in page
+    assert "重新生成" in page and reverse("documents:retry", args=[job.pk]) in page
     assert 'http-equiv="refresh"' not in page
 
 
