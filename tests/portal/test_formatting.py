@@ -1,0 +1,35 @@
+"""Figures as Chinese readers expect them: 24 学时 (not 24.0), 70%, 2022年, 2022年4月30日."""
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+
+from portal.templatetags.portal import cn_date, cn_year, hours, percent
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(Decimal("24.0"), "24"), (Decimal("1.5"), "1.5"), ("30", "30"), (None, "0"), (0, "0")],
+)
+def test_hours_have_no_needless_decimal(value, shown):
+    assert hours(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(Decimal("0.700"), "70%"), (Decimal("0.125"), "12.5%"), (1, "100%"), (None, "")]
+)
+def test_shares_are_percentages(value, shown):
+    assert percent(value) == shown
+
+
+def test_years_and_dates_are_written_the_chinese_way():
+    assert cn_year(2022) == "2022年"
+    assert cn_date(datetime.date(2022, 4, 5)) == "2022年4月5日"
+
+
+def test_a_datetime_is_dated_in_shanghai_time():
+    # 2022-04-30 20:00 UTC is already 1 May in Shanghai.
+    moment = datetime.datetime(2022, 4, 30, 20, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    assert cn_date(moment) == "2022年5月1日"
