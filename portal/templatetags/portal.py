@@ -1,11 +1,10 @@
-import datetime
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.validators import mask_id_number, mask_phone
+from portal import formats
 
 register = template.Library()
 
@@ -29,40 +28,10 @@ def masked_phone(value: str | None) -> str:
     return mask_phone(value)
 
 
-@register.filter
-def hours(value) -> str:
-    """Hours as people write them: 24, 1.5 (one decimal place, no needless ".0")."""
-    if value is None or value == "":
-        return "0"
-    text = f"{Decimal(value):.1f}"
-    return text.removesuffix(".0")
-
-
-@register.filter
-def percent(value) -> str:
-    """A share as a percentage: 0.7 -> 70%, 0.125 -> 12.5%."""
-    if value is None or value == "":
-        return ""
-    text = f"{Decimal(value) * 100:.1f}"
-    return text.removesuffix(".0") + "%"
-
-
-@register.filter
-def cn_year(value) -> str:
-    """A year as Chinese documents write it: 2022年."""
-    if value is None or value == "":
-        return ""
-    return f"{int(value)}年"
-
-
-@register.filter
-def cn_date(value) -> str:
-    """A date or date-time as people read it, without zero padding: 2022年4月30日 (local time)."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{value.year}年{value.month}月{value.day}日"
+register.filter("hours", formats.format_hours)
+register.filter("percent", formats.format_percent)
+register.filter("cn_year", formats.cn_year)
+register.filter("cn_date", formats.cn_date)
 
 
 @register.simple_tag

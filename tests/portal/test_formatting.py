@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from portal.templatetags.portal import cn_date, cn_year, hours, percent
+from portal.formats import cn_date, cn_year
+from portal.formats import format_hours as hours
+from portal.formats import format_percent as percent
 
 
 @pytest.mark.parametrize(
