@@ -18,13 +18,14 @@ from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-PDF, DOCX, XLSX, JPEG, PNG = "pdf", "docx", "xlsx", "jpeg", "png"
+PDF, DOCX, DOC, XLSX, JPEG, PNG = "pdf", "docx", "doc", "xlsx", "jpeg", "png"
 
-EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", JPEG: "jpg", PNG: "png"}
-LABELS = {PDF: "PDF", DOCX: "Word (.docx)", XLSX: "Excel (.xlsx)", JPEG: "JPG", PNG: "PNG"}
+EXTENSIONS = {PDF: "pdf", DOCX: "docx", DOC: "doc", XLSX: "xlsx", JPEG: "jpg", PNG: "png"}
+LABELS = {PDF: "PDF", DOCX: "Word (.docx)", DOC: "Word 97-2003 (.doc)", XLSX: "Excel (.xlsx)", JPEG: "JPG", PNG: "PNG"}
 CONTENT_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    DOC: "application/msword",
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     JPEG: "image/jpeg",
     PNG: "image/png",
@@ -74,6 +75,34 @@ def _zip_kind(file) -> str | None:
         file.seek(0)
 
 
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+OLE_DIRECTORY_ENTRY = 128
+OLE_STREAM = 2
+
+
+def _is_word_97(file) -> bool:
+    """A Word 97-2003 (.doc) file is an OLE compound file whose directory holds a stream named
+    "WordDocument" (MS-DOC 2.1). Directory entries are 128 bytes, aligned to the sectors after
+    the 512-byte header (sectors are 512 or 4096 bytes), with the name in UTF-16 at the start
+    and the object type (2 = stream) at byte 66."""
+    file.seek(0)
+    try:
+        data = file.read()
+    finally:
+        file.seek(0)
+    if len(data) < 1024 or not data.startswith(OLE_SIGNATURE):
+        return False
+    start = data.find(_WORD_STREAM, 512)
+    while start != -1:
+        entry_ok = (start - 512) % OLE_DIRECTORY_ENTRY == 0
+        name_length = int.from_bytes(data[start + 64 : start + 66], "little")
+        if entry_ok and name_length == len(_WORD_STREAM) + 2 and data[start + 66] == OLE_STREAM:
+            return True
+        start = data.find(_WORD_STREAM, start + 1)
+    return False
+
+
 def _pdf_parses(file) -> bool:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -99,6 +128,8 @@ def sniff(file) -> str | None:
         return JPEG
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(file)
+    if head.startswith(OLE_SIGNATURE):
+        return DOC if _is_word_97(file) else None
     return None
 
 

@@ -188,7 +188,13 @@ def raise_api_error(exc: DjangoValidationError):
     code = getattr(exc, "code", None) or "rule_violation"
     if isinstance(exc, services.AlreadySubmitted):
         raise Conflict(detail=exc.messages[0], code=code) from exc
-    if isinstance(exc, services.DeadlinePassed | services.WrongTitle | services.NotExpected):
+    rule_refusals = (
+        services.DeadlinePassed,
+        services.WrongTitle,
+        services.NotExpected,
+        services.GeneratedFromRecommendations,
+    )
+    if isinstance(exc, rule_refusals):
         raise RuleViolation(detail=exc.messages[0], code=code) from exc
     raise exc
 

@@ -49,12 +49,6 @@ CALLS = [
     ),
     (Call.Audience.CITY_BUREAUS, "{year}年度继续教育工作通知（各设区的市）", "继续教育工作通知", PROVINCIAL_BUREAU),
     (
-        Call.Audience.PLATFORM_OWNERS,
-        "继续教育学习平台信息统计表（附件2）",
-        "附件2 继续教育学习平台信息统计表",
-        PROVINCIAL_BUREAU,
-    ),
-    (
         Call.Audience.EVALUATION_ENTRANTS,
         "优质在线公需课评选推荐材料（附件3、附件4）",
         "附件3 优质在线公需课推荐表、附件4 知识产权保护承诺书",
@@ -156,7 +150,8 @@ def _seed_2022(ctx: DemoContext) -> int:
             receiver_name=receiver_name,
         )
         reviewer = association_admin if receiver_name == ASSOCIATION else province_staff
-        units = list(expected_units(call))
+        # Attachments 3/4 are made from the recommendations: nothing to upload.
+        units = [] if call.is_generated else list(expected_units(call))
         for index, unit in enumerate(units):
             if Submission.objects.filter(call=call, unit=unit).exists():
                 continue
@@ -210,8 +205,6 @@ def _plan(audience: str, index: int, total: int, unit, ctx: DemoContext) -> str:
         return ["accepted", "accepted", "submitted", "accepted", "returned", "accepted", "missing", "accepted"][
             index % 8
         ]
-    if audience == Call.Audience.PLATFORM_OWNERS:
-        return "missing" if index == total - 1 else ("accepted" if index % 2 == 0 else "submitted")
     return ["submitted", "accepted", "missing"][index % 3]
 
 
@@ -223,8 +216,6 @@ OPEN_DEMO_PLANS = {
     Call.Audience.DEPARTMENTS: "missing",
     Call.Audience.CE_BASES: "returned",
     Call.Audience.CITY_BUREAUS: "draft",
-    Call.Audience.PLATFORM_OWNERS: "missing",
-    Call.Audience.EVALUATION_ENTRANTS: "draft",
 }
 
 
@@ -245,7 +236,7 @@ def _seed_open(ctx: DemoContext) -> int:
         )
         reviewer = ctx.users["association"] if receiver_name == ASSOCIATION else ctx.users["province"]
         others = 0
-        for unit in expected_units(call):
+        for unit in [] if call.is_generated else expected_units(call):
             if unit.pk in demo_unit_ids:
                 plan = OPEN_DEMO_PLANS[audience]
             else:

@@ -14,10 +14,13 @@ from .models import Call
 class SendForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     word_file = forms.FileField(
-        label=_("Word版（.docx）"),
+        label=_("Word版（.docx或.doc）"),
         required=False,
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+            attrs={
+                "accept": ".docx,.doc,application/msword,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         ),
     )
     pdf_file = forms.FileField(

@@ -26,7 +26,6 @@ class Call(models.Model):
         DEPARTMENTS = "departments", _("省级行业主管部门（学习指南或工作通知）")
         CE_BASES = "ce_bases", _("国家级、省级继续教育基地（年度工作计划）")
         CITY_BUREAUS = "city_bureaus", _("设区的市人社局（继续教育工作通知）")
-        PLATFORM_OWNERS = "platform_owners", _("建有网络学习平台的单位（附件2 学习平台信息统计表）")
         EVALUATION_ENTRANTS = "evaluation_entrants", _("参加优质在线公需课评选的单位（附件3、附件4）")
 
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
@@ -58,6 +57,12 @@ class Call(models.Model):
     @property
     def is_study_guide(self) -> bool:
         return self.audience == self.Audience.DEPARTMENTS
+
+    @property
+    def is_generated(self) -> bool:
+        """Attachments 3 and 4 are made from the unit's recommendations and pledges in the
+        evaluation; nothing is uploaded for them."""
+        return self.audience == self.Audience.EVALUATION_ENTRANTS
 
 
 class Extension(models.Model):
@@ -139,6 +144,13 @@ class SubmissionVersion(models.Model):
     word_name = models.CharField(_("Word原文件名"), max_length=200)
     pdf_name = models.CharField(_("PDF原文件名"), max_length=200)
     word_size = models.PositiveBigIntegerField(_("Word大小"))
+    # Made from the unit's learning platforms when it sends its own materials ("一并报送").
+    attachment2_word = models.FileField(
+        _("附件2 学习平台信息统计表（Word）"),
+        upload_to=upload_to("submissions/attachment2"),
+        max_length=200,
+        blank=True,
+    )
     pdf_size = models.PositiveBigIntegerField(_("PDF大小"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"

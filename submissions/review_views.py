@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
+from documents.generators import DocumentInputError
 from portal.permissions import permission_required
 
 from . import exports, services
@@ -22,6 +24,10 @@ from .selectors import State, call_state_table, calls_reviewed_by, expected_unit
 def _my_call(request, pk: int) -> Call:
     """A call the user reviews; any other call is 404."""
     return get_object_or_404(calls_reviewed_by(request.user), pk=pk)
+
+
+def _expected_key(call) -> tuple[str, int | None]:
+    return call.audience, call.year if call.is_generated else None
 
 
 @permission_required("submissions.review")
@@ -39,15 +45,17 @@ def review_calls(request):
         .values_list("call_id")
         .annotate(n=Count("pk"))
     )
+    # Own materials expect the same units every year; attachments 3/4 those that recommended that year.
     expected = {
-        audience: Organisation.objects.filter(expected_units_filter(audience)).distinct().count()
-        for audience in {c.audience for c in calls}
+        key: Organisation.objects.filter(expected_units_filter(key[0], year=key[1] or 0)).distinct().count()
+        for key in {_expected_key(c) for c in calls}
     }
     rows = [
         {
             "call": c,
-            "expected": expected[c.audience],
-            "sent": sent.get(c.pk, 0),
+            "expected": expected[_expected_key(c)],
+            # Attachments 3/4 are sent by recommending: every expected unit has sent them.
+            "sent": expected[_expected_key(c)] if c.is_generated else sent.get(c.pk, 0),
             "accepted": accepted.get(c.pk, 0),
             "left": remaining(c.deadline),
         }
@@ -85,6 +93,29 @@ def state_chart(counts, total: int) -> list[dict]:
             }
         )
     return bars
+
+
+@permission_required("submissions.review")
+def recommendation_materials(request, pk: int, unit_id: int):
+    """Attachments 3/4 of one unit that recommended (Word ZIP), for the call's reviewers only."""
+    call = _my_call(request, pk)
+    if not call.is_generated:
+        raise Http404
+    unit = get_object_or_404(expected_units(call), pk=unit_id)
+    try:
+        response = exports.recommendation_materials_zip(call, unit)
+    except DocumentInputError as exc:
+        messages.error(request, str(exc))
+        return redirect("submissions:call_status", pk=call.pk)
+    audit(
+        type=AuditEvent.Type.DATA_EXPORTED,
+        actor=request.user,
+        organisation=unit,
+        target=str(call),
+        data={"export": "recommendation_materials", "unit": unit.pk},
+        request=request,
+    )
+    return response
 
 
 @permission_required("submissions.review")

@@ -4,13 +4,14 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Role
 from accounts.selectors import roles_of
 from portal.deadlines import is_open
+from selection.selectors import recommending_unit_ids, recommending_years
 
 from .models import Call, Extension, Submission, SubmissionVersion
 
@@ -20,36 +21,42 @@ UNIT_ROLES = (Role.DEPARTMENT_STAFF, Role.BASE_ADMIN, Role.CITY_STAFF)
 REVIEWER_ROLES = (Role.PROVINCE_STAFF, Role.ASSOCIATION_ADMIN)
 
 
-def expected_units_filter(audience: str) -> Q:
-    """Which units must answer a call of this audience (notice, 四、其他事项).
+# The units' own materials, to the provincial bureau; attachment 2 travels with them.
+OWN_MATERIALS = (Call.Audience.DEPARTMENTS, Call.Audience.CE_BASES, Call.Audience.CITY_BUREAUS)
 
-    "各省级行业主管部门学习指南……或工作通知、国家级和省级继续教育基地工作计划、各设区的市继续教育工作通知
-    ……建有网络学习平台的，请填写《继续教育学习平台信息统计表》……参加优质在线公需课评选的单位请填写……"
-    Evaluation entrants are the units that may enter (CE bases and city bureaus with a platform:
-    "未建继续教育学习平台的单位可不推荐").
+
+def expected_units_filter(audience: str, *, year: int) -> Q:
+    """Which units must answer a call of this audience and year (notice, 四、其他事项).
+
+    "各省级行业主管部门学习指南……或工作通知、国家级和省级继续教育基地工作计划、各设区的市继续教育工作通知……
+    建有网络学习平台的，请填写《继续教育学习平台信息统计表》（见附件2）一并报送。参加优质在线公需课评选的单位
+    请填写《优质在线公需课推荐表》（见附件3）和《知识产权保护承诺书》（见附件4）" — attachment 2 is no call
+    of its own (it goes with the unit's materials), and only the units that recommended a course
+    in the year's evaluation are asked for attachments 3 and 4.
     """
     kind = Organisation.Kind
     active = Q(is_active=True)
-    has_platform = Q(platforms__is_active=True)
     if audience == Call.Audience.DEPARTMENTS:
         return active & Q(kind=kind.INDUSTRY_DEPARTMENT)
     if audience == Call.Audience.CE_BASES:
         return active & Q(kind=kind.CE_BASE)
     if audience == Call.Audience.CITY_BUREAUS:
         return active & Q(kind=kind.CITY_BUREAU)
-    if audience == Call.Audience.PLATFORM_OWNERS:
-        return active & has_platform
     if audience == Call.Audience.EVALUATION_ENTRANTS:
-        return active & has_platform & Q(kind__in=[kind.CE_BASE, kind.CITY_BUREAU])
+        return active & Q(pk__in=recommending_unit_ids(year=year))
     return Q(pk__in=[])
 
 
 def expected_units(call: Call) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(expected_units_filter(call.audience)).distinct().order_by("kind", "name")
+    return (
+        Organisation.objects.filter(expected_units_filter(call.audience, year=call.year))
+        .distinct()
+        .order_by("kind", "name")
+    )
 
 
 def is_expected(*, call: Call, unit: Organisation) -> bool:
-    return Organisation.objects.filter(expected_units_filter(call.audience), pk=unit.pk).exists()
+    return Organisation.objects.filter(expected_units_filter(call.audience, year=call.year), pk=unit.pk).exists()
 
 
 LOOKUP = object()
@@ -87,26 +94,50 @@ def calls_reviewed_by(user) -> QuerySet[Call]:
 
 
 def audiences_of_units(unit_ids: list[int]) -> dict[int, set[str]]:
-    """For each unit, the audiences it falls in (one query for all units)."""
+    """For each unit, the own-materials audiences it falls in (one query for all units)."""
     if not unit_ids:
         return {}
-    rows = (
-        Organisation.objects.filter(pk__in=unit_ids)
-        .annotate(
-            **{
-                f"in_{audience}": Count("pk", filter=expected_units_filter(audience), distinct=True)
-                for audience in Call.Audience.values
-            }
-        )
-        .values("pk", *[f"in_{audience}" for audience in Call.Audience.values])
+    kinds = dict(Organisation.objects.filter(pk__in=unit_ids, is_active=True).values_list("pk", "kind"))
+    by_kind = {
+        Organisation.Kind.INDUSTRY_DEPARTMENT: Call.Audience.DEPARTMENTS,
+        Organisation.Kind.CE_BASE: Call.Audience.CE_BASES,
+        Organisation.Kind.CITY_BUREAU: Call.Audience.CITY_BUREAUS,
+    }
+    return {pk: {by_kind[kind]} if kind in by_kind else set() for pk, kind in kinds.items()}
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    """What some units must answer: own-materials audiences per unit, and the years in which
+    each recommended (the attachments 3/4 call of those years)."""
+
+    audiences: dict[int, set[str]]
+    recommended_years: dict[int, set[int]]
+
+    def answers(self, call: Call, unit_id: int) -> bool:
+        if call.audience == Call.Audience.EVALUATION_ENTRANTS:
+            return call.year in self.recommended_years.get(unit_id, ())
+        return call.audience in self.audiences.get(unit_id, ())
+
+    def calls(self) -> QuerySet[Call]:
+        audiences = set().union(*self.audiences.values())
+        years = set().union(*self.recommended_years.values())
+        wanted = Q(audience__in=audiences) | Q(audience=Call.Audience.EVALUATION_ENTRANTS, year__in=years)
+        return Call.objects.filter(wanted).select_related("receiver")
+
+
+def scope_of_units(unit_ids: list[int]) -> UnitScope:
+    """One query for the units' kinds, one per unit for its recommending years (a user has few units)."""
+    return UnitScope(
+        audiences=audiences_of_units(unit_ids),
+        recommended_years={uid: set(recommending_years(organisation_ids=[uid])) for uid in unit_ids},
     )
-    return {row["pk"]: {a for a in Call.Audience.values if row[f"in_{a}"]} for row in rows}
 
 
 def calls_for_units(unit_ids: list[int], *, year: int | None = None) -> QuerySet[Call]:
-    """Calls that any of these units must answer."""
-    audiences = set().union(*audiences_of_units(unit_ids).values()) if unit_ids else set()
-    calls = Call.objects.filter(audience__in=audiences).select_related("receiver")
+    """Calls that any of these units must answer: their own materials' calls, and the
+    attachments 3/4 call of each year in which one of them recommended a course."""
+    calls = scope_of_units(unit_ids).calls()
     return calls.filter(year=year) if year else calls
 
 
@@ -201,7 +232,12 @@ def call_state_table(call: Call, *, state: str = "", kind: str = "", search: str
     units, submissions (with their current version), extensions. Counts are over all units,
     the rows are filtered."""
     units = list(expected_units(call))
-    submissions = {s.unit_id: s for s in Submission.objects.filter(call=call).select_related("current_version", "call")}
+    # Attachments 3/4 are sent by recommending: every expected unit has sent them.
+    submissions = (
+        {}
+        if call.is_generated
+        else {s.unit_id: s for s in Submission.objects.filter(call=call).select_related("current_version", "call")}
+    )
     extensions = {e.unit_id: e for e in Extension.objects.filter(call=call)}
     rows = []
     counts: Counter = Counter()
@@ -209,7 +245,8 @@ def call_state_table(call: Call, *, state: str = "", kind: str = "", search: str
         submission = submissions.get(unit.pk)
         extension = extensions.get(unit.pk)
         deadline = unit_deadline(call=call, unit=unit, extension=extension)
-        row = UnitRow(unit, submission, extension, deadline, state_of(submission, call))
+        unit_state = State.SUBMITTED if call.is_generated else state_of(submission, call)
+        row = UnitRow(unit, submission, extension, deadline, unit_state)
         counts[row.state] += 1
         rows.append(row)
     needle = search.strip()

@@ -7,41 +7,31 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
+from documents.generators import attachment2
+from documents.selectors import platform_table_doc
 from portal.deadlines import is_open
-from portal.uploads import DOCX, EXTENSIONS, PDF, validate_upload
+from portal.uploads import DOC, DOCX, EXTENSIONS, PDF, sniff, validate_upload
 
+from .errors import (
+    AlreadySubmitted,
+    DeadlinePassed,
+    GeneratedFromRecommendations,
+    NotExpected,
+    NotReviewer,
+)
+from .errors import SubmissionError as SubmissionError
+from .errors import WrongTitle as WrongTitle
 from .models import Call, Extension, Submission, SubmissionEvent, SubmissionVersion
 from .selectors import LOOKUP, is_expected, is_reviewer_of, unit_deadline
-
-
-class SubmissionError(ValidationError):
-    """A rule refused the request; the API maps subclasses to HTTP codes."""
-
-
-class AlreadySubmitted(SubmissionError):
-    """409: the unit has already sent materials that are not returned to it."""
-
-
-class DeadlinePassed(SubmissionError):
-    """422: after the unit's deadline."""
-
-
-class WrongTitle(SubmissionError):
-    """422: the title does not name this unit and this year."""
-
-
-class NotExpected(SubmissionError):
-    """422: this unit is not asked to answer this call."""
-
-
-class NotReviewer(SubmissionError):
-    """The user does not review this call (views answer 404/403)."""
+from .titles import check_title
+from .titles import required_title as required_title
 
 
 def max_upload_bytes() -> int:
@@ -51,37 +41,20 @@ def max_upload_bytes() -> int:
 # --- the notice's rules -------------------------------------------------------------------
 
 
-def required_title(*, unit: Organisation, year: int) -> str:
-    """The title the notice asks for.
-
-    "标题注明：“XXX（市、部门、单位）2022年度继续教育材料”" — the unit's own name and the call's year.
-    """
-    return f"{unit.name}{year}年度继续教育材料"
-
-
-def check_title(*, title: str, unit: Organisation, year: int) -> None:
-    expected = required_title(unit=unit, year=year)
-    if (title or "").strip() != expected:
-        raise WrongTitle(
-            _("标题须为“%(expected)s”（本单位名称+年度+“年度继续教育材料”）。") % {"expected": expected},
-            code="wrong_title",
-        )
-
-
 def check_files(*, word_file, pdf_file) -> None:
     """Both versions, each checked by content and size.
 
-    "同时报送Word版和PDF版" — a Word (.docx) and a PDF file, both required.
+    "同时报送Word版和PDF版" — a Word file (.docx, or the older .doc) and a PDF file, both required.
     """
     errors = {}
     if not word_file:
-        errors["word_file"] = [_("请上传Word版（.docx）文件。")]
+        errors["word_file"] = [_("请上传Word版（.docx或.doc）文件。")]
     if not pdf_file:
         errors["pdf_file"] = [_("请上传PDF版文件。")]
-    for field, file, kind in (("word_file", word_file, DOCX), ("pdf_file", pdf_file, PDF)):
+    for field, file, kinds in (("word_file", word_file, {DOCX, DOC}), ("pdf_file", pdf_file, {PDF})):
         if file and field not in errors:
             try:
-                validate_upload(file, allowed={kind}, max_bytes=max_upload_bytes())
+                validate_upload(file, allowed=kinds, max_bytes=max_upload_bytes())
             except ValidationError as exc:
                 errors[field] = exc.messages
     if errors:
@@ -163,6 +136,11 @@ def send_materials(
 def _send_materials(
     *, call, unit, user, title, word_file, pdf_file, draft: bool, now: datetime.datetime, stored: list
 ) -> Submission:
+    if call.is_generated:
+        raise GeneratedFromRecommendations(
+            _("附件3、附件4由本单位在优质在线公需课评选中报送的推荐课程和知识产权保护承诺书生成，无需另行上传。"),
+            code="generated_from_recommendations",
+        )
     if not is_expected(call=call, unit=unit):
         raise NotExpected(_("本单位不在该通知的报送范围内。"), code="not_expected")
     submission = Submission.objects.select_for_update().filter(call=call, unit=unit).first()
@@ -203,9 +181,13 @@ def _send_materials(
         uploaded_by=user,
         uploaded_at=now,
     )
-    for fieldfile, upload, kind in ((version.word_file, word_file, DOCX), (version.pdf_file, pdf_file, PDF)):
-        fieldfile.save(f"materials.{EXTENSIONS[kind]}", upload, save=False)
+    for fieldfile, upload in ((version.word_file, word_file), (version.pdf_file, pdf_file)):
+        fieldfile.save(f"materials.{EXTENSIONS[sniff(upload)]}", upload, save=False)
         stored.append(fieldfile)
+    platform_table = attachment2_for(unit)
+    if platform_table is not None:
+        version.attachment2_word.save("attachment2.docx", ContentFile(platform_table), save=False)
+        stored.append(version.attachment2_word)
     version.save()
     submission.title = title.strip()
     submission.current_version = version
@@ -220,6 +202,14 @@ def _send_materials(
     submission.save()
     SubmissionEvent.objects.create(submission=submission, action=action, actor=user, version=version, created_at=now)
     return submission
+
+
+def attachment2_for(unit: Organisation) -> bytes | None:
+    """Attachment 2 as Word, from the unit's learning platforms, or None if it has none:
+    "建有网络学习平台的，请填写《继续教育学习平台信息统计表》（见附件2）一并报送" — it travels with
+    the unit's own materials, made from the platforms the unit registered (nothing to upload)."""
+    doc = platform_table_doc(unit)
+    return attachment2(doc) if doc.platforms else None
 
 
 def _original_name(file) -> str:

@@ -17,5 +17,10 @@ urlpatterns = [
     path("review/calls/<int:pk>/", review_views.call_status, name="call_status"),
     path("review/calls/<int:pk>/export.xlsx", review_views.call_export, name="call_export"),
     path("review/calls/<int:pk>/accepted.zip", review_views.call_zip, name="call_zip"),
+    path(
+        "review/calls/<int:pk>/units/<int:unit_id>/attachments.zip",
+        review_views.recommendation_materials,
+        name="recommendation_materials",
+    ),
     path("review/calls/<int:pk>/extensions/", review_views.extension_create, name="extension_create"),
 ]

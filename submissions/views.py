@@ -1,5 +1,7 @@
 """Unit pages: my calls with countdowns, sending materials, a submission's versions and history."""
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -17,11 +19,10 @@ from .format_report import format_report_for
 from .forms import ReviewForm, SendForm
 from .models import Extension, Submission
 from .selectors import (
-    audiences_of_units,
-    calls_for_units,
     is_reviewer_of,
     remaining,
     reviewer_org_ids_of,
+    scope_of_units,
     submissions_visible_to,
     units_of,
     versions_visible_to,
@@ -34,8 +35,8 @@ def my_calls(request):
     now = timezone.now()
     units = list(units_of(request.user))
     unit_ids = [u.pk for u in units]
-    audiences = audiences_of_units(unit_ids)
-    calls = list(calls_for_units(unit_ids).order_by("-year", "deadline", "id"))
+    scope = scope_of_units(unit_ids)
+    calls = list(scope.calls().order_by("-year", "deadline", "id"))
     submissions = {
         (s.call_id, s.unit_id): s
         for s in Submission.objects.filter(unit_id__in=unit_ids, call__in=calls).select_related("current_version")
@@ -44,7 +45,7 @@ def my_calls(request):
     rows = []
     for call in calls:
         for unit in units:
-            if call.audience not in audiences.get(unit.pk, ()):
+            if not scope.answers(call, unit.pk):
                 continue
             submission = submissions.get((call.pk, unit.pk))
             extension = extensions.get((call.pk, unit.pk))
@@ -55,6 +56,7 @@ def my_calls(request):
             )
             rows.append(
                 {
+                    "generated": call.is_generated,
                     "call": call,
                     "unit": unit,
                     "submission": submission,
@@ -62,6 +64,7 @@ def my_calls(request):
                     "deadline": deadline,
                     "left": remaining(deadline, now=now),
                     "may_send": resendable
+                    and not call.is_generated
                     and services.may_still_send(
                         call=call, unit=unit, submission=submission, now=now, extension=extension
                     ),
@@ -76,9 +79,9 @@ def _unit_for_call(request, call_id: int):
     if request.GET.get("unit") or request.POST.get("unit"):
         wanted = str(request.GET.get("unit") or request.POST.get("unit"))
         units = [u for u in units if str(u.pk) == wanted]
-    audiences = audiences_of_units([u.pk for u in units])
-    call = get_object_or_404(calls_for_units([u.pk for u in units]), pk=call_id)
-    unit = next(u for u in units if call.audience in audiences.get(u.pk, ()))
+    scope = scope_of_units([u.pk for u in units])
+    call = get_object_or_404(scope.calls(), pk=call_id)
+    unit = next(u for u in units if scope.answers(call, u.pk))
     return call, unit
 
 
@@ -175,13 +178,17 @@ def submit_draft(request, pk: int):
 
 @permission_required("submissions.view")
 def download(request, pk: int, kind: str):
-    """A version's Word or PDF file, only for the unit and the call's reviewers (404 otherwise)."""
+    """A version's Word or PDF file, or the attachment 2 sent with it, only for the unit and the
+    call's reviewers (404 otherwise)."""
     version = get_object_or_404(versions_visible_to(request.user), pk=pk)
-    if kind not in ("word", "pdf"):
+    fields = {"word": version.word_file, "pdf": version.pdf_file, "attachment2": version.attachment2_word}
+    field = fields.get(kind)
+    if not field:
         raise Http404
-    field = version.word_file if kind == "word" else version.pdf_file
-    ext = "docx" if kind == "word" else "pdf"
-    return attachment_response(field, f"{version.submission.title}-第{version.number}版.{ext}")
+    # The stored name carries the kind found by content (.docx, .doc or .pdf).
+    ext = PurePath(field.name).suffix
+    label = _("附件2_继续教育学习平台信息统计表") if kind == "attachment2" else ""
+    return attachment_response(field, f"{version.submission.title}{label}-第{version.number}版{ext}")
 
 
 @permission_required("submissions.view")

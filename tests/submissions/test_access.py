@@ -126,8 +126,9 @@ def test_my_calls_query_count_is_constant(client, province, unit_user, django_as
     for i in range(n):
         CallFactory(receiver=province, year=2010 + i)
     client.force_login(unit_user)
-    # session, user, roles, units, audiences, calls, submissions, extensions
-    with django_assert_max_num_queries(9):
+    # session, user, roles, units, unit kinds, the unit's recommending years, calls, submissions,
+    # extensions
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("submissions:my_calls"))
     assert len(response.context["rows"]) == n
 

@@ -80,8 +80,9 @@ def test_calls_list_query_count_is_constant(api, province, department, unit_user
     for i in range(n):
         CallFactory(receiver=province, year=2000 + i)
     api.force_authenticate(unit_user)
-    # roles, the unit's audiences, the unit's call ids, count, page of calls, my extensions
-    with django_assert_max_num_queries(6):
+    # roles, the unit's kind, the unit's recommending years, the unit's call ids, count, page of
+    # calls, my extensions
+    with django_assert_max_num_queries(7):
         response = api.get(reverse("api-calls"))
     assert response.json()["count"] == n
 

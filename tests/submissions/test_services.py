@@ -16,7 +16,7 @@ from submissions.models import Submission, SubmissionEvent, SubmissionVersion
 from submissions.selectors import State, call_state_table, remaining, state_of
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import DEADLINE_2022, IN_TIME, CallFactory, pdf_upload, shanghai, word_upload
+from .factories import DEADLINE_2022, IN_TIME, pdf_upload, shanghai, word_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -372,24 +372,6 @@ def test_evaluation_call_goes_to_the_association(province, association, reviewer
         deadline=DEADLINE_2022,
     )
     assert call.receiver == association
-
-
-def test_platform_owners_and_evaluation_entrants_are_units_with_a_platform(province, association):
-    from courses.models import LearningPlatform
-    from submissions.selectors import expected_units
-
-    base = OrganisationFactory(kind=Organisation.Kind.CE_BASE, base_level="provincial")
-    city = OrganisationFactory(kind=Organisation.Kind.CITY_BUREAU, city="qingdao")
-    dept = OrganisationFactory(kind=Organisation.Kind.INDUSTRY_DEPARTMENT)
-    OrganisationFactory(kind=Organisation.Kind.CE_BASE, base_level="national")  # no platform
-    for owner in (base, city, dept):
-        LearningPlatform.objects.create(
-            owner=owner, name="平台", url="https://x.example.cn", audience="全省", department="处"
-        )
-    platform_call = CallFactory(receiver=province, audience="platform_owners")
-    entrants_call = CallFactory(receiver=association, audience="evaluation_entrants")
-    assert set(expected_units(platform_call)) == {base, city, dept}
-    assert set(expected_units(entrants_call)) == {base, city}
 
 
 def test_resubmit_date_in_the_past_is_refused(call, department, unit_user, reviewer):
