@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -34,6 +35,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+if settings.PORTAL_BENCH:
+    from . import bench_views
+
+    urlpatterns.append(path("bench/baseline/", bench_views.baseline, name="bench-baseline"))
 
 handler403 = "portal.errors.permission_denied"
 handler404 = "portal.errors.page_not_found"
