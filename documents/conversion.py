@@ -21,12 +21,15 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 ALIAS_FILE = Path(__file__).resolve().parent / "fonts" / "65-sdce-official-faces.conf"
 SYSTEM_FONTS_CONF = "/etc/fonts/fonts.conf"
+# The names Word files use for 仿宋; settings.DOCUMENTS_FANGSONG_FACE, when set, goes first for them.
+FANGSONG_NAMES = ("仿宋_GB2312", "仿宋", "仿宋体", "FangSong", "FangSong_GB2312", "STFangsong", "华文仿宋")
 
 
 class ConversionError(Exception):
@@ -50,6 +53,7 @@ def fontconfig_file() -> Path:
     text = (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
         f'  <include ignore_missing="yes">{SYSTEM_FONTS_CONF}</include>\n'
+        f"{_fangsong_preference()}"
         f"  <include>{ALIAS_FILE}</include>\n"
         "</fontconfig>\n"
     )
@@ -58,6 +62,19 @@ def fontconfig_file() -> Path:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     return path
+
+
+def _fangsong_preference() -> str:
+    """No free simplified-Chinese FangSong face is packaged in Debian, PyPI or npm (see
+    docs/documents.md), so the one standing in for 仿宋 is a setting: an operator who has a
+    licensed or better face installed names it here, ahead of the alias file's substitute."""
+    face = xml_escape(settings.DOCUMENTS_FANGSONG_FACE.strip())
+    if not face:
+        return ""
+    return "".join(
+        f'  <alias binding="strong"><family>{name}</family><prefer><family>{face}</family></prefer></alias>\n'
+        for name in FANGSONG_NAMES
+    )
 
 
 def fontconfig_env() -> dict[str, str]:

@@ -331,6 +331,9 @@ CONTENT_SECURITY_POLICY = (
 # Documents (issue 8): LibreOffice binary and how long one conversion may take.
 LIBREOFFICE_BINARY = env.str("LIBREOFFICE_BINARY", default="soffice")
 LIBREOFFICE_TIMEOUT = env.int("LIBREOFFICE_TIMEOUT", default=120)
+# The installed face that stands in for 仿宋 / 仿宋_GB2312 in PDFs (empty: the alias file's
+# substitute); see docs/documents.md, "Fonts and PDF".
+DOCUMENTS_FANGSONG_FACE = env.str("DOCUMENTS_FANGSONG_FACE", default="")
 
 # Public address used in generated documents (QR codes on certificates).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

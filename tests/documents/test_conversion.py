@@ -179,3 +179,21 @@ def test_warm_converter_without_unoserver_is_refused_clearly(settings):
             pass
     finally:
         conversion.unoserver_available.cache_clear()
+
+
+def test_the_face_standing_in_for_fangsong_is_configurable(settings, tmp_path):
+    """No free simplified FangSong is packaged (docs/documents.md): an operator names the face."""
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig (fc-match) not installed")
+    settings.RUNTIME_DIR = tmp_path / "var"
+    settings.DOCUMENTS_FANGSONG_FACE = "AR PL UKai CN"
+    conversion.fontconfig_file.cache_clear()
+    try:
+        env = conversion.fontconfig_env()
+        for family, face in (("仿宋_GB2312", "AR PL UKai CN"), ("FangSong", "AR PL UKai CN"), ("黑体", "Noto Sans")):
+            found = subprocess.run(
+                ["fc-match", family, "family"], env=env, capture_output=True, text=True, check=True
+            ).stdout
+            assert found.startswith(face), (family, found)
+    finally:
+        conversion.fontconfig_file.cache_clear()
