@@ -73,17 +73,29 @@ def approved_record(professional, *, hours, category=Category.PUBLIC, year=2022,
             completed_on=datetime.date(year, 6, 1),
             category=category,
             hours=Decimal(str(hours)),
-            source=HourRecord.Source.OFFLINE,
             recorded_by=recorded_by,
             status=HourRecord.Status.APPROVED,
-            **fields,
+            **{"source": HourRecord.Source.OFFLINE, **fields},
         )
     )
     return record
+
+
+def plan_training(base, *, year=2022, hours="8.0", category=Category.PROFESSIONAL, on_arrival=False, **plan):
+    """A training listed in the base's work plan of the year (approved unless `status` says otherwise)."""
+    from courses.models import WorkPlan, WorkPlanTraining
+    from tests.courses.factories import WorkPlanFactory
+
+    plan = WorkPlan.objects.filter(base=base, year=year).first() or WorkPlanFactory(
+        base=base, year=year, approved_on_arrival=on_arrival, **plan
+    )
+    return WorkPlanTraining.objects.create(
+        plan=plan, title=f"线下培训{WorkPlanTraining.objects.count() + 1}", hours=Decimal(hours), category=category
+    )
 
 
 def professional_of(employer: Organisation, **fields):
     return user_with_role(Role.PROFESSIONAL, employer, **fields)
 
 
-__all__ = ["ProfessionalUserFactory", "approved_record", "professional_of"]
+__all__ = ["ProfessionalUserFactory", "approved_record", "plan_training", "professional_of"]
