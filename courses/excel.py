@@ -13,6 +13,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
+from portal.spreadsheets import FORMULA_REFUSED, append_row, formula_in
 from portal.uploads import XLSX, validate_upload
 
 from .models import Category, Course, LearningPlatform, Mode, Teacher, Topic
@@ -62,6 +63,8 @@ MODE_WORDS = {
     "线下培训": Mode.OFFLINE,
 }
 YES_NO = {"是": True, "否": False, "": False}
+# Key (beside the columns' fields) of a row's first formula cell, if it has one.
+FORMULA_CELL = "_formula_cell"
 
 
 def template_workbook() -> bytes:
@@ -69,8 +72,9 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "课程"
-    ws.append(HEADERS)
-    ws.append(
+    append_row(ws, HEADERS)
+    append_row(
+        ws,
         [
             "黄河流域生态保护和高质量发展专题讲座",
             "公需课",
@@ -89,7 +93,7 @@ def template_workbook() -> bytes:
             "",
             "",
             "",
-        ]
+        ],
     )
     for column, width in zip(
         "ABCDEFGHIJKLMNOPQ", [36, 10, 30, 24, 8, 10, 30, 36, 12, 12, 20, 10, 16, 40, 20, 12, 12], strict=True
@@ -160,6 +164,8 @@ def _date(value, label: str) -> datetime.date | None:
 
 def _row_to_course(values: dict, *, provider: Organisation, lookups: _Lookups) -> tuple[Course, list[str]]:
     """Build an unsaved course from one row, raising ValidationError with the row's first problem."""
+    if values.get(FORMULA_CELL):
+        raise ValidationError(FORMULA_REFUSED % {"cell": values[FORMULA_CELL]}, code="formula")
     category = CATEGORY_WORDS.get(_text(values["category"]))
     if category is None:
         raise ValidationError(_("科目类别只能填“公需课”或“专业课”。"))
@@ -238,7 +244,8 @@ def read_rows(file):
     """Open the upload and yield (row number, {field: value}); raise ValidationError for the whole file."""
     validate_upload(file, allowed={XLSX}, max_bytes=MAX_IMPORT_BYTES)
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
+        # data_only=False: formulas read as formulas, so their rows can be refused.
+        wb = load_workbook(file, read_only=True, data_only=False)
     except (InvalidFileException, KeyError, ValueError, OSError, TypeError) as exc:
         raise ValidationError(_("无法读取该 Excel 文件，请使用下载的模板。")) from exc
     ws = wb.worksheets[0]
@@ -249,12 +256,12 @@ def read_rows(file):
         raise ValidationError(
             _("行数过多：一次最多导入 %(max)s 门课程。") % {"max": MAX_IMPORT_ROWS}, code="too_many_rows"
         )
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows()
     header = next(rows, None)
     if header is None:
         wb.close()
         raise ValidationError(_("文件是空的。"), code="empty")
-    header = [_text(h) for h in header[: len(HEADERS) + 20]]
+    header = [_text(h.value) for h in header[: len(HEADERS) + 20]]
     while header and not header[-1]:
         header.pop()
     if header != HEADERS:
@@ -264,7 +271,7 @@ def read_rows(file):
             code="wrong_headers",
         )
     result = []
-    for number, row in enumerate(rows, start=2):
+    for number, cells in enumerate(rows, start=2):
         # Blank rows count towards the same slack as the declared dimension, so a sheet whose
         # dimension is missing or lies can't make us walk 100,000 empty rows either.
         if number > MAX_IMPORT_ROWS * 2 + 1:
@@ -272,7 +279,8 @@ def read_rows(file):
             raise ValidationError(
                 _("行数过多：一次最多导入 %(max)s 门课程。") % {"max": MAX_IMPORT_ROWS}, code="too_many_rows"
             )
-        row = tuple(row[: len(HEADERS)]) + (None,) * (len(HEADERS) - len(row))
+        cells = cells[: len(HEADERS)]
+        row = tuple(c.value for c in cells) + (None,) * (len(HEADERS) - len(cells))
         if all(_text(v) == "" for v in row):
             continue
         if len(result) >= MAX_IMPORT_ROWS:
@@ -280,7 +288,9 @@ def read_rows(file):
             raise ValidationError(
                 _("行数过多：一次最多导入 %(max)s 门课程。") % {"max": MAX_IMPORT_ROWS}, code="too_many_rows"
             )
-        result.append((number, dict(zip([f for f, _h in COLUMNS], row, strict=True))))
+        values = dict(zip([f for f, _h in COLUMNS], row, strict=True))
+        values[FORMULA_CELL] = formula_in(cells)
+        result.append((number, values))
     wb.close()
     if not result:
         raise ValidationError(_("文件中没有课程数据。"), code="empty")

@@ -1,6 +1,5 @@
 """The catalogue as .xlsx for bureau staff, streamed from the database in batches of plain rows."""
 
-import io
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -10,6 +9,7 @@ from openpyxl import Workbook
 from accounts.models import AuditEvent, City, Role
 from accounts.selectors import roles_of
 from accounts.services import audit
+from portal.spreadsheets import append_row, workbook_bytes
 
 from .excel import HEADERS
 from .models import Category, Course, Mode
@@ -78,13 +78,14 @@ def export_catalogue(*, actor, queryset) -> bytes:
     yes, no = _("是"), _("否")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("课程目录")
-    ws.append(EXPORT_HEADERS)
+    append_row(ws, EXPORT_HEADERS)
     count = 0
     for batch in _export_batches(queryset):
         teachers = _teacher_names([row["id"] for row in batch])
         for row in batch:
             count += 1
-            ws.append(
+            append_row(
+                ws,
                 [
                     count,
                     row["title"],
@@ -107,9 +108,7 @@ def export_catalogue(*, actor, queryset) -> bytes:
                     row["start_date"],
                     row["end_date"],
                     labels["status"].get(row["status"], row["status"]),
-                ]
+                ],
             )
     audit(type=AuditEvent.Type.DATA_EXPORTED, actor=actor, target="catalogue.xlsx", data={"courses": count})
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

@@ -1,7 +1,6 @@
 """Excel in and out: roster and report exports, the import template and reading uploaded sheets."""
 
 import datetime
-import io
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -9,7 +8,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from portal.spreadsheets import FORMULA_REFUSED, append_row, formula_in, workbook_bytes
+
 from .selectors import annual_hours_requirement
+from .services.intake import BulkRejected, RowError
 
 IMPORT_HEADERS = [
     ("id_number", "身份证号"),
@@ -31,14 +33,12 @@ def _book(title: str, headers: list[str], rows) -> bytes:
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = title[:31]
-    ws.append(headers)
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        append_row(ws, row)
+    return workbook_bytes(wb)
 
 
 def roster_xlsx(*, rows, policy) -> bytes:
@@ -96,13 +96,16 @@ def _cell(value):
 def read_import_rows(upload, *, max_rows: int) -> list[dict]:
     """Rows of an uploaded template as API-shaped dicts (read-only mode; capped)."""
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
+        # data_only=False: formulas read as formulas, so their rows can be refused.
+        wb = load_workbook(upload, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a broken package
         raise ValidationError(_("无法读取该Excel文件，请使用下载的模板。"), code="unreadable") from None
     ws = wb.worksheets[0]
     rows = []
+    formula_rows = []
     header_seen = False
-    for values in ws.iter_rows(values_only=True):
+    for cells in ws.iter_rows():
+        values = tuple(c.value for c in cells)
         if not header_seen:
             header_seen = True
             if [_cell(v) for v in values[: len(IMPORT_HEADERS)]] != [label for _k, label in IMPORT_HEADERS]:
@@ -114,6 +117,9 @@ def read_import_rows(upload, *, max_rows: int) -> list[dict]:
         if len(rows) >= max_rows:
             wb.close()
             raise ValidationError(_("单次最多导入 %(max)s 行。") % {"max": max_rows}, code="too_many_rows")
+        formula = formula_in(cells[: len(IMPORT_HEADERS)])
+        if formula:
+            formula_rows.append(RowError(index=len(rows), errors={"file": str(FORMULA_REFUSED % {"cell": formula})}))
         data = {key: _cell(values[i]) if i < len(values) else "" for i, (key, _label) in enumerate(IMPORT_HEADERS)}
         data["category"] = CATEGORY_WORDS.get(data["category"], data["category"])
         data["source"] = SOURCE_WORDS.get(data["source"], data["source"]) if data["source"] else ""
@@ -121,4 +127,6 @@ def read_import_rows(upload, *, max_rows: int) -> list[dict]:
         data["training"] = data["training"] or None
         rows.append(data)
     wb.close()
+    if formula_rows:
+        raise BulkRejected(formula_rows)
     return rows

@@ -5,6 +5,8 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from portal.spreadsheets import append_row
+
 from . import selectors
 from .models import Campaign, Score
 
@@ -19,11 +21,22 @@ def results_xlsx(*, campaign: Campaign) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("评选结果")
-    ws.append(
-        [_("排名"), _("课程名称"), _("推荐单位"), _("评分专家数"), _("专家评分"), _("得票数"), _("综合得分"), _("入选")]
+    append_row(
+        ws,
+        [
+            _("排名"),
+            _("课程名称"),
+            _("推荐单位"),
+            _("评分专家数"),
+            _("专家评分"),
+            _("得票数"),
+            _("综合得分"),
+            _("入选"),
+        ],
     )
     for r in selectors.results_of(campaign=campaign):
-        ws.append(
+        append_row(
+            ws,
             [
                 r.rank,
                 r.recommendation.course.title,
@@ -33,7 +46,7 @@ def results_xlsx(*, campaign: Campaign) -> bytes:
                 r.votes,
                 float(r.combined_score),
                 _("是") if r.selected else _("否"),
-            ]
+            ],
         )
     return _workbook_bytes(wb)
 
@@ -50,13 +63,14 @@ def scores_xlsx(*, campaign: Campaign) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("专家评分")
-    ws.append(
-        [_("推荐编号"), _("课程名称"), _("专家"), *[c.label for c in criteria], _("总分（百分制）"), _("评审意见")]
+    append_row(
+        ws, [_("推荐编号"), _("课程名称"), _("专家"), *[c.label for c in criteria], _("总分（百分制）"), _("评审意见")]
     )
     for s in scores:
         expert_id = s.assignment.expert_id
         aliases.setdefault(expert_id, _("专家%(n)02d") % {"n": len(aliases) + 1})
-        ws.append(
+        append_row(
+            ws,
             [
                 s.assignment.recommendation_id,
                 s.assignment.recommendation.course.title,
@@ -64,6 +78,6 @@ def scores_xlsx(*, campaign: Campaign) -> bytes:
                 *[float(s.values.get(c.code, 0)) for c in criteria],
                 float(s.total),
                 s.comment,
-            ]
+            ],
         )
     return _workbook_bytes(wb)
