@@ -21,6 +21,28 @@
       if (!drop.contains(event.target)) drop.removeAttribute("open");
     });
   }
+  // On phones every data table reads as cards: each cell carries its column's name, so status and
+  // actions stay on screen without sideways scrolling. A table can opt out with data-keep-table.
+  var DATE = /^\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?$/;
+  function tablesAsCards() {
+    document.querySelectorAll("table.data:not([data-keep-table])").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length || table.querySelector("[colspan]")) return;
+      var labels = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
+      table.setAttribute("role", "table");
+      heads.forEach(function (th) { th.setAttribute("role", "columnheader"); });
+      table.querySelectorAll("tr").forEach(function (tr) { tr.setAttribute("role", "row"); });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+          if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", labels[i] || "");
+          if (DATE.test(cell.textContent.trim())) cell.classList.add("nowrap");
+        });
+      });
+      table.classList.add("as-cards");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", tablesAsCards);
   document.addEventListener("DOMContentLoaded", markScrollableTables);
   window.addEventListener("resize", markScrollableTables);
   document.addEventListener("click", closeOtherMenus);

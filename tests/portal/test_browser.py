@@ -117,3 +117,20 @@ def test_home_login_and_profile_have_no_serious_accessibility_violation(live_ser
         assert serious_axe_violations(page) == [], path
         assert no_horizontal_scroll(page), path
     save_screenshot(page, f"home-logged-in-{viewport['width']}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_data_tables_read_as_cards_on_phones_with_status_on_screen(live_server, page):
+    admin = user_with_role(Role.EMPLOYER_ADMIN, username="cards-user")
+    user_with_role(Role.PROFESSIONAL, admin.memberships.get().organisation, name="卡片测试人")
+    _login(page, live_server, "cards-user")
+    page.goto(live_server.url + "/hours/roster/?year=2022")  # 2022's policy comes with the migrations
+    table = page.locator("table.data").first
+    assert "as-cards" in table.get_attribute("class")
+    status = table.locator('tbody td[data-label="状态"]').first
+    box = status.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert no_horizontal_scroll(page)
+    assert serious_axe_violations(page) == []
+    page.set_viewport_size(DESKTOP)
+    assert table.locator("thead").is_visible()  # a real table again on desktop
