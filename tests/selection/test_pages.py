@@ -30,6 +30,7 @@ ROLE_PAGES = [
     ("selection:manage_settings", [2022], {Role.ASSOCIATION_ADMIN}),
     ("selection:manage_assignments", [2022], {Role.ASSOCIATION_ADMIN}),
     ("selection:manage_anomalies", [2022], {Role.ASSOCIATION_ADMIN}),
+    ("selection:manage_phase", [2022, "objection"], {Role.ASSOCIATION_ADMIN}),
     ("selection:export_results", [2022], {Role.ASSOCIATION_ADMIN}),
     ("selection:export_scores", [2022], {Role.ASSOCIATION_ADMIN}),
     ("selection:expert", [], {Role.EXPERT}),

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.models import Role
 from selection import selectors, services
@@ -115,3 +116,20 @@ def test_scoring_a_course_not_assigned_to_you_is_refused():
     with pytest.raises(ValidationError):
         services.submit_score(assignment=assignment, expert=other, criteria=full_marks(campaign))
     assert not Score.objects.exists()
+
+
+def test_score_form_adds_points_live_and_the_server_checks_the_sum(client):
+    campaign = open_campaign(phase=Phase.REVIEW)
+    e = expert()
+    assignment = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=e)
+    client.force_login(e)
+    url = reverse("selection:expert_assignment", args=[assignment.pk])
+    body = client.get(url).content.decode()
+    assert "selection/score-total.js" in body and "data-score-total" in body
+    assert body.count("data-points") == campaign.criteria.count()
+    values = {f"c_{code}": str(Decimal(v).quantize(Decimal("0.1"))) for code, v in full_marks(campaign, 0.5).items()}
+    client.post(url, {**values, "comment": "好"})
+    assert Score.objects.get().total == Decimal("50.00")
+    # A value above the criterion's maximum is refused by the server, whatever the page did.
+    client.post(url, {**values, "c_originality": "21"})
+    assert Score.objects.get().total == Decimal("50.00")
