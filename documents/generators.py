@@ -252,7 +252,8 @@ def attachment4(doc: PledgeDoc) -> bytes:
         _("日期：%(date)s") % {"date": signed_on},
     ):
         paragraph = fmt.add_paragraph(document, line, fmt.BODY, align=WD_ALIGN_PARAGRAPH.LEFT)
-        paragraph.paragraph_format.left_indent = Mm(60)
+        # Right of centre like a signature, yet wide enough that a usual unit name stays on one line.
+        paragraph.paragraph_format.left_indent = Mm(30)
     return to_bytes(document)
 
 

@@ -25,6 +25,7 @@ FILLED_ON = datetime.date(2022, 4, 20)
 def guide() -> GuideDoc:
     return GuideDoc(
         year=2022,
+        title="2022年度卫生健康行业继续教育指南",
         unit_name=UNIT,
         intro="为深入实施专业技术人员知识更新工程，提升全省卫生健康专业技术人员能力素质，制定本指南。",
         sections=(

@@ -60,7 +60,7 @@ def test_pdf_embeds_cjk_fonts_and_chinese_text_is_extractable(kind, tmp_path):
         assert " yes yes yes " in line or line.split()[-5] == "yes", line  # emb sub uni
     text = pdf_text(pdf).replace(" ", "")
     first_line = {
-        "attachment1": "2022年度专业技术人员继续教育指南",
+        "attachment1": "2022年度卫生健康行业继续教育指南",
         "attachment2": "继续教育学习平台信息统计表",
         "attachment3": "优质在线公需课推荐表",
         "attachment4": "知识产权保护承诺书",

@@ -28,7 +28,7 @@ H3 = ("仿宋_GB2312", "仿宋_GB2312", 16.0, True)
 def test_attachment1_each_level_has_its_face_size_and_exact_29pt_spacing():
     document = open_docx(generators.attachment1(samples.guide()))
     expected = {
-        "2022年度专业技术人员继续教育指南": TITLE,
+        "2022年度卫生健康行业继续教育指南": TITLE,
         "山东省卫生健康委员会": UNIT,
         "为深入实施": BODY,
         "一、学习内容": H1,
@@ -188,9 +188,9 @@ def test_attachment4_is_the_notices_pledge_word_for_word():
 
 
 def test_attachment1_carries_the_guides_own_title():
-    doc = dataclasses.replace(samples.guide(), title="2022年度卫生健康专业技术人员继续教育指南")
+    doc = dataclasses.replace(samples.guide(), title="卫生健康专业技术人员继续教育指南（2022年度）")
     texts = [p.text for p in open_docx(generators.attachment1(doc)).paragraphs]
-    assert texts[0] == "2022年度卫生健康专业技术人员继续教育指南"
+    assert texts[0] == "卫生健康专业技术人员继续教育指南（2022年度）"
     blank = open_docx(generators.attachment1(generators.blank_guide()))
     assert blank.paragraphs[0].text == "____年度专业技术人员继续教育指南"
 
