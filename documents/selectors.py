@@ -203,7 +203,7 @@ def documents_visible_to(user) -> QuerySet[GeneratedDocument]:
 def generator_options(user, *, year: int) -> list[dict]:
     """What the documents page offers this user: [{"label", "kind", "object_id", "year", "package"}]."""
     from courses.models import StudyGuide
-    from selection.models import ExcellentTeacherCertificate, Recommendation
+    from selection.models import ExcellentTeacherCertificate
 
     options: list[dict] = []
     unit_roles = (Role.DEPARTMENT_STAFF, Role.BASE_ADMIN, Role.CITY_STAFF, Role.PROVINCE_STAFF)
@@ -241,10 +241,9 @@ def generator_options(user, *, year: int) -> list[dict]:
                 "year": year,
             }
         )
-    recommendations = Recommendation.objects.filter(organisation__in=units, campaign__year=year).select_related(
-        "course"
-    )
-    for rec in recommendations.order_by("id"):
+    # The pledges a unit sends: one per submitted recommendation (drafts are not sent).
+    recommendations = [rec for unit in units for rec in recommendations_of(unit, year)]
+    for rec in recommendations:
         options.append(
             {
                 "label": _("附件4 知识产权保护承诺书《%(c)s》") % {"c": rec.course.title},
