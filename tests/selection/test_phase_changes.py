@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Role
 from selection import services
 from selection.exceptions import RuleBroken
-from selection.models import Campaign, Objection, Phase, Vote
+from selection.models import Assignment, Campaign, Objection, Phase, Score, Vote
 from tests.credits.factories import YearPolicyFactory
 from tests.factories import OrganisationFactory, user_with_role
 
@@ -144,3 +144,23 @@ def test_an_unknown_phase_is_not_found(client, admin):
     campaign = open_campaign(phase=Phase.VOTING)
     client.force_login(admin)
     assert client.get(reverse("selection:manage_phase", args=[campaign.year, "finished"])).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_publication_confirmation_page_query_count_is_flat(n, client, admin, django_assert_num_queries):
+    campaign = open_campaign(phase=Phase.CONFIRMED, select_count=n)
+    for i in range(n):
+        rec = submitted_recommendation(campaign)
+        rec.course.teachers.add(TeacherFactory(id_number=f"37010219900101{i:03d}X"), TeacherFactory())
+        Objection.objects.create(campaign=campaign, recommendation=rec, filed_by=admin, reason="异议")
+        a = Assignment.objects.create(recommendation=rec, expert=expert())
+        Score.objects.create(assignment=a, values={}, total=80 + i, submitted_at=timezone.now())
+    services.compute_results(campaign=campaign)
+    client.force_login(admin)
+    url = reverse("selection:manage_phase", args=[campaign.year, Phase.PUBLISHED])
+    client.get(url)
+    # session, user, roles; campaign; open objections (with course); latest snapshot; selected
+    # results (with course); their teachers (with users); accounts for the proposed ID numbers
+    with django_assert_num_queries(9):
+        body = client.get(url).content.decode()
+    assert body.count("未匹配") == 2 * n
