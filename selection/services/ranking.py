@@ -143,7 +143,7 @@ def published_rules(campaign) -> list[str]:
             "专家评分：各评审指标得分相加为专家总分（满分 %(full)s 分），换算为百分制；"
             "评分专家达到 %(n)s 人时，去掉一个最高分和一个最低分后取平均。"
         )
-        % {"full": full.normalize(), "n": campaign.drop_extremes_min_experts},
+        % {"full": format(full.normalize(), "f"), "n": campaign.drop_extremes_min_experts},
         _("专家评分少于 %(m)s 份的课程不参与排名，标为“专家评分不足”。") % {"m": campaign.min_expert_scores},
         _("同分规则：%(rule)s；仍并列且跨越入选线的课程，由协会记录理由后裁定。")
         % {"rule": TieRule(campaign.tie_rule).label},
