@@ -7,8 +7,10 @@ from .models import (
     Objection,
     PhaseTransition,
     Recommendation,
+    ReleasedAssignment,
     ResultSnapshot,
     TeacherPoolEntry,
+    TieDecision,
 )
 
 
@@ -27,7 +29,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(PhaseTransition)
 class PhaseTransitionAdmin(admin.ModelAdmin):
-    list_display = ["campaign", "from_phase", "to_phase", "actor", "created_at"]
+    list_display = ["campaign", "from_phase", "to_phase", "actor", "reason", "created_at"]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -63,3 +65,22 @@ class TeacherPoolEntryAdmin(admin.ModelAdmin):
 @admin.register(ExcellentTeacherCertificate)
 class CertificateAdmin(admin.ModelAdmin):
     list_display = ["number", "teacher", "campaign", "issued_on"]
+
+
+@admin.register(TieDecision)
+class TieDecisionAdmin(admin.ModelAdmin):
+    """Recorded through the campaign page (`services.decide_tie`); read-only here."""
+
+    list_display = ["campaign", "selected", "reason", "actor", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReleasedAssignment)
+class ReleasedAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "recommendation", "expert", "types", "had_score", "replacements", "created_at"]
+    list_select_related = ["campaign", "recommendation__course", "expert"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -38,14 +38,14 @@ def results_xlsx(*, campaign: Campaign) -> bytes:
         append_row(
             ws,
             [
-                r.rank,
+                r.rank if r.rank is not None else _("专家评分不足"),
                 r.recommendation.course.title,
                 r.recommendation.organisation.name,
                 r.expert_count,
                 float(r.expert_score),
                 r.votes,
                 float(r.combined_score),
-                _("是") if r.selected else _("否"),
+                (_("是") if r.selected else _("否")) + (_("（入选线并列）") if r.tied_at_line else ""),
             ],
         )
     return _workbook_bytes(wb)
@@ -64,7 +64,8 @@ def scores_xlsx(*, campaign: Campaign) -> bytes:
     ws = wb.active
     ws.title = _("专家评分")
     append_row(
-        ws, [_("推荐编号"), _("课程名称"), _("专家"), *[c.label for c in criteria], _("总分（百分制）"), _("评审意见")]
+        ws,
+        [_("推荐编号"), _("课程名称"), _("专家"), *[c.label for c in criteria], _("总分（各项之和）"), _("评审意见")],
     )
     for s in scores:
         expert_id = s.assignment.expert_id
