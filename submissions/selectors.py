@@ -4,7 +4,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,13 +97,18 @@ def audiences_of_units(unit_ids: list[int]) -> dict[int, set[str]]:
     """For each unit, the own-materials audiences it falls in (one query for all units)."""
     if not unit_ids:
         return {}
-    kinds = dict(Organisation.objects.filter(pk__in=unit_ids, is_active=True).values_list("pk", "kind"))
-    by_kind = {
-        Organisation.Kind.INDUSTRY_DEPARTMENT: Call.Audience.DEPARTMENTS,
-        Organisation.Kind.CE_BASE: Call.Audience.CE_BASES,
-        Organisation.Kind.CITY_BUREAU: Call.Audience.CITY_BUREAUS,
-    }
-    return {pk: {by_kind[kind]} if kind in by_kind else set() for pk, kind in kinds.items()}
+    # Own materials do not depend on the year (year=0 is never used by their filters).
+    rows = (
+        Organisation.objects.filter(pk__in=unit_ids)
+        .annotate(
+            **{
+                f"in_{audience}": Count("pk", filter=expected_units_filter(audience, year=0), distinct=True)
+                for audience in OWN_MATERIALS
+            }
+        )
+        .values("pk", *[f"in_{audience}" for audience in OWN_MATERIALS])
+    )
+    return {row["pk"]: {a for a in OWN_MATERIALS if row[f"in_{a}"]} for row in rows}
 
 
 @dataclass(frozen=True)
