@@ -7,6 +7,8 @@ its report for the Word file of a study-guide call; if not, nothing is shown.
 import logging
 from importlib import import_module
 
+from django.utils.translation import gettext as _
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,6 +27,9 @@ def format_report_for(submission):
     check = _checker()
     if check is None:
         return None
+    if submission.current_version.word_file.name.endswith(".doc"):
+        # A Word 97-2003 file is accepted as Word, but the checker reads only .docx.
+        return {"ok": None, "items": [], "text": _("Word 97-2003（.doc）文件无法自动检查格式，请人工核对。")}
     try:
         with submission.current_version.word_file.open("rb") as handle:
             return normalise(check(handle))

@@ -266,3 +266,10 @@ def test_the_association_downloads_a_units_attachments_3_4_made_from_its_recomme
     assert client.get(url).status_code == 404
     client.force_login(user_with_role(Role.BASE_ADMIN, recommended))
     assert client.get(url).status_code == 403
+
+
+def test_the_reviewer_is_told_a_doc_study_guide_is_checked_by_hand(client, call, department, unit_user, reviewer):
+    submission = send(call, department, unit_user, title="山东省卫生健康委员会2022年度继续教育材料", word=doc_upload())
+    client.force_login(reviewer)
+    report = client.get(reverse("submissions:detail", args=[submission.pk])).context["format_report"]
+    assert report == {"ok": None, "items": [], "text": "Word 97-2003（.doc）文件无法自动检查格式，请人工核对。"}
