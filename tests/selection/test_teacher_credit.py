@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
 from courses import services as course_services
-from credits.models import HourRecord
+from credits.models import HourRecord, YearPolicy
 from selection import selectors, services
 from selection.models import Campaign, Phase
 from tests.credits.factories import YearPolicyFactory
@@ -120,3 +120,15 @@ def test_a_teacher_of_a_course_that_was_not_selected_gets_nothing_on_confirmatio
     teacher = course_services.confirm_teacher_link(user=person, teacher_id=teacher.pk)
     assert services.credit_linked_teacher(teacher=teacher) == 0
     assert not teaching_records().filter(professional=person).exists()
+
+
+def test_a_refused_deferred_credit_keeps_the_confirmation_and_is_logged(published, django_capture_on_commit_callbacks):
+    campaign, teachers, _admin, waiting = published
+    # The ledger refuses the year (here: its policy is gone); the person's confirmation still stands.
+    YearPolicy.objects.filter(year=campaign.year).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        course_services.confirm_teacher_link(user=waiting, teacher_id=teachers["waiting"].pk)
+    teachers["waiting"].refresh_from_db()
+    assert teachers["waiting"].user == waiting
+    assert not teaching_records().filter(professional=waiting).exists()
+    assert AuditEvent.objects.filter(data__event="teaching_credit_deferred_refused").exists()
