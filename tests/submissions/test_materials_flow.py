@@ -273,3 +273,14 @@ def test_the_reviewer_is_told_a_doc_study_guide_is_checked_by_hand(client, call,
     client.force_login(reviewer)
     report = client.get(reverse("submissions:detail", args=[submission.pk])).context["format_report"]
     assert report == {"ok": None, "items": [], "text": "Word 97-2003（.doc）文件无法自动检查格式，请人工核对。"}
+
+
+def test_a_recommending_unit_sees_its_attachments_3_4_as_sent_with_nothing_to_upload(client, evaluation):
+    call, recommended, _drafting, idle = evaluation
+    client.force_login(user_with_role(Role.BASE_ADMIN, recommended))
+    rows = client.get(reverse("submissions:my_calls")).context["rows"]
+    generated = [r for r in rows if r["call"] == call]
+    assert len(generated) == 1 and generated[0]["generated"] and not generated[0]["may_send"]
+    client.force_login(user_with_role(Role.BASE_ADMIN, idle))
+    assert call not in [r["call"] for r in client.get(reverse("submissions:my_calls")).context["rows"]]
+    assert client.get(reverse("submissions:send", args=[call.pk])).status_code == 404
