@@ -109,3 +109,17 @@ def test_only_the_unit_and_the_association_download_the_licence(client):
     ]:
         client.force_login(user)
         assert client.get(url).status_code == status
+
+
+def test_the_unit_uploads_a_licence_on_its_page_and_another_unit_cannot(client):
+    rec = _ready(CourseFactory(copyright_holder="某出版社"))
+    url = reverse("selection:unit_detail", args=[rec.pk])
+    client.force_login(user_with_role(Role.BASE_ADMIN))
+    assert client.post(url, {"action": "licence", "licence-licence": pdf_upload("l.pdf")}).status_code == 404
+    client.force_login(user_with_role(Role.BASE_ADMIN, rec.organisation))
+    client.post(url, {"action": "licence", "licence-licence": SimpleUploadedFile("l.pdf", b"not a pdf")})
+    rec.refresh_from_db()
+    assert not rec.licence
+    client.post(url, {"action": "licence", "licence-licence": pdf_upload("l.pdf")})
+    rec.refresh_from_db()
+    assert rec.licence

@@ -138,3 +138,43 @@ def test_minimum_and_tie_rule_are_frozen_from_the_public_notice():
     with pytest.raises(RuleBroken, match="不能修改权重和入选规则"):
         services.update_campaign_settings(campaign=campaign, actor=admin, tie_rule=TieRule.VOTES_THEN_EXPERT)
     assert Campaign.objects.get(pk=campaign.pk).min_expert_scores == 1
+
+
+@pytest.mark.parametrize("role", [Role.EXPERT, Role.BASE_ADMIN, Role.PROFESSIONAL])
+def test_only_the_association_records_a_tie_decision(client, role):
+    campaign, recs, _admin = _campaign_with_a_tie()
+    client.force_login(user_with_role(role))
+    url = reverse("selection:manage_tie", args=[campaign.year])
+    assert client.post(url, {"selected": [recs[0].pk], "reason": "我来定"}).status_code == 403
+    assert not campaign.tie_decisions.exists()
+
+
+def test_the_association_sets_minimum_tie_rule_and_blind_review_on_the_settings_page(client):
+    campaign = open_campaign(phase=Phase.RECOMMENDATION)
+    client.force_login(user_with_role(Role.ASSOCIATION_ADMIN))
+    url = reverse("selection:manage_settings", args=[campaign.year])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {
+            "action": "settings",
+            "min_expert_scores": "4",
+            "tie_rule": TieRule.VOTES_THEN_EXPERT,
+            "blind_review": "",
+            "recommendation_deadline": "2022-04-30T23:59",
+            "review_start": "2022-05-01T00:00",
+            "review_end": "2022-05-31T23:59",
+            "voting_start": "2022-06-01T00:00",
+            "voting_end": "2022-06-15T23:59",
+            "objection_start": "2022-06-20T00:00",
+            "objection_end": "2022-06-26T23:59",
+        }
+    )
+    data.pop("blind_review")
+    client.post(url, data)
+    campaign.refresh_from_db()
+    assert (campaign.min_expert_scores, campaign.tie_rule, campaign.blind_review) == (
+        4,
+        TieRule.VOTES_THEN_EXPERT,
+        False,
+    )
