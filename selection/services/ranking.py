@@ -120,14 +120,6 @@ def rank_from_inputs(inputs: dict) -> list[dict]:
     return ranked + insufficient
 
 
-def unresolved_ties(rows: list[dict]) -> list[int]:
-    """Recommendations tied across the selection line that no recorded decision settled."""
-    line = [r for r in rows if r["tied_at_line"]]
-    if line and not any(r["selected"] for r in line):
-        return [r["recommendation"] for r in line]
-    return []
-
-
 def inputs_hash(inputs: dict) -> str:
     canonical = json.dumps(inputs, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

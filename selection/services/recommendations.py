@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from courses.models import Category, Course, Mode
 from portal.deadlines import is_open
+from portal.uploads import PDF, validate_upload
 
 from ..exceptions import AlreadyDone, RuleBroken
 from ..models import Campaign, Phase, Pledge, Recommendation
@@ -151,8 +152,6 @@ def save_pledge(
 ) -> Pledge:
     """Attachment 4: "我单位对上述课程（包括但不限于文档、源文件、图片、视频等）拥有完全的知识产权，无剽窃、抄袭等
     侵犯他人知识产权现象，如引起任何法律纠纷，其法律责任由本单位承担。" """
-    from portal.uploads import PDF, validate_upload
-
     check_before_recommendation_deadline(campaign=recommendation.campaign)
     _check_editable(recommendation)
     if not signatory.strip():
@@ -177,8 +176,6 @@ def save_pledge(
 @transaction.atomic
 def save_licence(*, recommendation: Recommendation, licence) -> Recommendation:
     """The copyright holder's licence (PDF), needed when the unit does not hold the copyright itself."""
-    from portal.uploads import PDF, validate_upload
-
     check_before_recommendation_deadline(campaign=recommendation.campaign)
     _check_editable(recommendation)
     validate_upload(licence, allowed={PDF}, max_bytes=PLEDGE_MAX_BYTES)
