@@ -74,7 +74,9 @@ def test_the_provider_only_proposes_the_link_and_it_takes_effect_when_the_person
 
 def test_the_person_may_decline_and_a_new_id_number_starts_a_new_proposal(client, base_admin, base):
     professional = user_with_role(Role.PROFESSIONAL)
-    teacher = services.save_teacher(actor=base_admin, organisation=base, name="王老师", id_number=professional.id_number)
+    teacher = services.save_teacher(
+        actor=base_admin, organisation=base, name="王老师", id_number=professional.id_number
+    )
     client.force_login(professional)
     client.post(reverse("courses:my_teaching_answer", args=[teacher.pk]), {"action": "decline"})
     teacher.refresh_from_db()
@@ -94,7 +96,9 @@ def test_the_person_may_decline_and_a_new_id_number_starts_a_new_proposal(client
 
 def test_editing_without_an_id_number_keeps_the_current_link(client, base_admin, base):
     professional = user_with_role(Role.PROFESSIONAL)
-    teacher = services.save_teacher(actor=base_admin, organisation=base, name="王老师", id_number=professional.id_number)
+    teacher = services.save_teacher(
+        actor=base_admin, organisation=base, name="王老师", id_number=professional.id_number
+    )
     services.confirm_teacher_link(user=professional, teacher_id=teacher.pk)
     client.force_login(base_admin)
     client.post(reverse("courses:teacher_edit", args=[teacher.pk]), {"name": "王教授", "id_number": ""})
