@@ -10,6 +10,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.deadlines import earliest_open_deadline
 from selection.models import Campaign
 from submissions.models import Call
 
@@ -25,10 +26,12 @@ class Deadline:
 
 def upcoming_deadlines(*, now: datetime, limit: int = HOME_DEADLINES) -> list[Deadline]:
     """The next deadlines in date order: calls for materials still open and the evaluation's
-    windows that have not closed yet (two queries)."""
+    windows that have not closed yet (two queries). A deadline stays listed through its last
+    second, as portal.deadlines keeps it open."""
+    open_from = earliest_open_deadline(now)
     items = [
         Deadline(when=call.deadline, label=_("%(name)s截止") % {"name": call.name}, url=reverse("submissions:my_calls"))
-        for call in Call.objects.filter(deadline__gte=now).order_by("deadline", "id")[:limit]
+        for call in Call.objects.filter(deadline__gte=open_from).order_by("deadline", "id")[:limit]
     ]
     campaign_windows = [
         ("recommendation_deadline", _("%(title)s：推荐截止")),
@@ -37,10 +40,10 @@ def upcoming_deadlines(*, now: datetime, limit: int = HOME_DEADLINES) -> list[De
         ("voting_end", _("%(title)s：网络投票结束")),
         ("objection_end", _("%(title)s：公示结束")),
     ]
-    for campaign in Campaign.objects.filter(voting_end__gte=now).order_by("year")[:2]:
+    for campaign in Campaign.objects.filter(voting_end__gte=open_from).order_by("year")[:2]:
         for field, label in campaign_windows:
             when = getattr(campaign, field)
-            if when is not None and when >= now:
+            if when is not None and when >= open_from:
                 label_text = label % {"title": campaign.title}
                 items.append(Deadline(when=when, label=label_text, url=reverse("selection:index")))
     return sorted(items, key=lambda d: d.when)[:limit]

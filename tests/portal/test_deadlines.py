@@ -149,3 +149,13 @@ def test_submissions_keep_the_closing_second_of_a_call(clock):
     unit = OrganisationFactory()
     assert services.may_still_send(call=call, unit=unit, now=LAST_MOMENT)
     assert not services.may_still_send(call=call, unit=unit, now=TOO_LATE)
+
+
+@pytest.mark.django_db
+def test_the_home_page_lists_a_deadline_through_its_last_second():
+    from portal.home import upcoming_deadlines
+    from tests.submissions.factories import CallFactory
+
+    call = CallFactory(deadline=at(2022, 6, 15, 23, 59, 59))
+    assert [d.when for d in upcoming_deadlines(now=LAST_MOMENT)] == [call.deadline]
+    assert upcoming_deadlines(now=TOO_LATE) == []
