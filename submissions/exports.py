@@ -1,5 +1,6 @@
 """Exports for reviewers: the state table as .xlsx, and all accepted files as one ZIP."""
 
+import io
 import tempfile
 import zipfile
 
@@ -10,6 +11,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from documents.generators import attachment3, attachment4
+from documents.selectors import pledge_doc, recommendation_table_doc, recommendations_of
+from documents.services import safe_filename
 from portal.spreadsheets import append_row
 from portal.uploads import CONTENT_TYPES, XLSX
 
@@ -61,6 +65,22 @@ def state_table_xlsx(call, rows) -> HttpResponse:
         True, _("报送情况-%(year)s-%(pk)s.xlsx") % {"year": call.year, "pk": call.pk}
     )
     workbook.save(response)
+    return response
+
+
+def recommendation_materials_zip(call, unit) -> HttpResponse:
+    """What a unit sent for attachments 3/4: its recommendation table and one pledge per course,
+    as Word, made from the recommendations it submitted in the evaluation (nothing uploaded)."""
+    table = recommendation_table_doc(unit, call.year)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"附件3_{unit.name}{call.year}年度优质在线公需课推荐表.docx", attachment3(table))
+        for number, recommendation in enumerate(recommendations_of(unit, call.year), start=1):
+            name = safe_filename(f"附件4_{number}_{recommendation.course.title}")[:80]
+            archive.writestr(f"{name}.docx", attachment4(pledge_doc(recommendation)))
+    filename = _("%(unit)s%(year)s年度附件3、附件4.zip") % {"unit": unit.name, "year": call.year}
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
