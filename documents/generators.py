@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm
 
+from portal.formats import cn_date
+
 from . import docx_format as fmt
 from .data import (
     GuideDoc,
@@ -48,11 +50,6 @@ def to_bytes(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def cn_date(day) -> str:
-    """A date as official documents write it: 2022年4月25日, never 2022年04月25日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def cn_number(n: int) -> str:

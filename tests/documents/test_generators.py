@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from documents import generators, samples
-from documents.data import GuideDoc, GuideSection, PlatformTableDoc, input_hash
+from documents.data import FormFooter, GuideDoc, GuideSection, PlatformTableDoc, input_hash
 from documents.generators import DocumentInputError
 
 from .helpers import open_docx, paragraph_by_text, run_faces
@@ -173,8 +173,11 @@ def test_attachment3_recommendation_table_columns_rows_and_footer():
 
 
 def test_a_date_prints_as_official_documents_write_it():
-    assert generators.cn_date(datetime.date(2022, 4, 25)) == "2022年4月25日"
-    assert generators.cn_date(datetime.date(2022, 12, 5)) == "2022年12月5日"
+    doc = dataclasses.replace(samples.pledge(), signed_on=datetime.date(2022, 4, 25))
+    texts = [p.text for p in open_docx(generators.attachment4(doc)).paragraphs]
+    assert "日期：2022年4月25日" in texts
+    table = dataclasses.replace(samples.platforms(), footer=FormFooter("张明", "0531", datetime.date(2022, 12, 5)))
+    assert "填报日期：2022年12月5日" in [p.text for p in open_docx(generators.attachment2(table)).paragraphs]
 
 
 def test_attachment4_is_the_notices_pledge_word_for_word():
