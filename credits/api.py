@@ -57,6 +57,7 @@ class HourRecordSerializer(serializers.ModelSerializer):
             "title",
             "source",
             "course",
+            "training",
             "recorded_by",
             "external_ref",
             "status",
@@ -78,12 +79,22 @@ class ComplianceSerializer(serializers.Serializer):
     compliant = serializers.BooleanField()
 
 
+class RequirementLineSerializer(serializers.Serializer):
+    set_by = serializers.CharField()
+    description = serializers.CharField(source="requirement")
+    met = serializers.BooleanField()
+    done_hours = serializers.DecimalField(source="done", allow_null=True, **HOURS)
+
+
 class MeHoursSerializer(ComplianceSerializer):
     records = HourRecordSerializer(many=True)
+    requirements = RequirementLineSerializer(many=True)
+    requirements_binding = serializers.BooleanField()
 
 
 class MeHoursView(APIView):
-    """Your approved hours of a year against its policy, with every record (pending ones too)."""
+    """Your approved hours of a year against its policy, with every record (pending ones too) and
+    the departments' and cities' requirements that bind you."""
 
     permission_classes = [RulesPermission]
     permission_required = "credits.view_my_hours"
@@ -91,10 +102,15 @@ class MeHoursView(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses=MeHoursSerializer)
     def get(self, request):
         year = _year(request)
-        _policy_or_422(year)
+        policy = _policy_or_422(year)
         compliance = selectors.compliance_for(user=request.user, year=year)
         data = ComplianceSerializer(compliance).data
         data["records"] = HourRecordSerializer(selectors.records_for(user=request.user, year=year), many=True).data
+        # Departments' and cities' requirements: separate lines; binding for `compliant` only
+        # when the year's policy says so.
+        lines = selectors.requirement_lines(user=request.user, year=year)
+        data["requirements"] = RequirementLineSerializer(lines, many=True).data
+        data["requirements_binding"] = policy.mandatory_binding
         return Response(data)
 
 
@@ -303,6 +319,7 @@ class OrganisationComplianceView(generics.ListAPIView):
         return selectors.roster(
             organisation_id=organisation.pk,
             year=year,
+            requirements=selectors.requirements_for_employer(employer=organisation, year=year),
             compliant=compliant,
             department=self.request.query_params.get("department", ""),
             missing=self.request.query_params.get("missing", ""),

@@ -12,7 +12,13 @@ from accounts.models import Membership, Organisation, Role
 from courses.models import Category, Course
 
 from ..models import ConversionRule, HourRecord, HoursCertificate, YearPolicy, YearSummary
-from .requirements import annotate_requirements, requirement_lines, requirement_scope, requirements_of_year
+from .requirements import (
+    annotate_requirements,
+    requirement_lines,
+    requirement_scope,
+    requirements_for_employer,
+    requirements_of_year,
+)
 
 ZERO = Decimal("0.0")
 
@@ -150,11 +156,15 @@ def roster(
     department: str = "",
     missing: str = "",
     search: str = "",
-    requirements=(),
+    requirements=None,
 ) -> QuerySet[Membership]:
     """An employer's active staff with the year's figures (one query; rows are memberships), and
-    whether each met the `requirements` binding the employer (`requirement_<id>` annotations)."""
+    whether each met the requirements binding the employer (`requirement_<id>` annotations; pass
+    `requirements` when the caller already has them)."""
     policy = policy_for(year=year)
+    if requirements is None:
+        employer = Organisation.objects.get(pk=organisation_id)
+        requirements = requirements_for_employer(employer=employer, year=year)
     rows = _with_figures(staff_memberships(organisation_ids=[organisation_id]), year=year, user_path="user")
     rows, met = annotate_requirements(rows, requirements=requirements, year=year, user_ref="user_id")
     condition = compliant_condition(policy)

@@ -62,8 +62,8 @@ def _credited_key(record_or_row) -> tuple | None:
     return None
 
 
-def _first_records(rows: list[tuple[int, Row, object]]) -> dict[tuple, int]:
-    """(person, year, key) -> id of the record that already holds that slot (not rejected)."""
+def _first_records(rows: list[tuple[int, Row, object]]) -> dict[tuple, HourRecord]:
+    """(person, year, key) -> the record that already holds that slot (not rejected)."""
     people = {p.pk for _i, _r, p in rows}
     courses = {r.course_id for _i, r, _p in rows if r.course_id and not r.training_id}
     trainings = {r.training_id for _i, r, _p in rows if r.training_id}
@@ -76,12 +76,17 @@ def _first_records(rows: list[tuple[int, Row, object]]) -> dict[tuple, int]:
             | Q(training_id__in=trainings)
         )
         .exclude(status=HourRecord.Status.REJECTED)
-        .only("id", "professional_id", "year", "course_id", "training_id")
+        .only("id", "professional_id", "year", "course_id", "training_id", "recorded_by_id", "external_ref")
     )
-    first: dict[tuple, int] = {}
+    first: dict[tuple, HourRecord] = {}
     for record in sorted(held, key=lambda r: r.pk):
-        first.setdefault((record.professional_id, record.year, _credited_key(record)), record.pk)
+        first.setdefault((record.professional_id, record.year, _credited_key(record)), record)
     return first
+
+
+class _CommittedMeanwhile(Exception):
+    """A concurrent post of the very same row committed between our reads: start again, and the
+    row is then answered with the stored record like any repeated external_ref."""
 
 
 def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) -> list[HourRecord | None]:
@@ -142,7 +147,7 @@ def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) 
         else:
             checked.append((index, row, person))
     if not errors:
-        errors = _duplicates(checked)
+        errors = _duplicates(organisation, checked)
     if errors:
         raise BulkRejected(sorted(errors, key=lambda e: e.index))
     return _records(
@@ -150,7 +155,7 @@ def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) 
     )
 
 
-def _duplicates(checked: list[tuple[int, Row, object]]) -> list[RowError]:
+def _duplicates(organisation: Organisation, checked: list[tuple[int, Row, object]]) -> list[RowError]:
     """Once per course: “each course once per person per year”, whatever the external_ref."""
     first = _first_records(checked)
     in_batch: dict[tuple, int] = {}
@@ -160,20 +165,23 @@ def _duplicates(checked: list[tuple[int, Row, object]]) -> list[RowError]:
         if key is None:
             continue
         slot = (person.pk, row.year, key)
-        field_name = key[0]
+        what = _("课程") if key[0] == "course" else _("培训")
         if slot in first:
+            holder = first[slot]
+            if holder.recorded_by_id == organisation.pk and holder.external_ref == row.external_ref:
+                raise _CommittedMeanwhile
             message = _("该人员%(year)s年度已登记过该%(what)s（记录编号 %(id)s），每年只计一次。") % {
                 "year": row.year,
-                "what": _("课程") if field_name == "course" else _("培训"),
-                "id": first[slot],
+                "what": what,
+                "id": holder.pk,
             }
-            errors.append(RowError(index=index, errors={field_name: message}, first_record=first[slot], duplicate=True))
+            errors.append(RowError(index=index, errors={key[0]: message}, first_record=holder.pk, duplicate=True))
         elif slot in in_batch:
             message = _("与本批第 %(n)s 条记录重复：同一人同一年度同一%(what)s只计一次。") % {
                 "n": in_batch[slot] + 1,
-                "what": _("课程") if field_name == "course" else _("培训"),
+                "what": what,
             }
-            errors.append(RowError(index=index, errors={field_name: message}, duplicate=True))
+            errors.append(RowError(index=index, errors={key[0]: message}, duplicate=True))
         else:
             in_batch[slot] = index
     return errors
@@ -247,7 +255,7 @@ def record_platform_hours(*, organisation: Organisation, actor, rows: list) -> l
                 new = [r for r in built if r is not None]
                 _store(new)
             break
-        except IntegrityError:
+        except (IntegrityError, _CommittedMeanwhile):
             if attempt:
                 raise ValidationError(_("有其他请求正在提交相同的记录，请稍后重试。"), code="concurrent") from None
     if len(rows) > 1:
