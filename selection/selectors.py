@@ -105,8 +105,16 @@ def conflicts_by_recommendation(*, expert, recommendations) -> dict[int, list[st
     if not recs:
         return {}
     units: dict[int, bool] = {}
-    for org_id, active in Membership.objects.filter(user=expert).values_list("organisation_id", "is_active"):
+    # A teacher whose workplace is not registered has it as free text: matched on the unit's
+    # registered name or short name, so an unregistered spelling of a known unit still counts.
+    unit_names: dict[str, bool] = {}
+    for org_id, active, name, short_name in Membership.objects.filter(user=expert).values_list(
+        "organisation_id", "is_active", "organisation__name", "organisation__short_name"
+    ):
         units[org_id] = units.get(org_id, False) or active
+        for text in (name.strip(), short_name.strip()):
+            if text:
+                unit_names[text] = unit_names.get(text, False) or active
     for rec_id, type_ in ConflictOfInterest.objects.filter(
         expert=expert, recommendation_id__in=found, source=ConflictOfInterest.Source.DECLARED
     ).values_list("recommendation_id", "type"):
@@ -120,7 +128,7 @@ def conflicts_by_recommendation(*, expert, recommendations) -> dict[int, list[st
     through = Course.teachers.through
     teachers = list(
         through.objects.filter(course_id__in=by_course).values_list(
-            "course_id", "teacher_id", "teacher__user_id", "teacher__current_unit_id"
+            "course_id", "teacher_id", "teacher__user_id", "teacher__current_unit_id", "teacher__unit"
         )
     )
     former: dict[int, set[int]] = {}
@@ -128,12 +136,13 @@ def conflicts_by_recommendation(*, expert, recommendations) -> dict[int, list[st
         teacher_id__in={t[1] for t in teachers}
     ).values_list("teacher_id", "organisation_id"):
         former.setdefault(teacher_id, set()).add(org_id)
-    for course_id, teacher_id, user_id, unit_id in teachers:
+    for course_id, teacher_id, user_id, unit_id, unit_text in teachers:
         types = set()
         if user_id == expert.pk:
             types.add(ConflictOfInterest.Type.TEACHER)
-        if unit_id in units:
-            types.add(ConflictOfInterest.Type.COLLEAGUE if units[unit_id] else ConflictOfInterest.Type.FORMER_COLLEAGUE)
+        same_unit = units[unit_id] if unit_id in units else unit_names.get(unit_text.strip())
+        if same_unit is not None:
+            types.add(ConflictOfInterest.Type.COLLEAGUE if same_unit else ConflictOfInterest.Type.FORMER_COLLEAGUE)
         if former.get(teacher_id, set()) & set(units):
             types.add(ConflictOfInterest.Type.FORMER_COLLEAGUE)
         for rec_id in by_course[course_id]:

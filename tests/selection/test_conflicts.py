@@ -154,3 +154,13 @@ def test_moving_to_voting_drops_scores_of_experts_whose_conflict_appeared_meanwh
     admin = user_with_role(Role.ASSOCIATION_ADMIN)
     services.change_phase(campaign=campaign, to_phase=Phase.VOTING, actor=admin, reason="测试")
     assert not Score.objects.exists() and ReleasedAssignment.objects.filter(expert=reviewer).exists()
+
+
+def test_a_free_text_workplace_matching_a_units_name_or_short_name_is_a_conflict_too():
+    campaign = open_campaign(phase=Phase.REVIEW)
+    rec = submitted_recommendation(campaign)
+    hospital = OrganisationFactory(name="山东第一医科大学附属省立医院（测试）", short_name="省立医院（测试）")
+    rec.course.teachers.add(TeacherFactory(unit=" 省立医院（测试） "))
+    reviewer = expert()
+    MembershipFactory(user=reviewer, organisation=hospital, role=Role.PROFESSIONAL)
+    assert selectors.conflicts_for(expert=reviewer, recommendation=rec) == [ConflictOfInterest.Type.COLLEAGUE]
