@@ -178,3 +178,10 @@ def test_the_association_sets_minimum_tie_rule_and_blind_review_on_the_settings_
         TieRule.VOTES_THEN_EXPERT,
         False,
     )
+
+
+def test_docs_state_the_rules_in_the_words_the_results_page_prints(settings):
+    campaign = services.create_campaign(year=2031)
+    docs = (settings.BASE_DIR / "docs" / "selection.md").read_text(encoding="utf-8")
+    for rule in services.published_rules(campaign):
+        assert rule in docs, rule
