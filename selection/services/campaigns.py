@@ -159,6 +159,7 @@ def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign
         "min_expert_scores",
         "tie_rule",
     }
+    before = {name: str(getattr(campaign, name, "")) for name in fields}
     for name, value in fields.items():
         if name not in SETTING_FIELDS:
             raise ValidationError(_("不能修改字段 %(name)s。") % {"name": name}, code="field_not_editable")
@@ -171,7 +172,13 @@ def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign
     check_schedule_in_order(campaign=campaign)
     check_weights_sum_to_one(campaign=campaign)
     campaign.save()
-    audit(type=AuditEvent.Type.OTHER, actor=actor, target=campaign, data={"changed": sorted(fields)})
+    # Before and after: moving a published end (then ending "on time") stays visible in the log.
+    audit(
+        type=AuditEvent.Type.OTHER,
+        actor=actor,
+        target=campaign,
+        data={"changed": sorted(fields), "before": before, "after": {n: str(getattr(campaign, n)) for n in fields}},
+    )
     return campaign
 
 

@@ -164,3 +164,13 @@ def test_publication_confirmation_page_query_count_is_flat(n, client, admin, dja
     with django_assert_num_queries(9):
         body = client.get(url).content.decode()
     assert body.count("未匹配") == 2 * n
+
+
+def test_moving_a_published_end_is_logged_with_before_and_after(admin):
+    campaign = services.create_campaign(year=2032)
+    old_end = campaign.voting_end
+    new_end = old_end + datetime.timedelta(days=1)
+    services.update_campaign_settings(campaign=campaign, actor=admin, voting_end=new_end)
+    event = AuditEvent.objects.filter(data__changed=["voting_end"]).get()
+    assert event.data["before"] == {"voting_end": str(old_end)}
+    assert event.data["after"] == {"voting_end": str(new_end)} and event.actor == admin
