@@ -172,5 +172,6 @@ def test_moving_a_published_end_is_logged_with_before_and_after(admin):
     new_end = old_end + datetime.timedelta(days=1)
     services.update_campaign_settings(campaign=campaign, actor=admin, voting_end=new_end)
     event = AuditEvent.objects.filter(data__changed=["voting_end"]).get()
-    assert event.data["before"] == {"voting_end": str(old_end)}
-    assert event.data["after"] == {"voting_end": str(new_end)} and event.actor == admin
+    assert datetime.datetime.fromisoformat(event.data["before"]["voting_end"]) == old_end
+    assert datetime.datetime.fromisoformat(event.data["after"]["voting_end"]) == new_end
+    assert event.actor == admin
