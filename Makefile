@@ -50,8 +50,12 @@ check: venv
 	DJANGO_PRODUCTION=true DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz DJANGO_ALLOWED_HOSTS=ce.example.cn \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: venv ## benchmarks (need DATABASE_URL pointing at PostgreSQL)
-	$(PY) -m bench
+# make bench SCALE=small|medium|full: seed PostgreSQL (BENCH_DATABASE_URL, default portal_bench)
+# by COPY, serve with gunicorn in production settings, drive with wrk, one table with ratios to
+# the baseline; results in bench/results/. The per-app benchmarks: $(PY) -m bench NAME.
+SCALE ?= small
+bench: venv system-deps
+	$(PY) -m bench.scale --scale $(SCALE)
 
 worker: venv ## a Celery worker and beat (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A portal worker -B -l info

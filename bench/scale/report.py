@@ -1,0 +1,157 @@
+"""What `make bench` writes: the machine, each request's plan (EXPLAIN ANALYZE of its slowest
+queries), where a request's time goes (SQL against Python, and a profile), and the table."""
+
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import statistics
+import time
+from pathlib import Path
+
+import django
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version(), pg_size_pretty(pg_database_size(current_database()))")
+        version, size = cursor.fetchone()
+    return {
+        "host": platform.node(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "postgresql": version.split(" on ")[0],
+        "database_size": size,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def _client(cookie: str) -> Client:
+    client = Client()
+    name, _, value = cookie.partition("=")
+    if value:
+        client.cookies[name] = value
+    return client
+
+
+def inspect(path: str, cookie: str, *, repeat: int = 5, explain: int = 3) -> dict:
+    """In this process, through the same views: median time of a request split into SQL and the
+    rest (Python: middleware, view, template), and EXPLAIN ANALYZE of its slowest queries."""
+    client = _client(cookie)
+    client.get(path)  # warm: first-query plans, template loading
+    totals, sql, runs = [], [], []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            totals.append((time.perf_counter() - started) * 1000)
+        sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+        runs.append(queries.captured_queries)
+    slowest = sorted(runs[-1], key=lambda q: float(q["time"]), reverse=True)[:explain]
+    plans = []
+    for query in slowest:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plans.append({"sql": query["sql"], "ms": float(query["time"]) * 1000, "plan": [r[0] for r in cursor]})
+    total, in_sql = statistics.median(totals), statistics.median(sql)
+    return {
+        "status": response.status_code,
+        "queries": len(runs[-1]),
+        "in_process_ms": round(total, 1),
+        "sql_ms": round(in_sql, 1),
+        "python_ms": round(total - in_sql, 1),
+        "explain": plans,
+    }
+
+
+def profile(path: str, cookie: str, *, top: int = 15) -> str:
+    client = _client(cookie)
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def _fmt(value, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def table(rows: list[dict]) -> str:
+    baseline = rows[0]["rps"]
+    lines = [
+        "| request | requests/s | p50 ms | p95 ms | ratio to baseline | notes |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        rps = row.get("rps")
+        ratio = None if rps is None or not baseline else rps / baseline
+        lines.append(
+            f"| {row['label']} | {_fmt(rps, '.1f')} | {_fmt(row.get('p50_ms'), '.0f')} | "
+            f"{_fmt(row.get('p95_ms'), '.0f')} | {_fmt(ratio, '.3f')} | {row.get('notes', '')} |"
+        )
+    return "\n".join(lines)
+
+
+def write(result: dict) -> tuple[Path, Path]:
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    stem = f"{result['scale']['name']}-{stamp}"
+    json_path = RESULTS / f"{stem}.json"
+    json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    md = [
+        f"# make bench SCALE={result['scale']['name']} ({stamp} UTC)",
+        "",
+        "Scale: " + ", ".join(f"{k} {v:,}" for k, v in result["scale"].items() if isinstance(v, int)),
+        "",
+        "Machine: " + ", ".join(f"{k}: {v}" for k, v in result["machine"].items()),
+        "",
+        f"Server: gunicorn ({result['server']['workers']} sync workers, production settings), "
+        f"wrk {result['server']['connections']} connections, {result['scale']['seconds']} s per read.",
+        "",
+        result["table"],
+        "",
+        "## Where a request's time goes (in process, median of 5)",
+        "",
+        "| request | queries | total ms | SQL ms | Python ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, info in result["inspect"].items():
+        md.append(
+            f"| {label} | {info.get('queries', '—')} | {info.get('in_process_ms', '—')} | "
+            f"{info.get('sql_ms', '—')} | {info.get('python_ms', '—')} |"
+        )
+    md += ["", "## EXPLAIN ANALYZE of the slowest queries of each request", ""]
+    for label, info in result["inspect"].items():
+        for plan in info.get("explain", []):
+            md += [f"### {label}: {plan['ms']:.1f} ms", "", "```sql", plan["sql"], "```", "", "```"]
+            md += [*plan["plan"], "```", ""]
+    md += ["## Profile", ""]
+    for label, text in result["profiles"].items():
+        md += [f"### {label}", "", "```", text.strip(), "```", ""]
+    md_path = RESULTS / f"{stem}.md"
+    md_path.write_text("\n".join(md), encoding="utf-8")
+    return json_path, md_path

@@ -1,0 +1,297 @@
+"""Seeding for `make bench`: people and hour records by COPY (bench.bench_ledger's loaders), then
+the handful of ordinary rows each measured request needs (accounts, courses, a vote campaign).
+
+A database seeded at one scale is reused by the next run at that scale; another scale starts over
+(`--reseed` forces it)."""
+
+import datetime
+import time
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts.models import City, Membership, Organisation, Role, User
+from bench.bench_ledger import USER_COLUMNS, _copy, _id_number
+from courses.models import Category, Course, LearningPlatform, Mode, Topic
+from credits.models import YearPolicy
+
+PREFIX = "bench"
+YEARS = (2024, 2025, 2026)
+YEAR = YEARS[-1]
+EMPLOYERS_PER_CITY = 60
+MARK = "BENCH-SCALE"
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    professionals: int
+    records: int
+    roster_staff: int  # the employer whose roster page and compliance API are read
+    export_staff: int  # the employer whose whole roster is exported
+    courses: int  # published catalogue courses this year
+    seconds: int  # wrk duration per read
+
+
+SCALES = {
+    "small": Scale("small", 20_000, 400_000, 2_000, 10_000, 2_000, 5),
+    "medium": Scale("medium", 100_000, 2_000_000, 2_000, 50_000, 5_000, 10),
+    "full": Scale("full", 1_000_000, 20_000_000, 2_000, 100_000, 20_000, 15),
+}
+
+
+def seeded_scale() -> str | None:
+    """The scale this database was seeded at (a one-row marker table of the bench's own)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_scale_marker')")
+        if cursor.fetchone()[0] is None:
+            return None
+        cursor.execute("SELECT name FROM bench_scale_marker")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _mark(scale: Scale) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_scale_marker (name text)")
+        cursor.execute("DELETE FROM bench_scale_marker")
+        cursor.execute("INSERT INTO bench_scale_marker VALUES (%s)", [scale.name])
+
+
+def _policies() -> None:
+    for year in YEARS:
+        YearPolicy.objects.get_or_create(
+            year=year,
+            defaults={
+                "min_total": Decimal("90"),
+                "min_public": Decimal("30"),
+                "min_professional": Decimal("60"),
+                "teaching_credit_multiplier": Decimal("2"),
+            },
+        )
+
+
+def _employers() -> tuple[Organisation, Organisation, list[Organisation]]:
+    rows = [
+        Organisation(name=f"{MARK} {city.label}单位{i:03d}", kind=Organisation.Kind.EMPLOYER, city=city)
+        for city in City
+        for i in range(EMPLOYERS_PER_CITY)
+    ]
+    Organisation.objects.bulk_create(rows, ignore_conflicts=True)
+    employers = list(Organisation.objects.filter(name__startswith=f"{MARK} ", kind="employer").order_by("id"))
+    return employers[0], employers[1], employers[2:]
+
+
+def _people(scale: Scale, roster: Organisation, export: Organisation, others: list[Organisation]) -> list[int]:
+    now = timezone.now().isoformat()
+    password = make_password("bench-password-2022")
+    with transaction.atomic():
+        _copy(
+            "accounts_user",
+            [*USER_COLUMNS],
+            (
+                [password, "f", f"{PREFIX}{n:07d}", "", "", "", "f", "t", now, f"测试{n}", _id_number(n), "", "t"]
+                for n in range(scale.professionals)
+            ),
+        )
+        ids = list(User.objects.filter(username__regex=rf"^{PREFIX}[0-9]").order_by("id").values_list("id", flat=True))
+
+        def employer(i: int) -> int:
+            if i < scale.roster_staff:
+                return roster.pk
+            if i < scale.roster_staff + scale.export_staff:
+                return export.pk
+            return others[i % len(others)].pk
+
+        _copy(
+            "accounts_membership",
+            ["user_id", "organisation_id", "role", "department", "job_title", "is_active", "created_at"],
+            ([uid, employer(i), Role.PROFESSIONAL, f"科室{i % 12}", "", "t", now] for i, uid in enumerate(ids)),
+        )
+    return ids
+
+
+def _records(scale: Scale, ids: list[int], platform_org: Organisation) -> None:
+    """scale.records approved platform lines, spread evenly over people and YEARS (so every person
+    has records/professionals lines), then the yearly summaries in one grouped statement."""
+    now = timezone.now().isoformat()
+    columns = ["professional_id", "year", "completed_on", "category", "hours", "title", "source"]
+    columns += ["recorded_by_id", "external_ref", "status", "decided_at", "reason", "proof", "created_at"]
+    chunk = 500_000
+    people = len(ids)
+    for start in range(0, scale.records, chunk):
+        with transaction.atomic():
+            _copy(
+                "credits_hourrecord",
+                columns,
+                (
+                    [
+                        ids[n % people],
+                        (year := YEARS[(n // people) % len(YEARS)]),
+                        f"{year}-{n % 11 + 1:02d}-{n % 28 + 1:02d}",
+                        "public" if n % 20 < 7 else "professional",
+                        f"{(n * 7919) % 116 / 10 + 0.5:.1f}",
+                        "平台课程学习",
+                        "platform",
+                        platform_org.pk,
+                        f"{MARK}-{n}",
+                        "approved",
+                        now,
+                        "",
+                        "",
+                        now,
+                    ]
+                    for n in range(start, min(scale.records, start + chunk))
+                ),
+            )
+        print(f"    {min(scale.records, start + chunk):,} records", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO credits_yearsummary (professional_id, year, public_hours, professional_hours, updated_at)
+            SELECT professional_id, year,
+                   SUM(CASE WHEN category = 'public' THEN hours ELSE 0 END),
+                   SUM(CASE WHEN category = 'professional' THEN hours ELSE 0 END), now()
+            FROM credits_hourrecord WHERE status = 'approved'
+            GROUP BY professional_id, year
+            ON CONFLICT (professional_id, year) DO NOTHING
+            """
+        )
+        for table in ("accounts_user", "accounts_membership", "credits_hourrecord", "credits_yearsummary"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def _catalogue(scale: Scale, provider: Organisation, platform: LearningPlatform) -> None:
+    topic, _ = Topic.objects.get_or_create(year=YEAR, name=f"{MARK} 专题", defaults={"group": Topic.Group.ELECTIVE})
+    Course.objects.bulk_create(
+        (
+            Course(
+                title=f"{MARK} 公需课 {i:05d}",
+                category=Category.PUBLIC,
+                topic=topic,
+                hours=Decimal("2.0"),
+                mode=Mode.ONLINE,
+                provider=provider,
+                platform=platform,
+                url="https://bench.example.cn/c",
+                year_from=YEAR - 1,
+                year_to=YEAR,
+                status=Course.Status.PUBLISHED,
+            )
+            for i in range(scale.courses)
+        ),
+        batch_size=2000,
+    )
+
+
+def _staff(username: str, organisation: Organisation, role: str) -> User:
+    user, _ = User.objects.get_or_create(username=username, defaults={"name": username, "is_verified": True})
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def seed(scale: Scale) -> None:
+    connection.ensure_connection()
+    started = time.perf_counter()
+    _policies()
+    roster, export, others = _employers()
+    base = Organisation.objects.create(
+        name=f"{MARK} 继续教育基地", kind=Organisation.Kind.CE_BASE, base_level="provincial", city="jinan"
+    )
+    platform = LearningPlatform.objects.create(
+        owner=base, name=f"{MARK} 平台", url="https://bench.example.cn", audience="全省", department="培训部"
+    )
+    print(f"  seeding {scale.professionals:,} professionals (COPY) ...", flush=True)
+    ids = _people(scale, roster, export, others)
+    print(f"  people in {time.perf_counter() - started:.0f} s; {scale.records:,} records (COPY) ...", flush=True)
+    _records(scale, ids, base)
+    _catalogue(scale, base, platform)
+    _mark(scale)
+    print(f"  seeded in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+@dataclass
+class Actors:
+    """Who makes each measured request, and on what."""
+
+    professional: int
+    roster_admin: int
+    export_admin: int
+    province: int
+    city: int
+    base_admin: int
+    base_token: str
+    roster_org: int
+    export_org: int
+    bulk_people: list[str]
+    platform: int
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["bulk_people"] = len(self.bulk_people)
+        return data
+
+
+def actors() -> Actors:
+    roster = Organisation.objects.filter(name__startswith=f"{MARK} ", kind="employer").order_by("id")
+    roster_org, export_org = list(roster[:2])
+    base = Organisation.objects.get(name=f"{MARK} 继续教育基地")
+    province = Organisation.objects.filter(kind=Organisation.Kind.PROVINCIAL_BUREAU).first() or (
+        Organisation.objects.create(name=f"{MARK} 省人社厅", kind=Organisation.Kind.PROVINCIAL_BUREAU)
+    )
+    bureau = Organisation.objects.filter(kind=Organisation.Kind.CITY_BUREAU, city=City.JINAN).first() or (
+        Organisation.objects.create(name=f"{MARK} 济南市人社局", kind=Organisation.Kind.CITY_BUREAU, city=City.JINAN)
+    )
+    base_admin = _staff(f"{PREFIX}-base", base, Role.BASE_ADMIN)
+    people = User.objects.filter(username__regex=rf"^{PREFIX}[0-9]").order_by("id")
+    return Actors(
+        professional=people.values_list("id", flat=True).first(),
+        roster_admin=_staff(f"{PREFIX}-roster", roster_org, Role.EMPLOYER_ADMIN).pk,
+        export_admin=_staff(f"{PREFIX}-export", export_org, Role.EMPLOYER_ADMIN).pk,
+        province=_staff(f"{PREFIX}-province", province, Role.PROVINCE_STAFF).pk,
+        city=_staff(f"{PREFIX}-city", bureau, Role.CITY_STAFF).pk,
+        base_admin=base_admin.pk,
+        base_token=Token.objects.get_or_create(user=base_admin)[0].key,
+        roster_org=roster_org.pk,
+        export_org=export_org.pk,
+        bulk_people=list(people.values_list("id_number", flat=True)[:10_000]),
+        platform=LearningPlatform.objects.get(owner=base).pk,
+    )
+
+
+def bulk_course(run: int) -> Course:
+    """A course of its own for each bulk run: a person is credited a course once a year."""
+    base = Organisation.objects.get(name=f"{MARK} 继续教育基地")
+    topic = Topic.objects.get(year=YEAR, name=f"{MARK} 专题")
+    return Course.objects.create(
+        title=f"{MARK} 批量登记课程 {timezone.now():%H%M%S} {run}",
+        category=Category.PUBLIC,
+        topic=topic,
+        hours=Decimal("4.0"),
+        mode=Mode.ONLINE,
+        provider=base,
+        platform=LearningPlatform.objects.get(owner=base),
+        url="https://bench.example.cn/bulk",
+        year_from=YEAR,
+        year_to=YEAR,
+        status=Course.Status.PUBLISHED,
+    )
+
+
+def bulk_rows(people: list[str], course: Course) -> list[dict]:
+    return [
+        {
+            "id_number": id_number,
+            "year": YEAR,
+            "category": "public",
+            "hours": "2.0",
+            "course": course.pk,
+            "completed_on": datetime.date(YEAR, 6, 1).isoformat(),
+            "external_ref": f"{MARK}-bulk-{course.pk}-{i}",
+        }
+        for i, id_number in enumerate(people)
+    ]
