@@ -278,7 +278,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
 }
@@ -288,7 +288,7 @@ API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_LIFETIME_DAYS", default=3
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "山东省专业技术人员继续教育门户 API",
-    "DESCRIPTION": "Provincial continuing-education portal, public API v1 (see shared/API.md).",
+    "DESCRIPTION": "Provincial continuing-education portal, public API v1 (contract: docs/api.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
