@@ -5,7 +5,7 @@ from django.contrib import admin
 from accounts.models import Role
 from accounts.selectors import has_role
 
-from .models import ConversionRule, HourRecord, HoursCertificate, YearPolicy, YearSummary
+from .models import ConversionRule, HourRecord, HoursCertificate, Requirement, YearPolicy, YearSummary
 
 
 def _may_edit_policy(request) -> bool:
@@ -19,7 +19,16 @@ class ConversionRuleInline(admin.TabularInline):
 
 @admin.register(YearPolicy)
 class YearPolicyAdmin(admin.ModelAdmin):
-    list_display = ["year", "min_total", "min_public", "min_professional", "teaching_credit_multiplier"]
+    list_display = [
+        "year",
+        "min_total",
+        "min_public",
+        "min_professional",
+        "teaching_credit_multiplier",
+        "closes_on",
+        "review_threshold",
+        "mandatory_binding",
+    ]
     inlines = [ConversionRuleInline]
 
     def has_add_permission(self, request):
@@ -51,7 +60,7 @@ class HourRecordAdmin(ReadOnlyAdmin):
     list_filter = ["year", "category", "source", "status"]
     search_fields = ["professional__name", "external_ref", "title"]
     list_select_related = ["professional", "recorded_by"]
-    raw_id_fields = ["professional", "course", "recorded_by", "reverses", "submitted_by", "decided_by"]
+    raw_id_fields = ["professional", "course", "training", "recorded_by", "reverses", "submitted_by", "decided_by"]
 
 
 @admin.register(YearSummary)
@@ -65,3 +74,12 @@ class YearSummaryAdmin(ReadOnlyAdmin):
 class HoursCertificateAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "masked_id_number", "year", "total_hours", "issued_at"]
     search_fields = ["code", "name"]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(ReadOnlyAdmin):
+    """Set by departments and city bureaus on their page (credits.services.set_requirement, audited)."""
+
+    list_display = ["year", "organisation", "kind", "course", "topic", "min_hours"]
+    list_filter = ["year", "kind"]
+    list_select_related = ["organisation", "course", "topic"]
