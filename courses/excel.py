@@ -1,21 +1,23 @@
 """Course lists from Excel: the upload template and the all-or-nothing upload (export: courses.export)."""
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
-from portal.spreadsheets import FORMULA_REFUSED, append_row, formula_in
+from portal.bounds import validate_sane_date
+from portal.spreadsheets import FORMULA_REFUSED, formula_in
 from portal.uploads import XLSX, validate_upload
 
+from . import excel_template
 from .models import Category, Course, LearningPlatform, Mode, Teacher, Topic
 from .selectors import PROVIDER_ROLES
 from .services import check_provider_kind, check_teacher_names, parse_hours, require_role_in, validate_course
@@ -67,50 +69,29 @@ YES_NO = {"是": True, "否": False, "": False}
 FORMULA_CELL = "_formula_cell"
 
 
-def template_workbook() -> bytes:
-    """The upload template: Chinese headers and one example row."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "课程"
-    append_row(ws, HEADERS)
-    append_row(
-        ws,
-        [
-            "黄河流域生态保护和高质量发展专题讲座",
-            "公需课",
-            "黄河流域生态保护和高质量发展",
-            "",
-            "3.0",
-            "线上",
-            "",
-            "https://jxjy.example.cn/course/1",
-            2022,
-            2022,
-            "张三、李四",
-            "是",
-            "本单位",
-            "课程简介",
-            "",
-            "",
-            "",
-        ],
-    )
-    for column, width in zip(
-        "ABCDEFGHIJKLMNOPQ", [36, 10, 30, 24, 8, 10, 30, 36, 12, 12, 20, 10, 16, 40, 20, 12, 12], strict=True
-    ):
-        ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+def template_workbook(*, provider: Organisation | None = None) -> bytes:
+    """The upload template (see courses.excel_template): drop-downs, instructions, an example row."""
+    return excel_template.template_workbook(columns=COLUMNS, provider=provider)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str  # the column's Chinese header, or "" for a problem of the whole row
+    reason: str
 
 
 @dataclass
 class ImportResult:
     created: int = 0
-    # The first MAX_REPORTED_ERRORS bad rows, (row number, reason); bad_rows counts all of them.
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    # Every problem of every row, up to MAX_REPORTED_ERRORS; bad_rows counts all bad rows.
+    errors: list[RowError] = field(default_factory=list)
     bad_rows: int = 0
     rows: int = 0
+    # Row numbers of courses the unit already has (same name, category, form and years): not created again.
+    skipped: list[int] = field(default_factory=list)
+    # True when there were more problems than MAX_REPORTED_ERRORS (only the first are listed).
+    truncated: bool = False
 
     @property
     def ok(self) -> bool:
@@ -153,91 +134,129 @@ def _date(value, label: str) -> datetime.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        try:
+            day = datetime.date.fromisoformat(_text(value).replace("/", "-"))
+        except ValueError:
+            raise ValidationError(_("%(label)s格式应为 2022-05-01。") % {"label": label}) from None
+    validate_sane_date(day)
+    return day
+
+
+HEADER_OF = dict(COLUMNS)
+
+
+def _column_of_cell(coordinate: str) -> str:
+    """The header of the column a cell like "B7" is in."""
+    letters = "".join(ch for ch in coordinate if ch.isalpha())
     try:
-        return datetime.date.fromisoformat(_text(value).replace("/", "-"))
-    except ValueError:
-        raise ValidationError(_("%(label)s格式应为 2022-05-01。") % {"label": label}) from None
+        return HEADERS[column_index_from_string(letters) - 1]
+    except (ValueError, IndexError):
+        return ""
 
 
-def _row_to_course(values: dict, *, provider: Organisation, lookups: _Lookups) -> tuple[Course, list[str]]:
-    """Build an unsaved course from one row, raising ValidationError with the row's first problem."""
-    if values.get(FORMULA_CELL):
-        raise ValidationError(FORMULA_REFUSED % {"cell": values[FORMULA_CELL]}, code="formula")
-    category = CATEGORY_WORDS.get(_text(values["category"]))
-    if category is None:
-        raise ValidationError(_("科目类别只能填“公需课”或“专业课”。"))
-    mode = MODE_WORDS.get(_text(values["mode"]))
-    if mode is None:
-        raise ValidationError(_("学习形式只能填“线上”或“线下”。"))
-    hours = parse_hours(_text(values["hours"]))
-    year_from = _year(values["year_from"], _("开课起始年度"))
-    year_to = _year(values["year_to"], _("开课截止年度")) if _text(values["year_to"]) else year_from
+def _row_to_course(
+    values: dict, *, provider: Organisation, lookups: _Lookups
+) -> tuple[Course | None, list[str], dict[str, str]]:
+    """Build an unsaved course from one row. Returns (course, teacher names, {column header: message})
+    with every problem of the row under its own column, so one upload shows all there is to fix."""
+    if cell := values.get(FORMULA_CELL):
+        # A formula's value is whatever a program last computed: nothing else of the row is trusted.
+        return None, [], {_column_of_cell(cell): FORMULA_REFUSED % {"cell": cell}}
+    errors: dict[str, str] = {}  # by field name
+
+    def parse(name, parser):
+        try:
+            return parser()
+        except ValidationError as exc:
+            errors[name] = "；".join(exc.messages)
+            return None
+
+    def word(name, words, message):
+        value = words.get(_text(values[name]))
+        if value is None:
+            errors[name] = message
+        return value
+
+    category = word("category", CATEGORY_WORDS, _("科目类别只能填“公需课”或“专业课”。"))
+    mode = word("mode", MODE_WORDS, _("学习形式只能填“线上”或“线下”。"))
+    original = word("is_original", YES_NO, _("是否原创只能填“是”或“否”。"))
+    hours = parse("hours", lambda: parse_hours(_text(values["hours"])))
+    year_from = parse("year_from", lambda: _year(values["year_from"], _("开课起始年度")))
+    year_to = (
+        parse("year_to", lambda: _year(values["year_to"], _("开课截止年度"))) if _text(values["year_to"]) else year_from
+    )
     topic = None
     if topic_name := _text(values["topic"]):
         topic = lookups.topics.get((year_from, topic_name)) or lookups.topics_by_name.get(topic_name)
         if topic is None:
-            raise ValidationError(_("公需课专题“%(name)s”不存在。") % {"name": topic_name})
+            errors["topic"] = _("公需课专题“%(name)s”不存在。") % {"name": topic_name}
     sector = None
     if sector_name := _text(values["sector"]):
         sector = lookups.departments.get(sector_name)
         if sector is None:
-            raise ValidationError(_("所属行业“%(name)s”不是省级行业主管部门。") % {"name": sector_name})
+            errors["sector"] = _("所属行业“%(name)s”不是省级行业主管部门。") % {"name": sector_name}
     platform = None
     if platform_name := _text(values["platform"]):
         platform = lookups.own_platforms.get(platform_name)
-        if platform is None:
-            if platform_name in lookups.other_platform_names:
-                raise ValidationError(
-                    _("学习平台“%(name)s”不属于本单位，只能选择本单位的学习平台。") % {"name": platform_name}
-                )
-            raise ValidationError(_("未找到本单位的学习平台“%(name)s”。") % {"name": platform_name})
-    original = _text(values["is_original"])
-    if original not in YES_NO:
-        raise ValidationError(_("是否原创只能填“是”或“否”。"))
+        if platform is None and platform_name in lookups.other_platform_names:
+            message = _("学习平台“%(name)s”不属于本单位，只能选择本单位的学习平台。")
+            errors["platform"] = message % {"name": platform_name}
+        elif platform is None:
+            errors["platform"] = _("未找到本单位的学习平台“%(name)s”。") % {"name": platform_name}
+    start_date = parse("start_date", lambda: _date(values["start_date"], _("开始日期")))
+    end_date = parse("end_date", lambda: _date(values["end_date"], _("结束日期")))
     course = Course(
         provider=provider,
         title=_text(values["title"]),
-        category=category,
+        category=category or "",
         topic=topic,
         sector=sector,
         hours=hours,
-        mode=mode,
+        mode=mode or "",
         platform=platform,
         url=_text(values["url"]),
         year_from=year_from,
         year_to=year_to,
-        is_original=YES_NO[original],
+        is_original=bool(original),
         copyright_holder=_text(values["copyright_holder"]),
         description=_text(values["description"]),
         place=_text(values["place"]),
-        start_date=_date(values["start_date"], _("开始日期")),
-        end_date=_date(values["end_date"], _("结束日期")),
+        start_date=start_date,
+        end_date=end_date,
         status=Course.Status.DRAFT,
     )
     for name in ("copyright_holder", "place"):
-        field = Course._meta.get_field(name)
-        if len(getattr(course, name)) > field.max_length:
-            raise ValidationError(
-                _("%(label)s不能超过%(n)s个字。") % {"label": field.verbose_name, "n": field.max_length}
-            )
-    validate_course(course=course)
-    if course.url:
+        model_field = Course._meta.get_field(name)
+        if len(getattr(course, name)) > model_field.max_length:
+            limit = {"label": model_field.verbose_name, "n": model_field.max_length}
+            errors[name] = _("%(label)s不能超过%(n)s个字。") % limit
+    try:
+        validate_course(course=course)
+    except ValidationError as exc:
+        for name, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
+            # A value that could not be read has its own message already; the rules would only repeat it.
+            errors.setdefault(name if name in HEADER_OF else "", "；".join(messages))
+    if course.url and "url" not in errors:
         for validator in Course._meta.get_field("url").validators:
             try:
                 validator(course.url)
             except ValidationError:
-                raise ValidationError(_("学习网址不是有效的网址（不超过300个字符）。")) from None
-    teachers = check_teacher_names(names=_text(values["teachers"]).replace("，", "、").replace(",", "、").split("、"))
-    return course, teachers
+                errors["url"] = _("学习网址不是有效的网址（不超过300个字符）。")
+    teachers = parse("teachers", lambda: check_teacher_names(names=_split_names(values["teachers"]))) or []
+    return course, teachers, {HEADER_OF.get(name, ""): str(message) for name, message in errors.items()}
 
 
-def _message(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(str(m) for messages in exc.message_dict.values() for m in messages)
-    return "；".join(exc.messages)
+def _split_names(value) -> list[str]:
+    return _text(value).replace("，", "、").replace(",", "、").split("、")
+
+
+def natural_key(course: Course) -> tuple:
+    """What makes two rows the same course of a unit: re-uploading a file creates nothing new."""
+    return (course.title, course.category, course.mode, course.year_from, course.year_to)
 
 
 def read_rows(file):
@@ -299,33 +318,56 @@ def read_rows(file):
 
 def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
     """Upload a provider's course list: every row is checked, and nothing is stored unless all are valid.
-    Imported courses start as drafts; publishing checks the work plan."""
+    Courses the unit already has (same name, category, form and years) are skipped, so uploading the
+    same file twice creates nothing new. Imported courses start as drafts; publishing checks the work plan."""
     require_role_in(actor, provider, PROVIDER_ROLES)
     check_provider_kind(provider=provider)
     rows = read_rows(file)
     lookups = _Lookups(provider)
     result = ImportResult(rows=len(rows))
     parsed = []
+    first_row_of: dict[tuple, int] = {}
     for number, values in rows:
-        try:
-            parsed.append(_row_to_course(values, provider=provider, lookups=lookups))
-        except ValidationError as exc:
+        course, names, errors = _row_to_course(values, provider=provider, lookups=lookups)
+        if not errors:
+            key = natural_key(course)
+            if key in first_row_of:
+                errors[""] = _("与第 %(row)s 行是同一门课程，请删除重复行。") % {"row": first_row_of[key]}
+            else:
+                first_row_of[key] = number
+        if errors:
             result.bad_rows += 1
-            if len(result.errors) < MAX_REPORTED_ERRORS:
-                result.errors.append((number, _message(exc)))
+            for column, reason in errors.items():
+                if len(result.errors) < MAX_REPORTED_ERRORS:
+                    result.errors.append(RowError(row=number, column=column, reason=reason))
+                else:
+                    result.truncated = True
+            continue
+        parsed.append((number, course, names))
     if result.errors:
         return result
+    existing = set(
+        Course.objects.filter(provider=provider, title__in={c.title for _n, c, _t in parsed}).values_list(
+            "title", "category", "mode", "year_from", "year_to"
+        )
+    )
+    new = []
+    for number, course, names in parsed:
+        if natural_key(course) in existing:
+            result.skipped.append(number)
+        else:
+            new.append((course, names))
     with transaction.atomic():
-        courses = Course.objects.bulk_create([course for course, _names in parsed], batch_size=1000)
-        _link_teachers(provider=provider, courses=courses, names=[names for _course, names in parsed])
+        courses = Course.objects.bulk_create([course for course, _names in new], batch_size=1000)
+        _link_teachers(provider=provider, courses=courses, names=[names for _course, names in new])
         audit(
             type=AuditEvent.Type.DATA_IMPORTED,
             actor=actor,
             organisation=provider,
             target="courses.xlsx",
-            data={"courses": len(parsed)},
+            data={"courses": len(new), "skipped": len(result.skipped)},
         )
-    result.created = len(parsed)
+    result.created = len(new)
     return result
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("mine/<int:pk>/", manage.course_edit, name="course_edit"),
     path("mine/<int:pk>/status/", manage.course_status, name="course_status"),
     path("mine/upload/", manage.course_upload, name="upload"),
+    path("mine/publish/", manage.bulk_publish, name="bulk_publish"),
     path("mine/upload/template.xlsx", manage.upload_template, name="upload_template"),
     path("export.xlsx", manage.export_xlsx, name="export"),
     path("teachers/", teachers.my_teachers, name="my_teachers"),

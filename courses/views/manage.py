@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,11 +25,15 @@ def my_courses(request):
     status = request.GET.get("status")
     if status in Course.Status.values:
         queryset = queryset.filter(status=status)
-    return render(
-        request,
-        "courses/my_courses.html",
-        {"page": paginate(request, queryset), "units": units(ids), "statuses": Course.Status.choices, "status": status},
-    )
+    page = paginate(request, queryset)
+    context = {
+        "page": page,
+        "units": units(ids),
+        "statuses": Course.Status.choices,
+        "status": status,
+        "has_drafts": any(course.status == Course.Status.DRAFT for course in page),
+    }
+    return render(request, "courses/my_courses.html", context)
 
 
 def _course_form(request, course: Course | None):
@@ -94,8 +99,14 @@ def course_upload(request):
             add_errors(form, exc)
         else:
             if result.ok:
-                messages.success(request, _("已导入 %(n)s 门课程（草稿）。") % {"n": result.created})
-                return redirect("courses:my_courses")
+                messages.success(request, _("已导入 %(n)s 门课程（草稿），勾选后可批量发布。") % {"n": result.created})
+                if result.skipped:
+                    messages.info(
+                        request,
+                        _("%(n)s 门课程本单位已有（名称、类别、形式、年度相同），未重复导入。")
+                        % {"n": len(result.skipped)},
+                    )
+                return redirect(f"{reverse('courses:my_courses')}?status={Course.Status.DRAFT}&org={provider.pk}")
     return render(
         request,
         "courses/upload.html",
@@ -105,7 +116,23 @@ def course_upload(request):
 
 @permission_required("courses.manage_courses")
 def upload_template(request):
-    return download_response(excel.template_workbook(), filename="课程导入模板.xlsx", kind=XLSX)
+    provider = acting_unit(request, selectors.provider_organisation_ids(request.user))
+    return download_response(excel.template_workbook(provider=provider), filename="课程导入模板.xlsx", kind=XLSX)
+
+
+@require_POST
+@permission_required("courses.manage_courses")
+def bulk_publish(request):
+    """Publish the drafts ticked on the unit's course list, all or none."""
+    ids = [int(pk) for pk in request.POST.getlist("course") if pk.isdigit()]
+    courses = list(selectors.courses_managed_by(request.user).filter(pk__in=ids))
+    try:
+        published = services.publish_courses(actor=request.user, courses=courses)
+    except ValidationError as exc:
+        messages.error(request, _("未发布任何课程：%(reasons)s") % {"reasons": " ".join(exc.messages)})
+    else:
+        messages.success(request, _("已发布 %(n)s 门课程。") % {"n": published})
+    return redirect(f"{reverse('courses:my_courses')}?status={Course.Status.DRAFT}")
 
 
 @permission_required("courses.export_catalogue")

@@ -104,7 +104,7 @@ def test_every_bad_row_is_reported_by_number_and_nothing_is_stored(base_admin, b
     )
     result = excel.import_courses(actor=base_admin, provider=base, file=file)
     assert not result.ok
-    rows = dict(result.errors)
+    rows = {e.row: e.reason for e in result.errors}
     assert sorted(rows) == [3, 4, 5, 6, 7, 8, 9]
     assert rows[3] == "学时必须大于 0。"
     assert "数字" in rows[4]
@@ -189,7 +189,7 @@ def test_a_file_with_thousands_of_bad_rows_reports_the_first_ones_and_the_total(
     )
     assert len(result.errors) == excel.MAX_REPORTED_ERRORS
     assert result.bad_rows == excel.MAX_REPORTED_ERRORS + 50
-    assert result.errors[0] == (2, "学时必须大于 0。")
+    assert result.errors[0] == excel.RowError(row=2, column="学时", reason="学时必须大于 0。")
     assert not Course.objects.exists()
 
 
@@ -247,7 +247,7 @@ def test_export_runs_constant_queries(client, django_assert_max_num_queries, n):
 def test_overlong_cells_and_bad_urls_are_reported_not_truncated(base_admin, base):
     file = xlsx([row(title="课" * 201), row(url="not a url"), row(place="地" * 201)])
     result = excel.import_courses(actor=base_admin, provider=base, file=file)
-    rows = dict(result.errors)
+    rows = {e.row: e.reason for e in result.errors}
     assert "课程名称不能超过200个字" in rows[2]
     assert "学习网址" in rows[3]
     assert "培训地点不能超过200个字" in rows[4]
@@ -256,6 +256,6 @@ def test_overlong_cells_and_bad_urls_are_reported_not_truncated(base_admin, base
 
 def test_an_overlong_teacher_name_is_a_row_error_not_a_database_error(base_admin, base):
     result = excel.import_courses(actor=base_admin, provider=base, file=xlsx([row(), row(teachers="张" * 65)]))
-    assert [number for number, _reason in result.errors] == [3]
-    assert "授课教师姓名不能超过64个字" in result.errors[0][1]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "授课教师")]
+    assert "授课教师姓名不能超过64个字" in result.errors[0].reason
     assert not Course.objects.exists()

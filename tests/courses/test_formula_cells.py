@@ -36,8 +36,8 @@ def test_a_formula_cell_in_an_upload_refuses_its_row_and_stores_nothing(base_adm
     file = xlsx([row(title="正常课程"), row(title=HYPERLINK)])
     result = excel.import_courses(actor=base_admin, provider=base, file=file)
     assert result.created == 0 and result.bad_rows == 1
-    number, message = result.errors[0]
-    assert number == 3 and "A3" in message and "公式" in message
+    error = result.errors[0]
+    assert (error.row, error.column) == (3, "课程名称") and "A3" in error.reason and "公式" in error.reason
     assert not Course.objects.exists()
 
 
@@ -52,5 +52,5 @@ def test_a_computed_number_is_refused_too(base_admin, base):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     result = excel.import_courses(actor=base_admin, provider=base, file=SimpleUploadedFile("c.xlsx", buffer.getvalue()))
-    assert result.bad_rows == 1 and "公式" in result.errors[0][1]
+    assert result.bad_rows == 1 and "公式" in result.errors[0].reason and result.errors[0].column == "学时"
     assert not Course.objects.exists()
