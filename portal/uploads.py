@@ -133,6 +133,39 @@ def sniff(file) -> str | None:
     return None
 
 
+# Longest original file name accepted (names are stored and shown, never used on disk).
+MAX_NAME_LENGTH = 200
+
+
+def _has_dtd(archive: zipfile.ZipFile) -> bool:
+    """Office Open XML never declares a DTD: a part that does is an entity-expansion attempt."""
+    for member in archive.infolist():
+        if member.filename.endswith((".xml", ".rels")):
+            with archive.open(member) as part:
+                head = part.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return True
+    return False
+
+
+def _docx_opens(file) -> bool:
+    """The Word file opens: no DTD in any part, and python-docx reads its package and body."""
+    from docx import Document
+
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            if _has_dtd(archive):
+                return False
+        file.seek(0)
+        Document(file).paragraphs  # noqa: B018 - parsing the body is the check
+        return True
+    except Exception:  # python-docx and lxml raise many kinds on broken packages
+        return False
+    finally:
+        file.seek(0)
+
+
 def validate_upload(file, *, allowed: set[str], max_bytes: int) -> str:
     """Check an uploaded file by its content; return its kind or raise a Chinese ValidationError.
 
@@ -151,6 +184,11 @@ def validate_upload(file, *, allowed: set[str], max_bytes: int) -> str:
             _("文件过大：不能超过 %(limit)s MB。") % {"limit": f"{max_bytes / 1024 / 1024:g}"},
             code="too_large",
         )
+    name = getattr(file, "name", "") or ""
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            _("文件名过长：不能超过 %(max)s 个字符，请改短后再上传。") % {"max": MAX_NAME_LENGTH}, code="name_too_long"
+        )
     kind = sniff(file)
     wanted = "、".join(LABELS[k] for k in sorted(allowed))
     if kind is None or kind not in allowed:
@@ -158,6 +196,8 @@ def validate_upload(file, *, allowed: set[str], max_bytes: int) -> str:
             _("文件内容不是有效的 %(kinds)s 文件（按文件内容检查，而非扩展名）。") % {"kinds": wanted},
             code="wrong_type",
         )
+    if kind == DOCX and not _docx_opens(file):
+        raise ValidationError(_("无法打开该 Word 文件：文件已损坏或结构不完整，请重新保存后上传。"), code="corrupt")
     return kind
 
 

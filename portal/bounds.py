@@ -1,0 +1,73 @@
+"""Every text has a maximum length and every date a sane range, on every form and API input.
+
+Model TextFields have no length limit and DateFields accept 0001-01-01 to 9999-12-31; a course
+"from year 1 to 9999" or a 50 MB description would be stored as typed. Rather than touch each
+app's models (and migrations), the limits are set where input is taken: `install()` (called by
+portal's AppConfig) makes every ModelForm field built from a TextField or DateField, and every
+ModelSerializer field DRF maps from them, carry the limits. Fields with their own bounds keep
+them; explicitly declared serializer fields use BoundedCharField / SaneDateField themselves.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+TEXT_MAX_LENGTH = 5000
+DATE_MIN = datetime.date(1990, 1, 1)
+DATE_MAX = datetime.date(2099, 12, 31)
+
+
+def validate_sane_date(value) -> None:
+    """A date (or the date of a datetime) between DATE_MIN and DATE_MAX."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValidationError(
+            _("日期超出合理范围（%(min)s 至 %(max)s）。") % {"min": DATE_MIN, "max": DATE_MAX}, code="date_out_of_range"
+        )
+
+
+class BoundedCharField(serializers.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+
+class SaneDateField(serializers.DateField):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_sane_date)
+
+
+def _bounded_formfield(original, *, text: bool):
+    def formfield(self, **kwargs):
+        field = original(self, **kwargs)
+        if field is None:
+            return None
+        if text and getattr(field, "max_length", None) is None and not self.choices:
+            field.max_length = TEXT_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+            field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))
+        if not text:
+            field.validators.append(validate_sane_date)
+        return field
+
+    formfield.bounded = True
+    return formfield
+
+
+def install() -> None:
+    """Idempotent: applied once at start-up."""
+    if getattr(models.TextField.formfield, "bounded", False):
+        return
+    models.TextField.formfield = _bounded_formfield(models.TextField.formfield, text=True)
+    # DateTimeField's formfield calls DateField's: deadlines and times get the same range.
+    models.DateField.formfield = _bounded_formfield(models.DateField.formfield, text=False)
+    mapping = serializers.ModelSerializer.serializer_field_mapping
+    mapping[models.TextField] = BoundedCharField
+    mapping[models.DateField] = SaneDateField
