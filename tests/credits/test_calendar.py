@@ -239,3 +239,22 @@ def test_the_policy_form_saves_a_calendar(client, role_users, policy):
     policy.refresh_from_db()
     assert policy.grace_until == datetime.date(2023, 1, 31) and policy.mandatory_binding
     assert "2022-12-31" in client.get(reverse("credits:policies")).content.decode()
+
+
+def test_the_self_report_page_names_the_allowed_dates(client, employer, policy):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_pages import PNG
+
+    client.force_login(professional_of(employer))
+    data = {
+        "title": "去年的培训",
+        "category": "public",
+        "hours": "3",
+        "completed_on": "2021-11-01",
+        "proof": SimpleUploadedFile("proof.png", PNG, content_type="image/png"),
+    }
+    response = client.post(reverse("credits:self_report") + "?year=2022", data)
+    assert response.status_code == 200
+    assert "2022-01-01至2022-12-31" in response.content.decode()
+    assert not HourRecord.objects.exists()
