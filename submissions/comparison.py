@@ -10,9 +10,14 @@ from pypdf import PdfReader
 MAX_PARAGRAPHS = 3000
 
 
-def word_paragraphs(fieldfile) -> list[str]:
-    with fieldfile.open("rb") as handle:
-        document = Document(io.BytesIO(handle.read()))
+def word_paragraphs(fieldfile) -> list[str] | None:
+    """The Word text's non-empty paragraphs, or None when the stored file does not open (a .doc,
+    or a file stored before uploads were parsed): the page then says so instead of failing."""
+    try:
+        with fieldfile.open("rb") as handle:
+            document = Document(io.BytesIO(handle.read()))
+    except Exception:  # python-docx and lxml raise many kinds on broken packages
+        return None
     lines = [p.text.strip() for p in document.paragraphs if p.text.strip()]
     return lines[:MAX_PARAGRAPHS]
 
@@ -28,6 +33,9 @@ def pdf_pages(fieldfile) -> int | None:
 def compare_versions(a, b) -> dict:
     """Changed lines of the Word text (added "+", removed "-", unchanged " ") and both PDFs' page counts."""
     old, new = word_paragraphs(a.word_file), word_paragraphs(b.word_file)
+    unreadable = old is None or new is None
+    if unreadable:
+        old = new = []
     lines = []
     for line in difflib.ndiff(old, new):
         tag = line[:1]
@@ -36,5 +44,6 @@ def compare_versions(a, b) -> dict:
     return {
         "lines": lines,
         "changed": any(line["tag"] != "same" for line in lines),
+        "unreadable": unreadable,
         "pdf_pages": (pdf_pages(a.pdf_file), pdf_pages(b.pdf_file)),
     }
