@@ -1,5 +1,6 @@
 """The hour pages in a real browser at phone width (Debian chromium via Playwright)."""
 
+import datetime
 import os
 import shutil
 from decimal import Decimal
@@ -82,3 +83,43 @@ def test_employer_roster_and_city_report_fit_a_phone(live_server, page):
     login(page, live_server, "phone-city")
     page.goto(live_server.url + "/hours/city/?year=2022")
     assert page.locator("figure.chart svg").count() == 1 and fits(page)
+
+
+def test_requirements_queue_and_roster_with_requirements_fit_a_phone(live_server, page):
+    from credits import services
+    from credits.models import Requirement
+
+    from .factories import CourseFactory, professional_of
+
+    YearPolicyFactory(year=2022)
+    employer = OrganisationFactory(name="手机要求医院", city="jinan")
+    department = OrganisationFactory(department=True, name="手机测试卫健委")
+    staff = user_with_role(Role.DEPARTMENT_STAFF, department, username="phone-dept")
+    course = CourseFactory(title="一门名称相当长的必修课程用于检查窄屏下专门要求的换行情况")
+    services.set_requirement(
+        actor=staff,
+        organisation=department,
+        year=2022,
+        kind=Requirement.Kind.COURSE,
+        course_id=course.pk,
+        employers=[employer],
+    )
+    person = professional_of(employer)
+    services.self_report_hours(
+        professional=person,
+        year=2022,
+        title="省级学术会议",
+        completed_on=datetime.date(2022, 6, 1),
+        category=Category.PROFESSIONAL,
+        hours="8",
+    )
+    user_with_role(Role.EMPLOYER_ADMIN, employer, username="phone-boss2")
+    login(page, live_server, "phone-dept")
+    page.goto(live_server.url + "/hours/requirements/")
+    assert "必修课程" in page.content() and fits(page)
+    page.context.clear_cookies()
+    login(page, live_server, "phone-boss2")
+    page.goto(live_server.url + "/hours/roster/?year=2022")
+    assert "专门要求" in page.content() and fits(page)
+    page.goto(live_server.url + "/hours/approvals/")
+    assert "省级学术会议" in page.content() and fits(page)
