@@ -29,7 +29,15 @@ class SendForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("审核结论"), choices=[("accept", _("通过")), ("return", _("退回修改"))])
+    """No decision is preselected: the reviewer chooses one, and it stays chosen when the form
+    comes back with an error (a return without a comment must not turn into an acceptance)."""
+
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[("accept", _("通过")), ("return", _("退回修改"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择审核结论。")},
+    )
     comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     resubmit_by = forms.DateField(
         label=_("重新报送期限"),
@@ -37,6 +45,15 @@ class ReviewForm(forms.Form):
         help_text=_("退回时可设定；当天 23:59:59 前可重新报送。不设定则以报送截止时间为准。"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("退回修改时请填写审核意见。"))
+        return cleaned
+
+    def accepts(self) -> bool:
+        return self.cleaned_data["decision"] == "accept"
 
     def resubmit_by_datetime(self) -> datetime.datetime | None:
         day = self.cleaned_data.get("resubmit_by")

@@ -144,6 +144,10 @@ def _add_errors(form, exc: ValidationError) -> None:
 def detail(request, pk: int):
     """Versions, history and the reviewer's comments; reviewers also accept or return here."""
     submission = get_object_or_404(submissions_visible_to(request.user), pk=pk)
+    return _detail_page(request, submission)
+
+
+def _detail_page(request, submission: Submission, review_form: ReviewForm | None = None, status: int = 200):
     versions = list(submission.versions.select_related("uploaded_by").order_by("-number"))
     events = list(submission.events.select_related("actor", "version").order_by("created_at", "id"))
     reviewer = is_reviewer_of(request.user, submission.call)
@@ -154,13 +158,13 @@ def detail(request, pk: int):
         "versions": versions,
         "events": events,
         "is_reviewer": reviewer,
-        "review_form": ReviewForm() if reviewer and pending else None,
+        "review_form": (review_form or ReviewForm()) if reviewer and pending else None,
         "format_report": format_report_for(submission) if reviewer else None,
         "deadline": services.deadline_for(call=submission.call, unit=submission.unit, submission=submission),
         "is_unit": submission.unit_id in {u.pk for u in units_of(request.user)},
     }
     context["left"] = remaining(context["deadline"])
-    return render(request, "submissions/detail.html", context)
+    return render(request, "submissions/detail.html", context, status=status)
 
 
 @require_POST
@@ -226,20 +230,26 @@ def review(request, pk: int):
     )
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择审核结论。"))
-        return redirect("submissions:detail", pk=pk)
+        # Back to the page with the reviewer's choice and text kept, and the error beside the field.
+        return _detail_page(request, submission, form, status=422)
+    if form.accepts() and request.POST.get("confirmed") != "1":
+        # An acceptance is final (the unit cannot send again): the reviewer confirms it first.
+        return render(request, "submissions/review_confirm.html", {"submission": submission, "form": form})
     try:
         services.review_submission(
             submission=submission,
             reviewer=request.user,
-            accept=form.cleaned_data["decision"] == "accept",
+            accept=form.accepts(),
             comment=form.cleaned_data["comment"],
             resubmit_by=form.resubmit_by_datetime(),
             request=request,
         )
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        accepted = form.cleaned_data["decision"] == "accept"
-        messages.success(request, _("已审核通过。") if accepted else _("已退回修改。"))
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return _detail_page(request, submission, form, status=422)
+    messages.success(request, _("已审核通过。") if form.accepts() else _("已退回修改。"))
     return redirect("submissions:detail", pk=pk)

@@ -96,7 +96,9 @@ def test_page_sends_anonymous_to_login(client, world, name):
 def test_review_action_per_role(client, role_users, world, role):
     client.force_login(role_users[role])
     submission = world["submission"]
-    response = client.post(reverse("submissions:review", args=[submission.pk]), {"decision": "accept"})
+    response = client.post(
+        reverse("submissions:review", args=[submission.pk]), {"decision": "accept", "confirmed": "1"}
+    )
     expected = {Role.PROVINCE_STAFF: 302, Role.ASSOCIATION_ADMIN: 404}.get(role, 403)
     assert response.status_code == expected
     submission.refresh_from_db()
