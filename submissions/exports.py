@@ -62,7 +62,7 @@ def state_table_xlsx(call, rows) -> HttpResponse:
         )
     response = HttpResponse(content_type=CONTENT_TYPES[XLSX])
     response["Content-Disposition"] = content_disposition_header(
-        True, _("报送情况-%(year)s-%(pk)s.xlsx") % {"year": call.year, "pk": call.pk}
+        True, safe_filename(_("%(call)s-报送情况") % {"call": call.name}) + ".xlsx"
     )
     workbook.save(response)
     return response
@@ -100,5 +100,5 @@ def accepted_zip(call) -> FileResponse:
                     while chunk := source.read(1024 * 1024):
                         target.write(chunk)
     spool.seek(0)
-    name = _("已通过材料-%(year)s-%(pk)s.zip") % {"year": call.year, "pk": call.pk}
+    name = safe_filename(_("%(call)s-已通过材料") % {"call": call.name}) + ".zip"
     return FileResponse(spool, as_attachment=True, filename=name)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import AuditEvent, Role, User
 from accounts.services import audit
+from documents.services import safe_filename
 from portal.permissions import permission_required
 from portal.uploads import XLSX, download_response
 
@@ -195,7 +196,9 @@ def manage_anomalies(request, year: int):
     )
 
 
-def _xlsx_response(request, content: bytes, filename: str, campaign: Campaign) -> HttpResponse:
+def _xlsx_response(request, content: bytes, what: str, campaign: Campaign) -> HttpResponse:
+    # A Chinese download name people recognise in their downloads folder.
+    filename = safe_filename(f"{campaign.title}-{what}") + ".xlsx"
     audit(
         type=AuditEvent.Type.DATA_EXPORTED,
         actor=request.user,
@@ -209,13 +212,13 @@ def _xlsx_response(request, content: bytes, filename: str, campaign: Campaign) -
 @permission_required("selection.manage_campaign")
 def manage_export_results(request, year: int):
     campaign = campaign_or_404(year)
-    return _xlsx_response(request, exports.results_xlsx(campaign=campaign), f"selection-{year}-results.xlsx", campaign)
+    return _xlsx_response(request, exports.results_xlsx(campaign=campaign), _("评选结果"), campaign)
 
 
 @permission_required("selection.manage_campaign")
 def manage_export_scores(request, year: int):
     campaign = campaign_or_404(year)
-    return _xlsx_response(request, exports.scores_xlsx(campaign=campaign), f"selection-{year}-scores.xlsx", campaign)
+    return _xlsx_response(request, exports.scores_xlsx(campaign=campaign), _("专家评分"), campaign)
 
 
 @permission_required("selection.manage_campaign")

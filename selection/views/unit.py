@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.selectors import has_role
+from documents.services import safe_filename
 from portal.permissions import permission_required
 from portal.uploads import attachment_response
 
@@ -148,7 +149,7 @@ def _own_or_managed(request, pk: int) -> Recommendation:
     """The unit's own recommendation, or any for association admins: the scans name the unit, so
     experts (blind review) and others never download them."""
     qs = Recommendation.objects.all() if has_role(request.user, Role.ASSOCIATION_ADMIN) else _mine(request)
-    return get_object_or_404(qs.select_related("pledge"), pk=pk)
+    return get_object_or_404(qs.select_related("pledge", "course"), pk=pk)
 
 
 @permission_required("selection.view_recommendation")
@@ -156,7 +157,7 @@ def unit_licence(request, pk: int):
     rec = _own_or_managed(request, pk)
     if not rec.licence:
         raise Http404(_("尚未上传版权授权书。"))
-    return attachment_response(rec.licence, f"版权授权书-{rec.course_id}.pdf")
+    return attachment_response(rec.licence, safe_filename(f"版权授权书-{rec.course.title}") + ".pdf")
 
 
 @permission_required("selection.view_recommendation")
@@ -166,4 +167,4 @@ def unit_pledge_scan(request, pk: int):
     pledge = getattr(rec, "pledge", None)
     if pledge is None or not pledge.scan:
         raise Http404(_("尚未上传承诺书扫描件。"))
-    return attachment_response(pledge.scan, f"知识产权保护承诺书-{rec.course_id}.pdf")
+    return attachment_response(pledge.scan, safe_filename(f"知识产权保护承诺书-{rec.course.title}") + ".pdf")

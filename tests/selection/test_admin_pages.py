@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -108,6 +109,7 @@ def test_unit_fills_pledge_with_scan_submits_and_withdraws_on_pages(client):
     assert rec.status == Recommendation.Status.SUBMITTED and rec.pledge.scan
     scan = client.get(reverse("selection:pledge_scan", args=[rec.pk]))
     assert scan.status_code == 200 and "attachment" in scan["Content-Disposition"]
+    assert quote(f"知识产权保护承诺书-{rec.course.title}.pdf") in scan["Content-Disposition"]
     client.post(reverse("selection:unit_withdraw", args=[rec.pk]))
     rec.refresh_from_db()
     assert rec.status == Recommendation.Status.WITHDRAWN

@@ -3,6 +3,7 @@
 import datetime
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -158,10 +159,14 @@ def test_recommendation_to_published_results_and_credited_teachers(client):
     call_command("verify_results", "2022", stdout=out)
     assert "一致" in out.getvalue()
 
-    # Exports: full result and anonymised scores.
-    wb = load_workbook(io.BytesIO(client.get(reverse("selection:export_results", args=[2022])).content))
+    # Exports: full result and anonymised scores, under Chinese names people recognise.
+    results = client.get(reverse("selection:export_results", args=[2022]))
+    assert quote(f"{campaign.title}-评选结果.xlsx") in results["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(results.content))
     assert wb.active.max_row == 4
-    scores = load_workbook(io.BytesIO(client.get(reverse("selection:export_scores", args=[2022])).content)).active
+    scores_response = client.get(reverse("selection:export_scores", args=[2022]))
+    assert quote(f"{campaign.title}-专家评分.xlsx") in scores_response["Content-Disposition"]
+    scores = load_workbook(io.BytesIO(scores_response.content)).active
     names = {row[2] for row in scores.iter_rows(min_row=2, values_only=True)}
     assert names <= {f"专家{i:02d}" for i in range(1, 7)}
     assert all(e.name not in str(list(scores.values)) for e in experts)

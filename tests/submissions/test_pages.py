@@ -241,7 +241,7 @@ def test_export_state_table_xlsx(client, call, department, other_department, uni
     response = client.get(reverse("submissions:call_export", args=[call.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    assert quote(f"报送情况-2022-{call.pk}.xlsx") in response["Content-Disposition"]
+    assert quote(f"{call.name}-报送情况.xlsx") in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [row[:3] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert ("山东省卫生健康委员会", "省级行业主管部门", "已报送待审") in values
@@ -258,7 +258,7 @@ def test_zip_holds_accepted_files_only(
     response = client.get(reverse("submissions:call_zip", args=[call.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    assert quote(f"已通过材料-2022-{call.pk}.zip") in response["Content-Disposition"]
+    assert quote(f"{call.name}-已通过材料.zip") in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(archive.namelist()) == [f"{TITLE}.docx", f"{TITLE}.pdf"]
     assert archive.read(f"{TITLE}.pdf").startswith(b"%PDF-")
