@@ -14,8 +14,10 @@ from .tokens import issue_token, revoke_tokens
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("用户名或身份证号"))
-    password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(label=_("用户名或身份证号"), max_length=150)
+    password = serializers.CharField(
+        label=_("密码"), style={"input_type": "password"}, trim_whitespace=False, max_length=128
+    )
 
 
 class ObtainTokenView(APIView):

@@ -159,3 +159,8 @@ def test_the_revoke_page_needs_a_login(client, professional):
     response = client.post("/accounts/token/revoke/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert _me(token).status_code == 200
+
+
+def test_an_overlong_username_or_password_is_a_400_not_a_password_check(professional):
+    response = APIClient().post("/api/v1/auth/token/", {"username": "liming", "password": "x" * 10_000}, format="json")
+    assert response.status_code == 400 and "password" in response.json()["errors"]
