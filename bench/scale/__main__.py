@@ -189,7 +189,12 @@ def run(scale, url: str) -> int:
         )
         rows.append(export_row)
 
-    result["server"] = {"workers": env["GUNICORN_WORKERS"], "connections": load.CONNECTIONS}
+    result["server"] = {
+        "workers": env["GUNICORN_WORKERS"],
+        "connections": load.CONNECTIONS,
+        "database": env["DATABASE_URL"].rsplit("@", 1)[-1],
+        "pgbouncer": env.get("DATABASE_PGBOUNCER", "false"),
+    }
     result["rows"] = rows
     result["table"] = report.table(rows)
     json_path, md_path = report.write(result)

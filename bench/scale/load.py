@@ -31,18 +31,19 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WRK_THREADS = 2
 
 
-def server_environment(database_url: str) -> dict:
+def server_environment(database_url: str, port: int = PORT) -> dict:
     """Production settings, as on a real web machine; the baseline view switched on."""
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=database_url,
+        # BENCH_SERVER_DATABASE_URL: the server's own way in, e.g. through PgBouncer (README, "Pooling").
+        DATABASE_URL=env.get("BENCH_SERVER_DATABASE_URL") or database_url,
         DJANGO_PRODUCTION="true",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "bench-only-secret-key-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_LOG_LEVEL="WARNING",
         PORTAL_BENCH="true",
-        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS=env.get("GUNICORN_WORKERS", "3"),
         GUNICORN_MAX_REQUESTS="0",
     )
@@ -52,6 +53,7 @@ def server_environment(database_url: str) -> dict:
 class Gunicorn:
     def __init__(self, env: dict):
         self.env = env
+        self.port = int(env["GUNICORN_BIND"].rsplit(":", 1)[1])
         self.process: subprocess.Popen | None = None
 
     def __enter__(self):
@@ -63,7 +65,7 @@ class Gunicorn:
         )
         for _ in range(300):
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/healthz/", headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
                 if conn.getresponse().status == 200:
                     return self
@@ -97,7 +99,7 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def wrk(path: str, *, seconds: int, cookie: str = "", auth: str = "", pairs: list[tuple[str, str]] | None = None):
+def wrk(path: str, *, seconds: int, cookie: str = "", auth: str = "", pairs=None, port: int = PORT, connections=None):
     """Run wrk against one path; returns its WRKJSON figures plus requests per second."""
     env = dict(os.environ, BENCH_COOKIE=cookie, BENCH_AUTH=auth, BENCH_THREADS=str(WRK_THREADS))
     pairs_file = None
@@ -109,8 +111,8 @@ def wrk(path: str, *, seconds: int, cookie: str = "", auth: str = "", pairs: lis
     try:
         result = subprocess.run(
             [
-                *("wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "60s"),
-                *("-s", str(WRK_SCRIPT), f"http://127.0.0.1:{PORT}{path}"),
+                *("wrk", f"-t{WRK_THREADS}", f"-c{connections or CONNECTIONS}", f"-d{seconds}s", "--timeout", "60s"),
+                *("-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}{path}"),
             ],
             capture_output=True,
             text=True,

@@ -111,7 +111,7 @@ def table(rows: list[dict]) -> str:
         ratio = None if rps is None or not baseline else rps / baseline
         lines.append(
             f"| {row['label']} | {_fmt(rps, '.1f')} | {_fmt(row.get('p50_ms'), '.0f')} | "
-            f"{_fmt(row.get('p95_ms'), '.0f')} | {_fmt(ratio, '.3f')} | {row.get('notes', '')} |"
+            f"{_fmt(row.get('p95_ms'), '.0f')} | {_fmt(ratio, '.3g')} | {row.get('notes', '')} |"
         )
     return "\n".join(lines)
 
@@ -129,7 +129,8 @@ def write(result: dict) -> tuple[Path, Path]:
         "",
         "Machine: " + ", ".join(f"{k}: {v}" for k, v in result["machine"].items()),
         "",
-        f"Server: gunicorn ({result['server']['workers']} sync workers, production settings), "
+        f"Server: gunicorn ({result['server']['workers']} sync workers, production settings, "
+        f"database {result['server']['database']}, PgBouncer {result['server']['pgbouncer']}), "
         f"wrk {result['server']['connections']} connections, {result['scale']['seconds']} s per read.",
         "",
         result["table"],
