@@ -10,7 +10,7 @@ from submissions.models import Call, Submission
 
 from .conftest import VIEWPORTS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def pending(call) -> list[Submission]:
