@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the portal needs beyond Python: LibreOffice (Word -> PDF), CJK
 # fonts for the official faces' free substitutes, poppler (PDF checks), gettext (translations),
-# chromium (browser tests), wrk (make bench's load generator). Skips what is already there;
-# without root (and no sudo) it says what is missing and goes on, so Word documents and
+# chromium with its zh-CN resources (chromium-l10n: the browser's own widgets in Chinese in the
+# browser tests), wrk (make bench's load generator). Skips what is already there; without root (and no sudo) it says what is missing and goes on, so Word documents and
 # everything else still work.
 set -u
 packages=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai
-          fonts-hanazono fontconfig poppler-utils gettext chromium wrk)
+          fonts-hanazono fontconfig poppler-utils gettext chromium chromium-l10n wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
