@@ -2,8 +2,9 @@
 # Install the Debian packages the portal needs beyond Python: LibreOffice (Word -> PDF), CJK
 # fonts for the official faces' free substitutes, poppler (PDF checks), gettext (translations),
 # chromium with its zh-CN resources (chromium-l10n: the browser's own widgets in Chinese in the
-# browser tests), wrk (make bench's load generator). Skips what is already there; without root (and no sudo) it says what is missing and goes on, so Word documents and
-# everything else still work.
+# browser tests), wrk (make bench's load generator). Skips what is already there; without root
+# (and no sudo) it says what is missing and goes on, so Word documents and everything else still
+# work.
 set -u
 packages=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai
           fonts-hanazono fontconfig poppler-utils gettext chromium chromium-l10n wrk)
