@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from portal.spreadsheets import FORMULA_REFUSED, append_row, formula_in, workbook_bytes
 
-from .selectors import annual_hours_requirement
+from .selectors import annual_hours_requirement, row_requirement_lines
 from .services.intake import BulkRejected, RowError
 
 IMPORT_HEADERS = [
@@ -41,10 +41,13 @@ def _book(title: str, headers: list[str], rows) -> bytes:
     return workbook_bytes(wb)
 
 
-def roster_xlsx(*, rows, policy) -> bytes:
-    """Rows from `selectors.roster`; ID numbers masked."""
+def roster_xlsx(*, rows, policy, requirements=()) -> bytes:
+    """Rows from `selectors.roster` (annotated with `requirements`); ID numbers masked. 是否达标 is the
+    row's own `compliant`, which counts the requirements when the year's policy makes them binding."""
     headers = [_("姓名"), _("身份证号"), _("科室/部门"), _("公需课学时"), _("专业课学时"), _("总学时")]
-    headers += [_("公需课缺少"), _("专业课缺少"), _("总学时缺少"), _("是否达标")]
+    headers += [_("公需课缺少"), _("专业课缺少"), _("总学时缺少")]
+    headers += [_("专门要求：%(requirement)s") % {"requirement": r} for r in requirements]
+    headers += [_("是否达标")]
 
     def lines():
         for m in rows:
@@ -59,7 +62,8 @@ def roster_xlsx(*, rows, policy) -> bytes:
                 float(c.missing.public),
                 float(c.missing.professional),
                 float(c.missing.total),
-                _("达标") if c.compliant else _("未达标"),
+                *(_("已完成") if line.met else _("未完成") for line in row_requirement_lines(m, requirements)),
+                _("达标") if m.compliant else _("未达标"),
             ]
 
     return _book(_("学时达标名单"), headers, lines())

@@ -71,14 +71,18 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
 
 
 def _export_roster(request, org_id: int):
+    organisation = Organisation.objects.get(pk=org_id)
+    # The same requirements as the page, so the export's 是否达标 agrees with it when they bind.
+    requirements = selectors.requirements_for_employer(employer=organisation, year=_year(request))
     try:
-        year, _form, rows = _roster_rows(request, org_id)
+        year, _form, rows = _roster_rows(request, org_id, requirements)
     except selectors.NoPolicyError as exc:
         messages.error(request, exc.messages[0])
         return redirect(request.path.rsplit("export/", 1)[0])
     policy = selectors.policy_for(year=year)
     audit(type=AuditEvent.Type.DATA_EXPORTED, actor=request.user, target=f"roster:{org_id}:{year}")
-    return _xlsx(excel.roster_xlsx(rows=rows, policy=policy), f"roster-{org_id}-{year}.xlsx")
+    content = excel.roster_xlsx(rows=rows, policy=policy, requirements=requirements)
+    return _xlsx(content, _("%(unit)s-%(year)s年度学时达标名单.xlsx") % {"unit": organisation.name, "year": year})
 
 
 def _own_employer(request) -> int:

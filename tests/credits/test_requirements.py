@@ -2,12 +2,14 @@
 professional's page, the employer's roster and the reports; binding for compliance only when the
 year's policy says so."""
 
+import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from courses.models import Category
@@ -227,3 +229,29 @@ def test_the_api_me_hours_lists_no_requirements_when_none_bind(client, employer,
     client.force_login(professional_of(employer))
     body = json.loads(client.get(reverse("api-me-hours"), {"year": 2022}).content)
     assert body["requirements"] == [] and body["requirements_binding"] is False
+
+
+def test_the_roster_export_agrees_with_the_page_when_requirements_bind(
+    client, role_users, health, health_staff, required_course, employer, policy
+):
+    services.set_requirement(
+        actor=health_staff,
+        organisation=health,
+        year=2022,
+        kind=Requirement.Kind.COURSE,
+        course_id=required_course.pk,
+        employers=[employer],
+    )
+    compliant_hours(professional_of(employer))
+    policy.mandatory_binding = True
+    policy.save()
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    response = client.get(reverse("credits:roster_export"), {"year": 2022})
+    assert "2022%E5%B9%B4%E5%BA%A6" in response["Content-Disposition"]  # 2022年度…, a Chinese name
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = rows[0]
+    assert f"专门要求：{Requirement.objects.get()}" in header
+    by_header = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    person = next(r for r in by_header if r["总学时"] == 90)
+    assert person[f"专门要求：{Requirement.objects.get()}"] == "未完成"
+    assert person["是否达标"] == "未达标"  # 90 hours, but the binding requirement is not met
