@@ -3,13 +3,15 @@
 Model TextFields have no length limit and DateFields accept 0001-01-01 to 9999-12-31; a course
 "from year 1 to 9999" or a 50 MB description would be stored as typed. Rather than touch each
 app's models (and migrations), the limits are set where input is taken: `install()` (called by
-portal's AppConfig) makes every ModelForm field built from a TextField or DateField, and every
-ModelSerializer field DRF maps from them, carry the limits. Fields with their own bounds keep
-them; explicitly declared serializer fields use BoundedCharField / SaneDateField themselves.
+portal's AppConfig) makes every ModelForm field built from a TextField, and every
+ModelSerializer field DRF maps from one, carry the length limit, and gives every date and
+date-time field of Django forms and DRF serializers (model-built or declared) the date range.
+Explicitly declared text serializer fields use BoundedCharField or their own max_length.
 """
 
 import datetime
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -38,23 +40,13 @@ class BoundedCharField(serializers.CharField):
         super().__init__(**kwargs)
 
 
-class SaneDateField(serializers.DateField):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators.append(validate_sane_date)
-
-
-def _bounded_formfield(original, *, text: bool):
+def _bounded_formfield(original):
     def formfield(self, **kwargs):
         field = original(self, **kwargs)
-        if field is None:
-            return None
-        if text and getattr(field, "max_length", None) is None and not self.choices:
+        if field is not None and getattr(field, "max_length", None) is None and not self.choices:
             field.max_length = TEXT_MAX_LENGTH
             field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
             field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))
-        if not text:
-            field.validators.append(validate_sane_date)
         return field
 
     formfield.bounded = True
@@ -65,9 +57,8 @@ def install() -> None:
     """Idempotent: applied once at start-up."""
     if getattr(models.TextField.formfield, "bounded", False):
         return
-    models.TextField.formfield = _bounded_formfield(models.TextField.formfield, text=True)
-    # DateTimeField's formfield calls DateField's: deadlines and times get the same range.
-    models.DateField.formfield = _bounded_formfield(models.DateField.formfield, text=False)
-    mapping = serializers.ModelSerializer.serializer_field_mapping
-    mapping[models.TextField] = BoundedCharField
-    mapping[models.DateField] = SaneDateField
+    models.TextField.formfield = _bounded_formfield(models.TextField.formfield)
+    serializers.ModelSerializer.serializer_field_mapping[models.TextField] = BoundedCharField
+    # default_validators apply to every instance not given its own validators list.
+    for field_class in (forms.DateField, forms.DateTimeField, serializers.DateField, serializers.DateTimeField):
+        field_class.default_validators = [*field_class.default_validators, validate_sane_date]

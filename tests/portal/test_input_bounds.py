@@ -107,3 +107,16 @@ def test_the_api_schema_states_text_lengths(client):
     schema = client.get("/api/schema/?format=json").json()
     description = schema["components"]["schemas"]["CourseWrite"]["properties"]["description"]
     assert description["maxLength"] == bounds.TEXT_MAX_LENGTH
+
+
+def test_declared_date_fields_of_forms_and_serializers_have_the_range_too():
+    from django import forms
+    from rest_framework import serializers
+
+    for field in (forms.DateField(), forms.DateTimeField()):
+        with pytest.raises(ValidationError):
+            field.clean("0001-01-01")
+    for field in (serializers.DateField(), serializers.DateTimeField()):
+        with pytest.raises(serializers.ValidationError):
+            field.run_validation("9999-12-31")
+    assert serializers.DateField().run_validation("2022-05-01").year == 2022
