@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -177,23 +178,33 @@ def manage_assignments(request, year: int):
 def manage_anomalies(request, year: int):
     campaign = campaign_or_404(year)
     hours = selectors.votes_per_hour(campaign=campaign)
-    peak = max((h["n"] for h in hours), default=0)
-    bars = []
-    # The last ten days of the window, one bar per hour.
-    for i, h in enumerate(hours[-240:]):
-        height = round(h["n"] * 100 / peak) if peak else 0
-        bars.append({"hour": h["hour"], "n": h["n"], "x": i * 14, "y": 105 - height, "height": height})
+    days = votes_per_day(hours)
     return render(
         request,
         "selection/manage_anomalies.html",
         {
             "campaign": campaign,
             "busiest": sorted(hours, key=lambda h: -h["n"])[:20],
-            "bars": bars,
-            "chart_width": max(14, len(bars) * 14),
+            "days": days,
+            "chart_height": len(days) * 26 + 4,
             "bursts": selectors.employer_bursts(campaign=campaign),
         },
     )
+
+
+def votes_per_day(hours: list[dict]) -> list[dict]:
+    """Votes per day (Beijing time) as horizontal bars that stay readable on a phone: one labelled
+    bar per day of the last fourteen with votes, the width a share of the busiest day."""
+    totals: dict = {}
+    for h in hours:
+        day = timezone.localtime(h["hour"]).date()
+        totals[day] = totals.get(day, 0) + h["n"]
+    recent = sorted(totals.items())[-14:]
+    peak = max((n for _day, n in recent), default=0)
+    return [
+        {"day": day, "n": n, "y": i * 26, "width": round(n * 170 / peak) if peak else 0}
+        for i, (day, n) in enumerate(recent)
+    ]
 
 
 def _xlsx_response(request, content: bytes, what: str, campaign: Campaign) -> HttpResponse:

@@ -95,6 +95,16 @@ class Journey:
         target.click()
         return self.check(selector, expect=expect)
 
+    def smallest_chart_text_px(self) -> float:
+        """The smallest label of the page's SVG charts as drawn on screen, in CSS pixels."""
+        return self.page.evaluate(
+            """() => Math.min(...[...document.querySelectorAll('.chart svg text')].map(t => {
+                const svg = t.ownerSVGElement;
+                const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                return parseFloat(t.getAttribute('font-size')) * scale;
+            }))"""
+        )
+
     def download(self, selector: str, **kwargs):
         with self.page.expect_download() as info:
             self.page.locator(selector, **kwargs).first.click()

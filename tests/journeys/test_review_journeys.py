@@ -35,6 +35,7 @@ def test_city_and_province_journeys(demo, journey):
         province.go("/submissions/review/", expect=call.name)
         page = province.go(f"/submissions/review/calls/{call.pk}/", expect="报送进度")
         assert page.locator(".chart svg rect").count() >= 5
+        assert province.smallest_chart_text_px() >= 11, "the progress chart's labels are too small to read"
 
         # Return: first without a comment, which is refused with 退回修改 still chosen.
         province.go(f"/submissions/{to_return.pk}/", expect=to_return.title)

@@ -65,7 +65,8 @@ def test_public_expert_and_association_journeys(demo, journey):
     phone, desktop = VIEWPORTS
     association = journey(phone, "association", "association")
     association.go("/selection/manage/", expect=current.title)
-    association.go(f"/selection/manage/{current.year}/anomalies/", expect="投票异常监测")
+    association.go(f"/selection/manage/{current.year}/anomalies/", expect="每日投票数")
+    assert association.smallest_chart_text_px() >= 11, "the vote chart's labels are too small to read"
     advance(association, current.year, Phase.OBJECTION, "进入下一阶段")
     advance(association, current.year, Phase.CONFIRMED, "确认评选结果")
     # Publishing waits for the end of the objection window: the confirmation page says so.
@@ -76,4 +77,5 @@ def test_public_expert_and_association_journeys(demo, journey):
     association = journey(desktop, "association", "association")
     association.go(f"/selection/manage/{review.year}/", expect="专家评审")
     advance(association, review.year, Phase.VOTING, "进入下一阶段")
-    association.go(f"/selection/manage/{current.year}/anomalies/", expect="投票异常监测")
+    association.go(f"/selection/manage/{current.year}/anomalies/", expect="每日投票数")
+    assert association.smallest_chart_text_px() >= 11
