@@ -43,6 +43,7 @@ def server_environment(database_url: str, port: int = PORT) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_LOG_LEVEL="WARNING",
         PORTAL_BENCH="true",
+        DJANGO_STATIC_ROOT=str(ROOT / "var" / "bench-static"),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS=env.get("GUNICORN_WORKERS", "3"),
         GUNICORN_MAX_REQUESTS="0",
