@@ -35,12 +35,27 @@ class CampaignSettingsForm(forms.ModelForm):
 
 
 class CriterionForm(forms.Form):
-    code = forms.SlugField(label=_("代码"), max_length=32)
+    # The code keys the stored scores; staff never see or type it (a new row gets one on saving).
+    code = forms.SlugField(max_length=32, required=False, widget=forms.HiddenInput)
     label = forms.CharField(label=_("评审指标"), max_length=100)
     max_score = forms.DecimalField(label=_("满分（分值）"), max_digits=5, decimal_places=1, min_value=Decimal("0.1"))
 
 
-CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True)
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        used = {row["code"] for row in rows if row.get("code")}
+        number = 0
+        for row in rows:
+            while not row.get("code"):
+                number += 1
+                if f"k{number}" not in used:
+                    row["code"] = f"k{number}"
+                    used.add(row["code"])
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=1, can_delete=True)
 
 
 class RecommendationForm(forms.ModelForm):

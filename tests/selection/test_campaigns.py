@@ -93,3 +93,11 @@ def test_admin_creates_campaign_and_edits_settings_and_rubric_on_pages(client):
     }
     client.post(reverse("selection:manage_settings", args=[2027]), rubric)
     assert list(campaign.criteria.values_list("label", flat=True)) == ["课程质量"]
+    # Staff see names and points, never the stored code; a new row gets one by itself.
+    page = client.get(reverse("selection:manage_settings", args=[2027])).content.decode()
+    assert 'type="hidden" name="criteria-0-code" value="quality"' in page and "代码" not in page
+    rubric["criteria-TOTAL_FORMS"] = 2
+    rubric.update({"criteria-1-code": "", "criteria-1-label": "教学效果", "criteria-1-max_score": "20"})
+    rubric["criteria-0-max_score"] = "80"
+    client.post(reverse("selection:manage_settings", args=[2027]), rubric)
+    assert sorted(campaign.criteria.values_list("label", "code")) == [("教学效果", "k1"), ("课程质量", "quality")]

@@ -158,6 +158,10 @@ def test_recommendation_to_published_results_and_credited_teachers(client):
     out = io.StringIO()
     call_command("verify_results", "2022", stdout=out)
     assert "一致" in out.getvalue()
+    # Staff read when the result was sealed, not the hash behind it.
+    page = client.get(reverse("selection:manage_campaign", args=[2022])).content.decode()
+    assert "评选结果已于" in page and "封存" in page
+    assert selectors.latest_snapshot(campaign=campaign).sha256[:12] not in page
 
     # Exports: full result and anonymised scores, under Chinese names people recognise.
     results = client.get(reverse("selection:export_results", args=[2022]))
