@@ -42,7 +42,8 @@ def test_confirmation_page_shows_schedule_effects_anomalies_and_open_objections(
         )
     client.force_login(admin)
     body = client.get(reverse("selection:manage_phase", args=[campaign.year, Phase.OBJECTION])).content.decode()
-    assert "公布的日程" in body and timezone.localtime(campaign.voting_end).strftime("%Y-%m-%d %H:%M:%S") in body
+    end = timezone.localtime(campaign.voting_end)
+    assert "公布的日程" in body and f"{end.year}年{end.month}月{end.day}日 {end:%H:%M:%S}" in body
     assert "拟入选名单在结果页面公示" in body
     assert "浪潮集团（测试）" in body
     assert "提前结束" in body

@@ -72,7 +72,7 @@ def test_my_calls_shows_deadline_and_countdown(client, call, unit_user):
     with mock.patch("django.utils.timezone.now", return_value=shanghai(2022, 4, 28, 21, 59, 59)):
         html = client.get(reverse("submissions:my_calls")).content.decode()
     assert call.name in html
-    assert "2022-04-30 23:59:59" in html
+    assert "2022年4月30日 23:59:59" in html
     assert "剩余 2 天 2 小时" in html
 
 
@@ -117,7 +117,7 @@ def test_page_says_the_deadline_has_passed_and_refuses(client, call, unit_user):
             {"title": TITLE, "word_file": word_upload(), "pdf_file": pdf_upload()},
         )
     assert "报送已于 2022-05-01 00:00:00 截止" not in page
-    assert "报送已于 2022-04-30 23:59:59 截止" in page
+    assert "报送已于 2022年4月30日 23:59:59 截止" in page
     assert response.status_code == 422
     assert "不能再报送" in response.content.decode()
     assert not Submission.objects.exists()
