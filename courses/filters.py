@@ -28,14 +28,22 @@ def _providers():
     ).order_by("kind", "name")
 
 
+# Drop-downs offer 全部 (no filter), never Django's "---------".
+ALL = _("全部")
+
+
 class CourseFilter(django_filters.FilterSet):
-    category = django_filters.ChoiceFilter(label=_("科目类别"), choices=Category.choices)
+    category = django_filters.ChoiceFilter(label=_("科目类别"), choices=Category.choices, empty_label=ALL)
     topic = django_filters.CharFilter(label=_("公需课专题"), method="filter_topic")
-    sector = django_filters.ModelChoiceFilter(label=_("所属行业"), queryset=lambda request: _sectors())
-    mode = django_filters.ChoiceFilter(label=_("学习形式"), choices=Mode.choices)
+    sector = django_filters.ModelChoiceFilter(
+        label=_("所属行业"), queryset=lambda request: _sectors(), empty_label=ALL
+    )
+    mode = django_filters.ChoiceFilter(label=_("学习形式"), choices=Mode.choices, empty_label=ALL)
     provider = django_filters.CharFilter(label=_("提供单位"), method="filter_provider")
     # The provider's city: a city bureau's courses and those of the CE bases and departments located there.
-    city = django_filters.ChoiceFilter(label=_("所在市"), choices=City.choices, field_name="provider__city")
+    city = django_filters.ChoiceFilter(
+        label=_("所在市"), choices=City.choices, field_name="provider__city", empty_label=ALL
+    )
     year = django_filters.NumberFilter(label=_("年度"), method="filter_year", min_value=2000, max_value=2100)
     search = django_filters.CharFilter(label=_("关键词"), method="filter_search", max_length=100)
 
@@ -67,8 +75,12 @@ class CourseFilter(django_filters.FilterSet):
 class CatalogueFilter(CourseFilter):
     """The HTML page's form: topics and providers as drop-downs."""
 
-    topic = django_filters.ChoiceFilter(label=_("公需课专题"), choices=_topic_names, method="filter_topic")
-    provider = django_filters.ModelChoiceFilter(label=_("提供单位"), queryset=lambda request: _providers())
+    topic = django_filters.ChoiceFilter(
+        label=_("公需课专题"), choices=_topic_names, method="filter_topic", empty_label=ALL
+    )
+    provider = django_filters.ModelChoiceFilter(
+        label=_("提供单位"), queryset=lambda request: _providers(), empty_label=ALL
+    )
 
     class Meta(CourseFilter.Meta):
         pass

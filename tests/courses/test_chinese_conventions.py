@@ -19,3 +19,9 @@ def test_guide_list_shows_the_year_and_publication_date_in_chinese(client):
     assert guide.title in html
     assert "<td>2022年</td>" in html
     assert "2022年4月30日" in html and "2022-04-30" not in html
+
+
+def test_catalogue_filters_offer_all_instead_of_dashes(client):
+    html = client.get(reverse("courses:catalogue")).content.decode()
+    assert "---------" not in html
+    assert html.count('<option value="" selected>全部</option>') >= 5
