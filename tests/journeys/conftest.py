@@ -2,10 +2,12 @@
 every page checked at 375 x 812 and 1280 x 800 for horizontal scrolling (phone) and axe-core's
 serious and critical findings, with a screenshot of each step kept under var/screenshots/."""
 
+import importlib
 import io
 import os
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
@@ -29,10 +31,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed"))
 
 
+# Data the migrations write and the demo builds on; an earlier transactional test's flush removed it.
+MIGRATION_DATA = [
+    ("courses.migrations.0003_topics_2022", "add_topics"),
+    ("credits.migrations.0002_policy_2022_and_ledger_guard", "seed_2022"),
+    ("portal.migrations.0002_notice_2022", "publish_notice"),
+]
+
+
 @pytest.fixture
 def demo(settings, tmp_path):
     """The demo data (`seed_demo`), its files under a temporary media root."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    for module, function in MIGRATION_DATA:  # each is idempotent (get_or_create)
+        getattr(importlib.import_module(module), function)(apps, None)
     call_command("seed_demo", stdout=io.StringIO())
 
 

@@ -12,7 +12,7 @@ from courses.models import Course, StudyGuide
 
 from .conftest import VIEWPORTS
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def course_file(path, title: str):

@@ -13,7 +13,7 @@ from tests.submissions.factories import pdf_upload
 
 from .conftest import VIEWPORTS
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_professional_and_employer_journeys(demo, journey, tmp_path):

@@ -10,7 +10,7 @@ from submissions.models import Call, Submission
 
 from .conftest import VIEWPORTS
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def pending(call) -> list[Submission]:

@@ -12,7 +12,7 @@ from tests.selection.factories import open_campaign, submitted_recommendation
 
 from .conftest import VIEWPORTS
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def public_and_professional(journey, viewport, year: int):
