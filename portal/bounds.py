@@ -6,7 +6,8 @@ app's models (and migrations), the limits are set where input is taken: `install
 portal's AppConfig) makes every ModelForm field built from a TextField, and every
 ModelSerializer field DRF maps from one, carry the length limit, and gives every date and
 date-time field of Django forms and DRF serializers (model-built or declared) the date range.
-Explicitly declared text serializer fields use BoundedCharField or their own max_length.
+Explicitly declared text fields (forms.CharField, serializers.CharField and their subclasses)
+that take input get the same limit unless they state their own max_length.
 """
 
 import datetime
@@ -53,11 +54,23 @@ def _bounded_formfield(original):
     return formfield
 
 
+def _bounded_init(original):
+    def __init__(self, *args, **kwargs):
+        if kwargs.get("max_length") is None and not kwargs.get("read_only"):
+            kwargs["max_length"] = TEXT_MAX_LENGTH
+        original(self, *args, **kwargs)
+
+    return __init__
+
+
 def install() -> None:
     """Idempotent: applied once at start-up."""
     if getattr(models.TextField.formfield, "bounded", False):
         return
     models.TextField.formfield = _bounded_formfield(models.TextField.formfield)
+    # Declared text inputs, e.g. a serializer's `reason = serializers.CharField()`.
+    forms.CharField.__init__ = _bounded_init(forms.CharField.__init__)
+    serializers.CharField.__init__ = _bounded_init(serializers.CharField.__init__)
     serializers.ModelSerializer.serializer_field_mapping[models.TextField] = BoundedCharField
     # default_validators apply to every instance not given its own validators list.
     for field_class in (forms.DateField, forms.DateTimeField, serializers.DateField, serializers.DateTimeField):

@@ -120,3 +120,17 @@ def test_declared_date_fields_of_forms_and_serializers_have_the_range_too():
         with pytest.raises(serializers.ValidationError):
             field.run_validation("9999-12-31")
     assert serializers.DateField().run_validation("2022-05-01").year == 2022
+
+
+def test_declared_text_inputs_of_forms_and_serializers_are_bounded_too():
+    from django import forms
+    from rest_framework import serializers
+
+    too_long = "长" * (bounds.TEXT_MAX_LENGTH + 1)
+    with pytest.raises(ValidationError):
+        forms.CharField().clean(too_long)
+    with pytest.raises(serializers.ValidationError):
+        serializers.CharField().run_validation(too_long)
+    assert forms.CharField(max_length=10).max_length == 10  # a field's own limit stands
+    assert serializers.CharField(read_only=True).max_length is None  # output only: nothing to bound
+
