@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from accounts.models import Role
@@ -49,3 +51,19 @@ def _end_stray_database_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture
+def page():
+    """A zh-CN chromium page at phone width (tests/browser.py), for the browser tests."""
+    from tests.browser import PHONE, launch
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM work is done before.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(viewport=PHONE, locale="zh-CN")
+        yield context.new_page()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -1,13 +1,13 @@
 """The work-plan pages with their offline trainings at phone width (Debian chromium via Playwright)."""
 
-import os
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Role
 from courses import services
-from tests.browser import PHONE, chromium_available, launch, no_horizontal_scroll
+from tests.browser import chromium_available, no_horizontal_scroll
+from tests.browser import login as browser_login
 from tests.factories import PASSWORD, OrganisationFactory, user_with_role
 
 pytestmark = [
@@ -17,24 +17,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_api.sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(viewport=PHONE, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
 def login(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#main button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, live_server.url, username, PASSWORD)
 
 
 def test_work_plan_pages_with_trainings_fit_a_phone(live_server, page):

@@ -1,52 +1,27 @@
 """The hour pages in a real browser at phone width (Debian chromium via Playwright)."""
 
 import datetime
-import os
-import shutil
 from decimal import Decimal
 
 import pytest
 
 from accounts.models import Role
 from courses.models import Category
+from tests.browser import chromium_available, no_horizontal_scroll
+from tests.browser import login as browser_login
 from tests.factories import PASSWORD, OrganisationFactory, user_with_role
 
 from .factories import ConversionRuleFactory, YearPolicyFactory, approved_record
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+    pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed"),
     pytest.mark.django_db(transaction=True),
 ]
 
 
-@pytest.fixture
-def page():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
 def login(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#main button[type=submit]")
-    page.wait_for_load_state()
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    browser_login(page, live_server.url, username, PASSWORD)
 
 
 def test_professional_pages_fit_a_phone_and_the_computed_hours_show(live_server, page):
@@ -61,12 +36,12 @@ def test_professional_pages_fit_a_phone_and_the_computed_hours_show(live_server,
     assert "/hours/" in page.url  # the professional's start page
     page.goto(live_server.url + "/hours/?year=2022")
     assert "12.5 / 30" in page.content()
-    assert fits(page)
+    assert no_horizontal_scroll(page)
     page.goto(live_server.url + "/hours/report/?year=2022")
     page.select_option("select[name=conversion_rule]", label="发表论文（每篇 10.0 学时）")
     page.fill("input[name=quantity]", "2")
     assert page.text_content("#computed-hours") == "20.0"
-    assert fits(page)
+    assert no_horizontal_scroll(page)
 
 
 def test_employer_roster_and_city_report_fit_a_phone(live_server, page):
@@ -78,11 +53,11 @@ def test_employer_roster_and_city_report_fit_a_phone(live_server, page):
     user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan"), username="phone-city")
     login(page, live_server, "phone-boss")
     page.goto(live_server.url + "/hours/roster/?year=2022")
-    assert "手机测试单位" in page.content() and fits(page)
+    assert "手机测试单位" in page.content() and no_horizontal_scroll(page)
     page.context.clear_cookies()
     login(page, live_server, "phone-city")
     page.goto(live_server.url + "/hours/city/?year=2022")
-    assert page.locator("figure.chart svg").count() == 1 and fits(page)
+    assert page.locator("figure.chart svg").count() == 1 and no_horizontal_scroll(page)
 
 
 def test_requirements_queue_and_roster_with_requirements_fit_a_phone(live_server, page):
@@ -116,10 +91,10 @@ def test_requirements_queue_and_roster_with_requirements_fit_a_phone(live_server
     user_with_role(Role.EMPLOYER_ADMIN, employer, username="phone-boss2")
     login(page, live_server, "phone-dept")
     page.goto(live_server.url + "/hours/requirements/")
-    assert "必修课程" in page.content() and fits(page)
+    assert "必修课程" in page.content() and no_horizontal_scroll(page)
     page.context.clear_cookies()
     login(page, live_server, "phone-boss2")
     page.goto(live_server.url + "/hours/roster/?year=2022")
-    assert "专门要求" in page.content() and fits(page)
+    assert "专门要求" in page.content() and no_horizontal_scroll(page)
     page.goto(live_server.url + "/hours/approvals/")
-    assert "省级学术会议" in page.content() and fits(page)
+    assert "省级学术会议" in page.content() and no_horizontal_scroll(page)

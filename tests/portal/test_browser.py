@@ -1,6 +1,5 @@
 """The portal in a real browser (Debian's chromium driven by Playwright), at phone width."""
 
-import os
 
 import pytest
 
@@ -9,11 +8,11 @@ from tests.browser import (
     DESKTOP,
     PHONE,
     chromium_available,
-    launch,
     no_horizontal_scroll,
     save_screenshot,
     serious_axe_violations,
 )
+from tests.browser import login as browser_login
 from tests.credits.factories import YearPolicyFactory
 from tests.factories import PASSWORD, MembershipFactory, user_with_role
 
@@ -21,19 +20,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def page():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM work is done before.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_api.sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(viewport=PHONE, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,11 +40,7 @@ def test_home_and_login_work_at_phone_width(live_server, page):
 
 
 def _login(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#main button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, live_server.url, username, PASSWORD)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,6 @@
 """The evaluation's new pages in a real browser at phone width (375 px): the score sheet adds the
 points as the expert types, and the phase confirmation page fits the screen."""
 
-import os
 
 import pytest
 
@@ -9,7 +8,8 @@ from accounts.models import Role
 from courses import services as course_services
 from selection import services
 from selection.models import Phase
-from tests.browser import PHONE, chromium_available, launch, no_horizontal_scroll, serious_axe_violations
+from tests.browser import chromium_available, no_horizontal_scroll, serious_axe_violations
+from tests.browser import login as browser_login
 from tests.factories import PASSWORD, OrganisationFactory, user_with_role
 
 from .factories import expert, open_campaign, submitted_recommendation
@@ -20,25 +20,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM work is done before.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_api.sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(viewport=PHONE, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
 def _login(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#main button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, live_server.url, username, PASSWORD)
 
 
 @pytest.mark.django_db(transaction=True)
