@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+from accounts.models import Role
+from tests.factories import OrganisationFactory, user_with_role
+
 from .factories import YearPolicyFactory
 
 
@@ -16,3 +19,15 @@ def _fresh_intake_throttle():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def base(db):
+    """A national CE base (it runs a learning platform)."""
+    return OrganisationFactory(national_base=True)
+
+
+@pytest.fixture
+def base_client(client, base):
+    client.force_login(user_with_role(Role.BASE_ADMIN, base))
+    return client

@@ -1,6 +1,7 @@
 """Factories for the hour ledger."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import factory
@@ -99,3 +100,8 @@ def professional_of(employer: Organisation, **fields):
 
 
 __all__ = ["ProfessionalUserFactory", "approved_record", "plan_training", "professional_of"]
+
+
+def post(client, url, data):
+    """POST `data` as JSON, as the learning platforms do."""
+    return client.post(url, json.dumps(data), content_type="application/json")

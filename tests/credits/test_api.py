@@ -1,6 +1,5 @@
 """API v1: me/hours, hour-records, bulk intake, organisation compliance."""
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -11,24 +10,9 @@ from courses.models import Category
 from credits.models import HourRecord, YearSummary
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import CourseFactory, approved_record, professional_of
+from .factories import CourseFactory, approved_record, post, professional_of
 
 D = Decimal
-
-
-def post(client, url, data):
-    return client.post(url, json.dumps(data), content_type="application/json")
-
-
-@pytest.fixture
-def base(db):
-    return OrganisationFactory(national_base=True)
-
-
-@pytest.fixture
-def base_client(client, base):
-    client.force_login(user_with_role(Role.BASE_ADMIN, base))
-    return client
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 year is open; a grace window for late completions; after closing only an audited bureau correction."""
 
 import datetime
-import json
 from decimal import Decimal
 
 import pytest
@@ -16,14 +15,10 @@ from credits import services
 from credits.models import HourRecord
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import CourseFactory, YearPolicyFactory, approved_record, professional_of
+from .factories import CourseFactory, YearPolicyFactory, approved_record, post, professional_of
 
 TODAY = timezone.localdate()
 LAST_YEAR = TODAY.year - 1
-
-
-def post(client, url, data):
-    return client.post(url, json.dumps(data), content_type="application/json")
 
 
 @pytest.fixture
@@ -35,11 +30,6 @@ def closed_last_year(db):
         grace_from=datetime.date(LAST_YEAR, 12, 1),
         grace_until=TODAY,
     )
-
-
-@pytest.fixture
-def base(db):
-    return OrganisationFactory(national_base=True)
 
 
 def row(person, course, ref, *, year, completed_on):

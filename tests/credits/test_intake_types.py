@@ -1,7 +1,6 @@
 """Robust intake (issue 11, point 7): every row field is type-checked before use, so a list or an
 object where a value belongs is a row error in a 400, never a 500."""
 
-import json
 
 import pytest
 from django.urls import reverse
@@ -12,12 +11,8 @@ from accounts.models import Role
 from credits.models import HourRecord
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import CourseFactory, professional_of
+from .factories import CourseFactory, post, professional_of
 from .test_rights import platform_row
-
-
-def post(client, url, data):
-    return client.post(url, json.dumps(data), content_type="application/json")
 
 
 @pytest.fixture

@@ -37,11 +37,6 @@ def platform_row(person, course, ref, **over):
 
 
 @pytest.fixture
-def base(db):
-    return OrganisationFactory(national_base=True)
-
-
-@pytest.fixture
 def base_admin(base):
     return user_with_role(Role.BASE_ADMIN, base)
 

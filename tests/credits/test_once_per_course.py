@@ -1,7 +1,6 @@
 """Once per course (issue 11, point 3): a person is credited at most once per course (and per
 work-plan training) and year, whatever the external_ref; the database enforces it."""
 
-import json
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -10,25 +9,10 @@ from django.urls import reverse
 from accounts.models import Role
 from credits import services
 from credits.models import HourRecord, YearSummary
-from tests.factories import OrganisationFactory, user_with_role
+from tests.factories import user_with_role
 
-from .factories import CourseFactory, YearPolicyFactory, approved_record, plan_training, professional_of
+from .factories import CourseFactory, YearPolicyFactory, approved_record, plan_training, post, professional_of
 from .test_rights import offline_row, platform_row
-
-
-def post(client, url, data):
-    return client.post(url, json.dumps(data), content_type="application/json")
-
-
-@pytest.fixture
-def base(db):
-    return OrganisationFactory(national_base=True)
-
-
-@pytest.fixture
-def base_client(client, base):
-    client.force_login(user_with_role(Role.BASE_ADMIN, base))
-    return client
 
 
 def test_a_second_ref_for_the_same_course_is_409_naming_the_first_record(base_client, base, policy, employer):

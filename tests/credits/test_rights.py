@@ -1,6 +1,5 @@
 """Who may credit what, to whom (issue 11, point 1), through the API, the bulk API and the Excel import."""
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -11,25 +10,10 @@ from courses.models import Category
 from credits.models import HourRecord, YearSummary
 from tests.factories import OrganisationFactory, user_with_role, valid_id_number
 
-from .factories import CourseFactory, YearPolicyFactory, plan_training, professional_of
+from .factories import CourseFactory, YearPolicyFactory, plan_training, post, professional_of
 from .test_pages import sheet
 
 D = Decimal
-
-
-def post(client, url, data):
-    return client.post(url, json.dumps(data), content_type="application/json")
-
-
-@pytest.fixture
-def base(db):
-    return OrganisationFactory(national_base=True)
-
-
-@pytest.fixture
-def base_client(client, base):
-    client.force_login(user_with_role(Role.BASE_ADMIN, base))
-    return client
 
 
 @pytest.fixture
