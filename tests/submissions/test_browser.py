@@ -4,23 +4,24 @@ import pytest
 
 from accounts.models import Role
 from submissions import services
+from tests.browser import chromium_available, no_horizontal_scroll
+from tests.browser import login as browser_login
 from tests.factories import PASSWORD, user_with_role
-from tests.portal.test_browser import no_horizontal_scroll, page  # noqa: F401 - the shared browser fixture
 
 from .factories import IN_TIME, CallFactory, pdf_upload, word_upload
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
-def login(page, live_server, username):  # noqa: F811
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#main button[type=submit]")
-    page.wait_for_load_state()
+def login(page, live_server, username):
+    browser_login(page, live_server.url, username, PASSWORD)
 
 
-def test_unit_and_reviewer_pages_fit_a_phone_without_csp_errors(live_server, page, settings, tmp_path):  # noqa: F811
+def test_unit_and_reviewer_pages_fit_a_phone_without_csp_errors(live_server, page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from accounts.models import Organisation
     from tests.factories import OrganisationFactory
