@@ -7,6 +7,7 @@ pushing its dates into the home page.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ HOME_DEADLINES = 6
 class Deadline:
     when: datetime
     label: str
-    url: str
+    url: str = ""  # a page everyone may open; calls are worked on from each unit's own menu
 
 
 def upcoming_deadlines(*, now: datetime, limit: int = HOME_DEADLINES) -> list[Deadline]:
@@ -30,7 +31,7 @@ def upcoming_deadlines(*, now: datetime, limit: int = HOME_DEADLINES) -> list[De
     second, as portal.deadlines keeps it open."""
     open_from = earliest_open_deadline(now)
     items = [
-        Deadline(when=call.deadline, label=_("%(name)s截止") % {"name": call.name}, url=reverse("submissions:my_calls"))
+        Deadline(when=call.deadline, label=_("%(name)s截止") % {"name": call.name})
         for call in Call.objects.filter(deadline__gte=open_from).order_by("deadline", "id")[:limit]
     ]
     campaign_windows = [
@@ -40,7 +41,9 @@ def upcoming_deadlines(*, now: datetime, limit: int = HOME_DEADLINES) -> list[De
         ("voting_end", _("%(title)s：网络投票结束")),
         ("objection_end", _("%(title)s：公示结束")),
     ]
-    for campaign in Campaign.objects.filter(voting_end__gte=open_from).order_by("year")[:2]:
+    # A campaign in its 公示 period has voting behind it but its objection deadline ahead.
+    running = Q(voting_end__gte=open_from) | Q(objection_end__gte=open_from)
+    for campaign in Campaign.objects.filter(running).order_by("year")[:2]:
         for field, label in campaign_windows:
             when = getattr(campaign, field)
             if when is not None and when >= open_from:

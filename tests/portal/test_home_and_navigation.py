@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from tests.selection.factories import open_campaign
 from tests.submissions.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,23 @@ def test_home_query_count_for_anonymous_visitors(client, django_assert_num_queri
     # 1 announcements count, 2 announcements page, 3 open calls, 4 campaigns not yet past voting
     with django_assert_num_queries(4):
         assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_a_campaign_in_its_public_notice_period_lists_its_closing(client):
+    now = timezone.now()
+    campaign = open_campaign(
+        year=now.year,
+        voting_start=now - datetime.timedelta(days=10),
+        voting_end=now - datetime.timedelta(days=3),
+        objection_start=now - datetime.timedelta(days=2),
+        objection_end=now + datetime.timedelta(days=5),
+    )
+    html = client.get(reverse("portal:home")).content.decode()
+    assert f"{campaign.title}：公示结束" in html
+    assert f"{campaign.title}：网络投票结束" not in html
+
+
+def test_call_deadlines_are_listed_without_a_link_that_most_visitors_cannot_open(client):
+    CallFactory(name="单位材料", deadline=timezone.now() + datetime.timedelta(days=3))
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "单位材料截止" in html and reverse("submissions:my_calls") not in html
