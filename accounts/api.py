@@ -3,10 +3,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from portal.api.permissions import RulesPermission
+from portal.permissions import SIGNED_IN
 
 from .models import AuditEvent
 from .services import audit
@@ -26,6 +29,7 @@ class ObtainTokenView(APIView):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    permission_required = SIGNED_IN  # revoking (DELETE); asking for a token is open to all
 
     def _method(self) -> str:
         return getattr(self, "_request_method", None) or getattr(getattr(self, "request", None), "method", "")
@@ -41,7 +45,7 @@ class ObtainTokenView(APIView):
         return super().get_authenticators() if self._method() == "DELETE" else []
 
     def get_permissions(self):
-        return [IsAuthenticated()] if self._method() == "DELETE" else [AllowAny()]
+        return [RulesPermission()] if self._method() == "DELETE" else [AllowAny()]
 
     def get_authenticate_header(self, request):
         # Wrong credentials are a 401 that tells the client how to authenticate next time.
@@ -95,7 +99,7 @@ class MeSerializer(serializers.Serializer):
 class MeView(APIView):
     """The logged-in user, their own ID number unmasked, and their roles."""
 
-    permission_classes = [IsAuthenticated]
+    permission_required = SIGNED_IN
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):

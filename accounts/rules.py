@@ -94,3 +94,6 @@ def is_bureau_staff_over_professional(user, professional) -> bool:
 # Who may see a professional's personal record: the person, their employer's admins, and the
 # bureaus over them.
 rules.add_perm("accounts.view_professional", is_self | is_employer_admin_of | is_bureau_staff_over_professional)
+
+# Pages and endpoints about the user themselves (profile, own token, dashboard): any signed-in user.
+rules.add_perm("accounts.signed_in", rules.is_authenticated)

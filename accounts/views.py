@@ -1,23 +1,26 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.permissions import SIGNED_IN, RulesRequiredMixin, permission_required, public
+
 from .forms import LoginForm
 from .selectors import roles_of
 
 
+@public
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(RulesRequiredMixin, auth_views.PasswordChangeView):
+    permission_required = SIGNED_IN
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -54,7 +57,7 @@ def lockout(request, credentials=None, *args, **kwargs):
     return render(request, "accounts/lockout.html", {"minutes": minutes}, status=403)
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def profile(request):
     from rest_framework.authtoken.models import Token
 
@@ -75,7 +78,7 @@ def profile(request):
 
 
 @require_POST
-@login_required
+@permission_required(SIGNED_IN)
 def revoke_token(request):
     """The owner ends their own API token (e.g. a script's token that may have leaked)."""
     from .models import AuditEvent

@@ -2,13 +2,15 @@
 middleware and session authentication as every page, so `make bench` can say how many times
 slower each real page is than the cheapest authenticated request this stack can answer."""
 
-from django.contrib.auth.decorators import login_required
+
 from django.http import JsonResponse
 
 from accounts.models import User
 
+from .permissions import SIGNED_IN, permission_required
 
-@login_required
+
+@permission_required(SIGNED_IN)
 def baseline(request):
     person = User.objects.only("pk", "username").get(pk=request.user.pk)
     return JsonResponse({"id": person.pk, "username": person.username})

@@ -270,7 +270,8 @@ REST_FRAMEWORK = {
         "accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A view that names no rule is refused (portal.api.permissions); public endpoints say AllowAny.
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.RulesPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",

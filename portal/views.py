@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -14,8 +13,10 @@ from accounts.selectors import roles_of
 from .home import upcoming_deadlines
 from .models import Announcement
 from .navigation import items_for_role, start_url_for_role, user_roles_in_priority
+from .permissions import SIGNED_IN, permission_required, public
 
 
+@public
 def home(request):
     announcements = Announcement.objects.published()
     page = Paginator(announcements, 10).get_page(request.GET.get("page"))
@@ -23,12 +24,13 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+@public
 def announcement_detail(request, pk: int):
     announcement = get_object_or_404(Announcement.objects.published(), pk=pk)
     return render(request, "portal/announcement_detail.html", {"announcement": announcement})
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def dashboard(request):
     """Send each user to the start page of their most specific role."""
     roles = user_roles_in_priority(request.user)
@@ -40,7 +42,7 @@ def dashboard(request):
     return redirect(start_url_for_role(roles[0]))
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def workspace(request, role: str):
     """A role's overview: the units the user holds this role in, and the role's pages."""
     if role not in Role.values:
@@ -56,6 +58,7 @@ def workspace(request, role: str):
     )
 
 
+@public
 def healthz(request):
     """Liveness for load balancers: the database answers."""
     with connection.cursor() as cursor:

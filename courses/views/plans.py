@@ -1,7 +1,6 @@
 """CE bases' work plans (submit, resubmit) and their managing units' decisions; topics for provincial staff."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.permissions import permission_required
+from portal.permissions import SIGNED_IN, permission_required
 from portal.uploads import attachment_response
 
 from .. import selectors, services
@@ -53,9 +52,8 @@ def _plans_visible_to(user):
     return (selectors.work_plans_of_bases(user) | selectors.work_plans_to_decide(user)).distinct()
 
 
+@permission_required(SIGNED_IN)
 def work_plan_file(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     plan = get_object_or_404(_plans_visible_to(request.user), pk=pk)
     if not plan.file:
         return redirect("courses:work_plans")

@@ -3,12 +3,15 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from portal.permissions import public
+
 from .. import selectors
 from ..filters import CatalogueFilter
 from ..models import StudyGuide
 from .common import paginate
 
 
+@public
 def catalogue(request):
     """The provincial catalogue: published courses, filtered, paginated (constant queries per page)."""
     data = request.GET.copy()
@@ -20,6 +23,7 @@ def catalogue(request):
     return render(request, "courses/catalogue.html", {"filter": filterset, "page": page})
 
 
+@public
 def course_detail(request, pk: int):
     course = get_object_or_404(selectors.course_visible_to(request.user), pk=pk)
     return render(
@@ -29,12 +33,14 @@ def course_detail(request, pk: int):
     )
 
 
+@public
 def guide_list(request):
     year = request.GET.get("year")
     guides = selectors.published_guides(year=int(year) if year and year.isdigit() else None)
     return render(request, "courses/guide_list.html", {"page": paginate(request, guides), "year": year})
 
 
+@public
 def guide_detail(request, pk: int):
     guide: StudyGuide = get_object_or_404(selectors.guide_visible_to(request.user), pk=pk)
     courses = selectors.courses_of_guide(guide=guide).order_by("title", "id")[:100]

@@ -2,14 +2,13 @@
 page where they confirm or decline that a teacher record is them."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.permissions import permission_required
+from portal.permissions import SIGNED_IN, permission_required
 
 from .. import selectors, services
 from ..forms import TeacherForm
@@ -75,7 +74,7 @@ def teacher_edit(request, pk: int):
     return _teacher_form(request, get_object_or_404(selectors.teachers_managed_by(request.user), pk=pk))
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def my_teaching(request):
     """The person's own page: teacher records proposed to them by ID number, to confirm or decline."""
     return render(
@@ -89,7 +88,7 @@ def my_teaching(request):
 
 
 @require_POST
-@login_required
+@permission_required(SIGNED_IN)
 def my_teaching_answer(request, pk: int):
     action = request.POST.get("action")
     if action not in ("confirm", "decline"):

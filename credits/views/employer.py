@@ -3,7 +3,6 @@
 from dataclasses import replace
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AuditEvent, Organisation, Role
 from accounts.selectors import organisation_ids_with_role
 from accounts.services import audit
-from portal.permissions import permission_required
+from portal.permissions import SIGNED_IN, permission_required
 
 from .. import excel, selectors, services
 from ..forms import (
@@ -109,14 +108,14 @@ def _organisation_for(request, pk: int) -> Organisation:
     return organisation
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def organisation_roster(request, pk: int):
     organisation = _organisation_for(request, pk)
     export_url = reverse("credits:organisation_roster_export", args=[organisation.pk])
     return _render_roster(request, organisation.pk, export_url=export_url, show_pending=False)
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def organisation_roster_export(request, pk: int):
     return _export_roster(request, _organisation_for(request, pk).pk)
 

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from accounts.selectors import organisation_ids_with_role, roles_of
-from portal.permissions import permission_required
+from portal.permissions import SIGNED_IN, permission_required, public
 from portal.uploads import attachment_response
 
 from .. import selectors, services
@@ -92,7 +91,7 @@ def _visible_records(user):
     return HourRecord.objects.filter(scope)
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def proof(request, pk: int):
     record = get_object_or_404(_visible_records(request.user).exclude(proof=""), pk=pk)
     return attachment_response(record.proof, f"proof-{record.pk}.{record.proof.name.rsplit('.', 1)[-1]}")
@@ -124,6 +123,7 @@ def certificate(request, year: int):
     return render(request, "credits/certificate.html", {"cert": cert, "year": year, "verify_url": verify_url})
 
 
+@public
 def verify(request, code: str = ""):
     """Public: the figures of a genuine certificate, nothing for a forged code."""
     form = VerifyForm(request.GET or None)

@@ -1,13 +1,12 @@
 """Public pages: the evaluation's landing page, candidates, results, teacher pool, objections."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from portal.permissions import permission_required
+from portal.permissions import SIGNED_IN, permission_required, public
 
 from .. import selectors, services
 from ..forms import ObjectionForm
@@ -15,11 +14,13 @@ from ..models import Campaign
 from .common import campaign_or_404, error_messages, recommendations_visible_to
 
 
+@public
 def index(request):
     campaigns = list(Campaign.objects.order_by("-year"))
     return render(request, "selection/index.html", {"campaigns": campaigns, "current": selectors.current_campaign()})
 
 
+@public
 def candidates(request, year: int):
     campaign = campaign_or_404(year)
     page = Paginator(selectors.candidates_with_votes(campaign=campaign), 50).get_page(request.GET.get("page"))
@@ -35,6 +36,7 @@ def candidates(request, year: int):
     )
 
 
+@public
 def results(request, year: int):
     """Nothing before the public notice (公示); the proposed list, marked not final, during it;
     the final list once published. The same for everyone, and the same as the API."""
@@ -51,13 +53,14 @@ def results(request, year: int):
     )
 
 
+@public
 def teacher_pool(request):
     search = request.GET.get("q", "").strip()
     page = Paginator(selectors.teacher_pool(search=search), 50).get_page(request.GET.get("page"))
     return render(request, "selection/teacher_pool.html", {"page": page, "search": search})
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def objection_new(request, year: int):
     campaign = campaign_or_404(year)
     form = ObjectionForm(request.POST or None, recommendations=selectors.candidates(campaign=campaign))
