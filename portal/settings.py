@@ -342,16 +342,22 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # One handler, on the root logger. Django's own default config gives "django" a console handler
 # of its own (and "django.server" another); with ours on the root every line would print twice,
-# so those loggers hand their records up to the root instead.
+# so those loggers hand their records up to the root instead. Each app logs through its own named
+# logger (`logging.getLogger(__name__)`, e.g. "submissions.reminders" under "submissions"), whose
+# level PORTAL_LOG_LEVEL sets (DEBUG under `make run`, INFO otherwise).
+PORTAL_APPS = ["portal", "accounts", "courses", "credits", "selection", "submissions", "documents"]
+PORTAL_LOG_LEVEL = env.str("PORTAL_LOG_LEVEL", default="DEBUG" if DEBUG else "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "axes": {"level": "WARNING"},
+        **{app: {"handlers": [], "level": PORTAL_LOG_LEVEL, "propagate": True} for app in PORTAL_APPS},
     },
 }
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Call, Extension, ReminderSent, Submission, SubmissionEvent, SubmissionVersion
+from .models import Call, Extension, ReminderFailure, ReminderSent, Submission, SubmissionEvent, SubmissionVersion
 
 
 @admin.register(Call)
@@ -53,4 +53,10 @@ class SubmissionEventAdmin(ReadOnlyAdmin):
 @admin.register(ReminderSent)
 class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ["call", "unit", "days_before", "sent_at"]
+    list_select_related = ["call", "unit"]
+
+
+@admin.register(ReminderFailure)
+class ReminderFailureAdmin(ReadOnlyAdmin):
+    list_display = ["call", "unit", "days_before", "error", "failed_at"]
     list_select_related = ["call", "unit"]

@@ -2,12 +2,15 @@
 
 import difflib
 import io
+import logging
 
 from docx import Document
 from pypdf import PdfReader
 
 # Enough for any yearly study guide; a longer file is compared on its first paragraphs only.
 MAX_PARAGRAPHS = 3000
+
+logger = logging.getLogger(__name__)
 
 
 def word_paragraphs(fieldfile) -> list[str] | None:
@@ -17,6 +20,7 @@ def word_paragraphs(fieldfile) -> list[str] | None:
         with fieldfile.open("rb") as handle:
             document = Document(io.BytesIO(handle.read()))
     except Exception:  # python-docx and lxml raise many kinds on broken packages
+        logger.warning("stored Word file %s does not open for comparison", fieldfile.name, exc_info=True)
         return None
     lines = [p.text.strip() for p in document.paragraphs if p.text.strip()]
     return lines[:MAX_PARAGRAPHS]
@@ -27,6 +31,7 @@ def pdf_pages(fieldfile) -> int | None:
         with fieldfile.open("rb") as handle:
             return len(PdfReader(io.BytesIO(handle.read())).pages)
     except Exception:  # a stored file that no longer parses just shows no count
+        logger.warning("stored PDF %s does not open for comparison", fieldfile.name, exc_info=True)
         return None
 
 

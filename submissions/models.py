@@ -218,3 +218,23 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.call} · {self.days_before}"
+
+
+class ReminderFailure(models.Model):
+    """A deadline reminder the mail server refused: shown to the call's reviewers, and tried again
+    on the next run (no ReminderSent row was kept for it)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="reminder_failures")
+    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField(_("提前天数"))
+    recipients = models.JSONField(default=list)
+    error = models.CharField(_("错误"), max_length=500)
+    failed_at = models.DateTimeField(_("失败时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("截止提醒发送失败")
+        verbose_name_plural = _("截止提醒发送失败")
+        ordering = ["-failed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.call} · {self.days_before}"

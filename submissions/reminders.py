@@ -1,7 +1,8 @@
 """Deadline reminders by email to units that have not sent their materials yet."""
 
 import datetime
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,7 +15,7 @@ from accounts.models import Membership
 from accounts.rules import ADMIN_ROLES
 from portal.deadlines import earliest_open_deadline, is_open
 
-from .models import Call, Extension, ReminderSent, Submission
+from .models import Call, Extension, ReminderFailure, ReminderSent, Submission
 from .selectors import expected_units
 from .services import required_title
 
@@ -25,6 +26,18 @@ class Reminder:
     unit_id: int
     days_before: int
     recipients: tuple[str, ...]
+
+
+@dataclass
+class ReminderRun:
+    """What one run did: the reminders mailed, and those the mail server refused (each logged and
+    stored as a ReminderFailure; the run carries on with the other units)."""
+
+    sent: list[Reminder] = field(default_factory=list)
+    failed: list[Reminder] = field(default_factory=list)
+
+
+logger = logging.getLogger(__name__)
 
 
 def due_mark(*, deadline: datetime.datetime, marks: list[int], now: datetime.datetime) -> int | None:
@@ -52,12 +65,13 @@ def recipients_for(unit_ids: list[int]) -> dict[int, list[str]]:
     return {uid: sorted(emails) for uid, emails in found.items()}
 
 
-def send_deadline_reminders(*, now: datetime.datetime | None = None) -> list[Reminder]:
+def send_deadline_reminders(*, now: datetime.datetime | None = None) -> ReminderRun:
     """Mail every unit that has not sent (nothing, or only a draft) 7 days and 1 day before its
     deadline (the call's `reminder_days`). A sent reminder is recorded, so no unit gets the same
-    one twice however often beat runs."""
+    one twice however often beat runs. A unit whose mail fails is logged and recorded as a
+    failure, and tried again next run; the others are still reminded."""
     now = now or timezone.now()
-    sent: list[Reminder] = []
+    run = ReminderRun()
     # Calls still open for someone: their own deadline or an extension is ahead.
     after = earliest_open_deadline(now)
     calls = Call.objects.filter(Q(deadline__gte=after) | Q(extensions__deadline__gte=after)).distinct()
@@ -112,5 +126,17 @@ def send_deadline_reminders(*, now: datetime.datetime | None = None) -> list[Rem
             except IntegrityError:
                 # Another beat run recorded it first.
                 continue
-            sent.append(Reminder(call.pk, unit_id, mark, tuple(to)))
-    return sent
+            except Exception as exc:  # smtplib and socket errors alike: one bad mailbox must not stop the run
+                logger.warning(
+                    "deadline reminder for call %s to unit %s (%s) failed: %s", call.pk, unit_id, ", ".join(to), exc
+                )
+                error = str(exc)[:500] or type(exc).__name__
+                ReminderFailure.objects.create(call=call, unit_id=unit_id, days_before=mark, recipients=to, error=error)
+                run.failed.append(Reminder(call.pk, unit_id, mark, tuple(to)))
+                continue
+            run.sent.append(Reminder(call.pk, unit_id, mark, tuple(to)))
+    if run.failed:
+        logger.error("deadline reminders: %d sent, %d failed", len(run.sent), len(run.failed))
+    else:
+        logger.info("deadline reminders: %d sent", len(run.sent))
+    return run

@@ -119,6 +119,9 @@ def recommendation_materials(request, pk: int, unit_id: int):
     return response
 
 
+REMINDER_FAILURES_SHOWN = 20
+
+
 @permission_required("submissions.review")
 def call_status(request, pk: int):
     """Every expected unit and its state, with filters, counts and a chart, one page of units at a
@@ -142,6 +145,8 @@ def call_status(request, pk: int):
         "filters": {"state": state, "kind": kind, "q": search},
         "left": remaining(call.deadline),
         "now": timezone.now(),
+        # Reminders the mail server refused (submissions.reminders), newest first.
+        "reminder_failures": list(call.reminder_failures.select_related("unit")[:REMINDER_FAILURES_SHOWN]),
     }
     return render(request, "submissions/call_status.html", context)
 

@@ -6,6 +6,7 @@ from .reminders import send_deadline_reminders as _send
 
 
 @shared_task(name="submissions.tasks.send_deadline_reminders")
-def send_deadline_reminders() -> int:
-    """Run by beat (see CELERY_BEAT_SCHEDULE); returns how many reminders were mailed."""
-    return len(_send())
+def send_deadline_reminders() -> dict[str, int]:
+    """Run by beat (see CELERY_BEAT_SCHEDULE); returns how many reminders were mailed and failed."""
+    run = _send()
+    return {"sent": len(run.sent), "failed": len(run.failed)}

@@ -90,3 +90,13 @@ def test_every_demo_login_reaches_its_start_page(client):
         final_url = response.redirect_chain[-1][0]
         assert final_url not in ("/accounts/login/", "/accounts/profile/"), username
         assert final_url.startswith(("/hours/", "/courses/", "/selection/")), (username, final_url)
+
+
+def test_each_app_logs_through_its_named_logger_configured_in_settings(settings):
+    import logging
+
+    for app in ("portal", "accounts", "courses", "credits", "selection", "submissions", "documents"):
+        assert app in settings.LOGGING["loggers"]
+        assert logging.getLogger(app).level == logging.getLevelName(settings.PORTAL_LOG_LEVEL)
+    # A module's logger (logging.getLogger(__name__)) hands its records to its app's logger.
+    assert logging.getLogger("submissions.reminders").parent is logging.getLogger("submissions")

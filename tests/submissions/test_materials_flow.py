@@ -210,7 +210,7 @@ def test_no_attachments_3_4_reminder_goes_to_units_that_did_not_recommend(evalua
     for unit in (drafting, idle):
         unit.email = f"{unit.pk}@example.cn"
         unit.save()
-    sent = send_deadline_reminders(now=shanghai(2022, 4, 24, 0, 0, 0))
+    sent = send_deadline_reminders(now=shanghai(2022, 4, 24, 0, 0, 0)).sent
     assert [r for r in sent if r.call_id == call.pk] == []
     assert mailoutbox == []
 
