@@ -240,6 +240,11 @@ class AuditEvent(models.Model):
         DEADLINE_EXTENDED = "deadline_extended", _("延长报送期限")
         DATA_IMPORTED = "data_imported", _("批量导入")
         DATA_EXPORTED = "data_exported", _("数据导出")
+        # Settings that decide outcomes; data holds {"changed": [...], "old": {...}, "new": {...}}.
+        YEAR_POLICY_CHANGED = "year_policy_changed", _("年度学时政策变更")
+        CAMPAIGN_SETTINGS_CHANGED = "campaign_settings_changed", _("评选设置变更")
+        RUBRIC_CHANGED = "rubric_changed", _("评审指标变更")
+        TIE_DECIDED = "tie_decided", _("并列裁定")
         OTHER = "other", _("其他")
 
     type = models.CharField(_("类型"), max_length=32, choices=Type.choices, db_index=True)

@@ -97,3 +97,7 @@ rules.add_perm("accounts.view_professional", is_self | is_employer_admin_of | is
 
 # Pages and endpoints about the user themselves (profile, own token, dashboard): any signed-in user.
 rules.add_perm("accounts.signed_in", rules.is_authenticated)
+
+# The log of settings changes that decide outcomes (year policy, evaluation settings): the staff who
+# oversee them. Which events each sees: accounts.selectors.setting_changes_visible_to.
+rules.add_perm("accounts.view_setting_changes", is_provincial_staff | is_association_admin)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .models import Membership, Organisation, Role, User
+from .models import AuditEvent, Membership, Organisation, Role, User
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,22 @@ def user_by_id_number(id_number: str) -> User | None:
     from .validators import normalise_id_number
 
     return User.objects.filter(id_number=normalise_id_number(id_number)).first()
+
+
+# Settings changes that decide outcomes, by the role that oversees them: the provincial bureau
+# sets the year policy and entrusts the evaluation to the association (notice 2022, part 3).
+_SELECTION_CHANGES = (
+    AuditEvent.Type.CAMPAIGN_SETTINGS_CHANGED,
+    AuditEvent.Type.RUBRIC_CHANGED,
+    AuditEvent.Type.TIE_DECIDED,
+)
+SETTING_CHANGES_BY_ROLE = {
+    Role.PROVINCE_STAFF: (AuditEvent.Type.YEAR_POLICY_CHANGED, *_SELECTION_CHANGES),
+    Role.ASSOCIATION_ADMIN: _SELECTION_CHANGES,
+}
+
+
+def setting_changes_visible_to(user) -> QuerySet[AuditEvent]:
+    """The settings-change events this user oversees, newest first (none for other roles)."""
+    types = {t for grant in roles_of(user) for t in SETTING_CHANGES_BY_ROLE.get(grant.role, ())}
+    return AuditEvent.objects.filter(type__in=types).select_related("actor").order_by("-created_at", "-id")

@@ -1,5 +1,8 @@
 """Writes of accounts data: creating professionals, granting roles, the audit log."""
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -33,6 +36,61 @@ def audit(
         data=data or {},
         ip_address=client_ip(request),
     )
+
+
+def jsonable(value):
+    """A setting's value as the audit log stores it: decimals (without trailing zeros, so 120 and
+    120.0 compare equal) and dates as text, objects by pk."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def audit_change(
+    *,
+    type: str,
+    actor,
+    target: object | str,
+    old: dict,
+    new: dict,
+    labels: dict | None = None,
+    organisation=None,
+    request=None,
+):
+    """Record a settings change with its old and new values (only the settings that changed;
+    nothing is recorded when nothing changed), and each setting's name as staff read it.
+    Returns the event, or None."""
+    old, new = jsonable(old), jsonable(new)
+    changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    if not changed:
+        return None
+    labels = labels or {}
+    return audit(
+        type=type,
+        actor=actor,
+        organisation=organisation,
+        target=target,
+        data={
+            "changed": changed,
+            "old": {k: old.get(k) for k in changed},
+            "new": {k: new.get(k) for k in changed},
+            "labels": {k: str(labels.get(k, k)) for k in changed},
+        },
+        request=request,
+    )
+
+
+def field_labels(model, names) -> dict:
+    """Field names -> their verbose names, for `audit_change(labels=...)`."""
+    return {name: model._meta.get_field(name).verbose_name for name in names}
 
 
 def create_professional(

@@ -1,6 +1,9 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -9,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.permissions import SIGNED_IN, RulesRequiredMixin, permission_required, public
 
 from .forms import LoginForm
-from .selectors import roles_of
+from .selectors import roles_of, setting_changes_visible_to
 
 
 @public
@@ -89,3 +92,35 @@ def revoke_token(request):
         audit(type=AuditEvent.Type.TOKEN_REVOKED, actor=request.user, target=request.user.username, request=request)
     messages.success(request, _("API 令牌已撤销，使用它的程序需要重新获取令牌。"))
     return redirect("accounts:profile")
+
+
+def _shown(value) -> str:
+    """A stored setting value as staff read it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@permission_required("accounts.view_setting_changes")
+def setting_changes(request):
+    """Who changed which outcome-deciding setting, from what to what."""
+    page = Paginator(setting_changes_visible_to(request.user), settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "event": event,
+            "changes": [
+                (
+                    event.data.get("labels", {}).get(key, key),
+                    _shown(event.data.get("old", {}).get(key)),
+                    _shown(event.data.get("new", {}).get(key)),
+                )
+                for key in event.data.get("changed", [])
+            ],
+        }
+        for event in page
+    ]
+    return render(request, "accounts/setting_changes.html", {"page": page, "rows": rows})

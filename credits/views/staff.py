@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent
-from accounts.services import audit
+from accounts.services import audit_change, field_labels
 from portal.permissions import permission_required
 
 from .. import excel, services
@@ -26,9 +26,22 @@ def policies(request):
     return render(request, "credits/policies.html", {"policies": rows})
 
 
+def _policy_values(policy: YearPolicy | None) -> dict:
+    """The year policy's settings as the audit log compares them: the form's fields and the rules."""
+    if policy is None:
+        return {}
+    values = {name: getattr(policy, name) for name in YearPolicyForm._meta.fields}
+    values["conversion_rules"] = [
+        {"name": r.name, "unit": r.unit, "hours_per_unit": r.hours_per_unit, "category": r.category}
+        for r in policy.conversion_rules.order_by("order", "id")
+    ]
+    return values
+
+
 @permission_required("credits.manage_policy")
 def policy_edit(request, year: int | None = None):
     policy = get_object_or_404(YearPolicy, year=year) if year else None
+    old = _policy_values(policy) if request.method == "POST" else {}
     form = YearPolicyForm(request.POST or None, instance=policy)
     formset = ConversionRuleFormSet(request.POST or None, instance=policy or YearPolicy(), prefix="rules")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -36,11 +49,13 @@ def policy_edit(request, year: int | None = None):
             saved = form.save()
             formset.instance = saved
             formset.save()
-            audit(
-                type=AuditEvent.Type.OTHER,
+            audit_change(
+                type=AuditEvent.Type.YEAR_POLICY_CHANGED,
                 actor=request.user,
                 target=f"year-policy:{saved.year}",
-                data={k: str(v) for k, v in form.cleaned_data.items()},
+                old=old,
+                new=_policy_values(saved),
+                labels={**field_labels(YearPolicy, YearPolicyForm._meta.fields), "conversion_rules": _("折算规则")},
             )
         messages.success(request, _("%(year)s年度学时政策已保存。") % {"year": saved.year})
         return redirect("credits:policies")

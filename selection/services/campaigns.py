@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent
-from accounts.services import audit
+from accounts.services import audit, audit_change, field_labels
 
 from ..exceptions import RuleBroken
 from ..models import Campaign, Criterion, Phase, PhaseTransition, phase_index
@@ -159,7 +159,7 @@ def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign
         "min_expert_scores",
         "tie_rule",
     }
-    before = {name: str(getattr(campaign, name, "")) for name in fields}
+    before = {name: getattr(campaign, name, None) for name in fields}
     for name, value in fields.items():
         if name not in SETTING_FIELDS:
             raise ValidationError(_("不能修改字段 %(name)s。") % {"name": name}, code="field_not_editable")
@@ -172,12 +172,14 @@ def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign
     check_schedule_in_order(campaign=campaign)
     check_weights_sum_to_one(campaign=campaign)
     campaign.save()
-    # Before and after: moving a published end (then ending "on time") stays visible in the log.
-    audit(
-        type=AuditEvent.Type.OTHER,
+    # Old and new: moving a published end (then ending "on time") stays visible in the log.
+    audit_change(
+        type=AuditEvent.Type.CAMPAIGN_SETTINGS_CHANGED,
         actor=actor,
         target=campaign,
-        data={"changed": sorted(fields), "before": before, "after": {n: str(getattr(campaign, n)) for n in fields}},
+        old=before,
+        new={name: getattr(campaign, name) for name in fields},
+        labels=field_labels(Campaign, fields),
     )
     return campaign
 
@@ -196,10 +198,18 @@ def update_rubric(*, campaign: Campaign, rows: list[dict], actor) -> list[Criter
         raise ValidationError(_("评审指标代码不能重复。"), code="rubric_duplicate_code")
     if any(row["max_score"] <= 0 for row in rows):
         raise ValidationError(_("满分必须大于 0。"), code="rubric_invalid")
-    campaign.criteria.all().delete()
     fields = ("code", "label", "max_score")
+    old = [{k: getattr(c, k) for k in fields} for c in campaign.criteria.order_by("order", "id")]
+    campaign.criteria.all().delete()
     created = Criterion.objects.bulk_create(
         Criterion(campaign=campaign, order=i, **{k: row[k] for k in fields}) for i, row in enumerate(rows)
     )
-    audit(type=AuditEvent.Type.OTHER, actor=actor, target=campaign, data={"rubric": codes})
+    audit_change(
+        type=AuditEvent.Type.RUBRIC_CHANGED,
+        actor=actor,
+        target=campaign,
+        old={"rubric": old},
+        new={"rubric": [{k: row[k] for k in fields} for row in rows]},
+        labels={"rubric": _("评审指标")},
+    )
     return created

@@ -159,10 +159,10 @@ def decide_tie(*, campaign: Campaign, selected: list[int], reason: str, actor) -
         campaign=campaign, tied=tied_ids, selected=chosen, reason=reason.strip(), actor=actor
     )
     audit(
-        type=AuditEvent.Type.OTHER,
+        type=AuditEvent.Type.TIE_DECIDED,
         actor=actor,
         target=campaign,
-        data={"event": "tie_decided", "tied": tied_ids, "selected": chosen, "reason": reason.strip()},
+        data={"tied": tied_ids, "selected": chosen, "reason": reason.strip()},
     )
     compute_results(campaign=campaign, actor=actor)
     return decision

@@ -173,6 +173,6 @@ def test_moving_a_published_end_is_logged_with_before_and_after(admin):
     new_end = old_end + datetime.timedelta(days=1)
     services.update_campaign_settings(campaign=campaign, actor=admin, voting_end=new_end)
     event = AuditEvent.objects.filter(data__changed=["voting_end"]).get()
-    assert datetime.datetime.fromisoformat(event.data["before"]["voting_end"]) == old_end
-    assert datetime.datetime.fromisoformat(event.data["after"]["voting_end"]) == new_end
+    assert datetime.datetime.fromisoformat(event.data["old"]["voting_end"]) == old_end
+    assert datetime.datetime.fromisoformat(event.data["new"]["voting_end"]) == new_end
     assert event.actor == admin
