@@ -345,7 +345,6 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # so those loggers hand their records up to the root instead. Each app logs through its own named
 # logger (`logging.getLogger(__name__)`, e.g. "submissions.reminders" under "submissions"), whose
 # level PORTAL_LOG_LEVEL sets (DEBUG under `make run`, INFO otherwise).
-PORTAL_APPS = ["portal", "accounts", "courses", "credits", "selection", "submissions", "documents"]
 PORTAL_LOG_LEVEL = env.str("PORTAL_LOG_LEVEL", default="DEBUG" if DEBUG else "INFO")
 LOGGING = {
     "version": 1,
@@ -357,7 +356,7 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "axes": {"level": "WARNING"},
-        **{app: {"handlers": [], "level": PORTAL_LOG_LEVEL, "propagate": True} for app in PORTAL_APPS},
+        **{app: {"handlers": [], "level": PORTAL_LOG_LEVEL, "propagate": True} for app in PROJECT_APPS},
     },
 }
 
