@@ -11,7 +11,7 @@ from portal.permissions import SIGNED_IN, permission_required, public
 from .. import selectors, services
 from ..forms import ObjectionForm
 from ..models import Campaign
-from .common import campaign_or_404, error_messages, recommendations_visible_to
+from .common import campaign_or_404, error_messages
 
 
 @public
@@ -81,7 +81,7 @@ def objection_new(request, year: int):
 
 
 def _recommendation_for(request, pk: int):
-    return get_object_or_404(recommendations_visible_to(request.user), pk=pk)
+    return get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
 
 
 @permission_required("selection.view_recommendation")

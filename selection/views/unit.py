@@ -7,8 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.selectors import has_role
 from documents.services import safe_filename
 from portal.permissions import permission_required
 from portal.uploads import attachment_response
@@ -22,12 +20,6 @@ from .common import error_messages
 def _unit(request):
     """The unit the user recommends for (the first one if they hold several)."""
     return selectors.recommending_organisations(request.user).first()
-
-
-def _mine(request):
-    return Recommendation.objects.filter(
-        organisation__in=selectors.recommending_organisations(request.user)
-    ).select_related("campaign", "course", "organisation")
 
 
 @permission_required("selection.recommend")
@@ -74,7 +66,7 @@ def unit_new(request):
 
 @permission_required("selection.recommend")
 def unit_detail(request, pk: int):
-    rec = get_object_or_404(_mine(request), pk=pk)
+    rec = get_object_or_404(selectors.recommendations_of_units_of(request.user), pk=pk)
     pledge = getattr(rec, "pledge", None)
     form = RecommendationForm(request.POST or None, instance=rec, prefix="rec")
     pledge_form = PledgeForm(
@@ -122,7 +114,7 @@ def unit_detail(request, pk: int):
 @require_POST
 @permission_required("selection.recommend")
 def unit_submit(request, pk: int):
-    rec = get_object_or_404(_mine(request), pk=pk)
+    rec = get_object_or_404(selectors.recommendations_of_units_of(request.user), pk=pk)
     try:
         services.submit_recommendation(recommendation=rec, actor=request.user)
     except ValidationError as exc:
@@ -135,7 +127,7 @@ def unit_submit(request, pk: int):
 @require_POST
 @permission_required("selection.recommend")
 def unit_withdraw(request, pk: int):
-    rec = get_object_or_404(_mine(request), pk=pk)
+    rec = get_object_or_404(selectors.recommendations_of_units_of(request.user), pk=pk)
     try:
         services.withdraw_recommendation(recommendation=rec, actor=request.user)
     except ValidationError as exc:
@@ -148,7 +140,7 @@ def unit_withdraw(request, pk: int):
 def _own_or_managed(request, pk: int) -> Recommendation:
     """The unit's own recommendation, or any for association admins: the scans name the unit, so
     experts (blind review) and others never download them."""
-    qs = Recommendation.objects.all() if has_role(request.user, Role.ASSOCIATION_ADMIN) else _mine(request)
+    qs = selectors.recommendation_files_visible_to(request.user)
     return get_object_or_404(qs.select_related("pledge", "course"), pk=pk)
 
 
