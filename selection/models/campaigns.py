@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,6 +109,15 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 name="campaign_select_rule_given",
                 condition=Q(select_count__isnull=False) | Q(min_combined_score__isnull=False),
+            ),
+            # services.check_weights_sum_to_one, in the database: the two weights share 100 points.
+            # The tolerance (well under the 0.001 step of the fields) absorbs SQLite's float sums.
+            models.CheckConstraint(
+                name="campaign_weights_sum_to_one",
+                condition=Q(GreaterThanOrEqual(F("expert_weight") + F("vote_weight"), Decimal("0.9999")))
+                & Q(LessThanOrEqual(F("expert_weight") + F("vote_weight"), Decimal("1.0001"))),
+                violation_error_code="weights_sum",
+                violation_error_message=_("专家评审权重与网络投票权重之和必须等于 1。"),
             ),
         ]
 
