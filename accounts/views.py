@@ -3,12 +3,12 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pages import paginate
 from portal.permissions import SIGNED_IN, RulesRequiredMixin, permission_required, public
 
 from .forms import LoginForm
@@ -108,7 +108,7 @@ def _shown(value) -> str:
 @permission_required("accounts.view_setting_changes")
 def setting_changes(request):
     """Who changed which outcome-deciding setting, from what to what."""
-    page = Paginator(setting_changes_visible_to(request.user), settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    page = paginate(request, setting_changes_visible_to(request.user))
     rows = [
         {
             "event": event,

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,13 +12,17 @@ from accounts.selectors import roles_of
 from .home import upcoming_deadlines
 from .models import Announcement
 from .navigation import items_for_role, start_url_for_role, user_roles_in_priority
+from .pages import paginate
 from .permissions import SIGNED_IN, permission_required, public
+
+# Announcements per page on the home page.
+ANNOUNCEMENTS_PER_PAGE = 10
 
 
 @public
 def home(request):
     announcements = Announcement.objects.published()
-    page = Paginator(announcements, 10).get_page(request.GET.get("page"))
+    page = paginate(request, announcements, ANNOUNCEMENTS_PER_PAGE)
     context = {"page": page, "deadlines": upcoming_deadlines(now=timezone.now())}
     return render(request, "portal/home.html", context)
 

@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pages import add_errors, error_messages, paginate
 from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..forms import GuideForm, SectionForm
 from ..models import StudyGuideSection
-from .common import acting_unit, add_errors, paginate, units
+from .common import acting_unit, units
 
 
 @permission_required("courses.manage_guides")
@@ -77,8 +78,7 @@ def guide_publish(request, pk: int):
             services.publish_guide(actor=request.user, guide=guide)
             messages.success(request, _("学习指南已发布。"))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     return redirect("courses:guide_edit", pk=guide.pk)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pages import add_errors, error_messages, paginate
 from portal.permissions import permission_required
 from portal.uploads import XLSX, download_response
 
@@ -15,7 +16,7 @@ from .. import excel, export, selectors, services
 from ..filters import CourseFilter
 from ..forms import CourseForm, PlatformForm, UploadForm
 from ..models import Course
-from .common import acting_unit, add_errors, paginate, units
+from .common import acting_unit, units
 
 
 @permission_required("courses.manage_courses")
@@ -79,8 +80,7 @@ def course_status(request, pk: int):
     try:
         services.set_course_status(actor=request.user, course=course, status=request.POST.get("status", ""))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("课程状态已更新。"))
     return redirect("courses:course_edit", pk=course.pk)

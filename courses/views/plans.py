@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pages import add_errors, error_messages, paginate
 from portal.permissions import SIGNED_IN, permission_required
 from portal.uploads import attachment_response
 
 from .. import selectors, services
 from ..forms import CopyTopicsForm, PlanDecisionForm, TopicForm, TrainingFormSet, WorkPlanForm, trainings_from
 from ..models import Topic, WorkPlan
-from .common import acting_unit, add_errors, paginate, units
+from .common import acting_unit, units
 
 
 @permission_required("courses.manage_work_plans")
@@ -133,8 +134,7 @@ def topics_copy(request):
                 actor=request.user, from_year=form.cleaned_data["from_year"], to_year=form.cleaned_data["to_year"]
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            error_messages(request, exc)
         else:
             messages.success(request, _("已复制 %(n)s 个专题。") % {"n": added})
             return redirect(f"{reverse('courses:topics')}?year={form.cleaned_data['to_year']}")
@@ -152,8 +152,7 @@ def topic_edit(request, pk: int):
             try:
                 services.delete_topic(actor=request.user, topic=topic)
             except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
+                error_messages(request, exc)
                 return redirect("courses:topic_edit", pk=topic.pk)
             messages.success(request, _("专题已删除。"))
             return redirect(f"{reverse('courses:topics')}?year={topic.year}")

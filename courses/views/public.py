@@ -3,12 +3,12 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from portal.pages import paginate
 from portal.permissions import public
 
 from .. import selectors
 from ..filters import CatalogueFilter
 from ..models import StudyGuide
-from .common import paginate
 
 
 @public

@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pages import add_errors, paginate
 from portal.permissions import SIGNED_IN, permission_required
 
 from .. import selectors, services
 from ..forms import TeacherForm
 from ..models import Teacher
-from .common import acting_unit, add_errors, paginate, units
+from .common import acting_unit, units
 
 
 @permission_required("courses.manage_courses")

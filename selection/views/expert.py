@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pages import error_messages
 from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..forms import ConflictForm, ScoreForm
 from ..models import Phase, Score
-from .common import error_messages
 
 
 def _my_assignments(request):

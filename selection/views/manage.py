@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AuditEvent, Role, User
 from accounts.services import audit
 from documents.services import safe_filename
+from portal.pages import error_messages
 from portal.permissions import permission_required
 from portal.uploads import XLSX, download_response
 
@@ -27,7 +28,7 @@ from ..forms import (
     TieDecisionForm,
 )
 from ..models import PHASE_ORDER, Assignment, Campaign, ConflictOfInterest, Objection, Phase
-from .common import campaign_or_404, error_messages
+from .common import campaign_or_404
 
 
 def _experts():

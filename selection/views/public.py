@@ -2,16 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from portal.pages import error_messages, paginate
 from portal.permissions import SIGNED_IN, permission_required, public
 
 from .. import selectors, services
 from ..forms import ObjectionForm
 from ..models import Campaign
-from .common import campaign_or_404, error_messages
+from .common import campaign_or_404
+
+# Rows per page of the public lists (longer than settings.PAGINATE_BY: read, not worked through).
+CANDIDATES_PER_PAGE = 50
+TEACHERS_PER_PAGE = 50
 
 
 @public
@@ -23,7 +27,7 @@ def index(request):
 @public
 def candidates(request, year: int):
     campaign = campaign_or_404(year)
-    page = Paginator(selectors.candidates_with_votes(campaign=campaign), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.candidates_with_votes(campaign=campaign), CANDIDATES_PER_PAGE)
     return render(
         request,
         "selection/candidates.html",
@@ -56,7 +60,7 @@ def results(request, year: int):
 @public
 def teacher_pool(request):
     search = request.GET.get("q", "").strip()
-    page = Paginator(selectors.teacher_pool(search=search), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.teacher_pool(search=search), TEACHERS_PER_PAGE)
     return render(request, "selection/teacher_pool.html", {"page": page, "search": search})
 
 

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.services import safe_filename
+from portal.pages import error_messages
 from portal.permissions import permission_required
 from portal.uploads import attachment_response
 
 from .. import selectors, services
 from ..forms import LicenceForm, PledgeForm, RecommendationForm
 from ..models import Recommendation
-from .common import error_messages
 
 
 def _unit(request):

@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pages import error_messages
 from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..models import Campaign, Phase
-from .common import campaign_or_404, error_messages
+from .common import campaign_or_404
 
 
 @permission_required("selection.vote")
