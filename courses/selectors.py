@@ -163,6 +163,13 @@ def guides_managed_by(user) -> QuerySet[StudyGuide]:
     return StudyGuide.objects.filter(department_id__in=department_ids(user)).select_related("department")
 
 
+def guide_sections_managed_by(user) -> QuerySet[StudyGuideSection]:
+    """Sections of the study guides the user's departments write."""
+    return StudyGuideSection.objects.filter(guide__in=guides_managed_by(user)).select_related(
+        "guide", "guide__department"
+    )
+
+
 def guide_visible_to(user) -> QuerySet[StudyGuide]:
     own = department_ids(user) if getattr(user, "is_authenticated", False) else []
     return StudyGuide.objects.filter(Q(status=StudyGuide.Status.PUBLISHED) | Q(department_id__in=own)).select_related(
@@ -239,6 +246,11 @@ def work_plans_to_decide(user) -> QuerySet[WorkPlan]:
     return WorkPlan.objects.filter(base__parent_id__in=managing_unit_ids(user)).select_related(
         "base", "decided_by", "submitted_by"
     )
+
+
+def work_plans_visible_to(user) -> QuerySet[WorkPlan]:
+    """Plans the user may open: their bases' own and those their units decide."""
+    return (work_plans_of_bases(user) | work_plans_to_decide(user)).distinct()
 
 
 def topics_for_year(*, year: int) -> QuerySet[Topic]:

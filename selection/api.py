@@ -73,7 +73,7 @@ class CampaignList(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        qs = Campaign.objects.order_by("-year")
+        qs = selectors.campaigns()
         year = self.request.query_params.get("year")
         if year:
             if not year.isdigit():

@@ -11,7 +11,6 @@ from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..forms import GuideForm, SectionForm
-from ..models import StudyGuideSection
 from .common import acting_unit, units
 
 
@@ -110,24 +109,14 @@ def section_add(request, pk: int):
 
 @permission_required("courses.manage_guides")
 def section_edit(request, pk: int):
-    section = get_object_or_404(
-        StudyGuideSection.objects.filter(guide__in=selectors.guides_managed_by(request.user)).select_related(
-            "guide", "guide__department"
-        ),
-        pk=pk,
-    )
+    section = get_object_or_404(selectors.guide_sections_managed_by(request.user), pk=pk)
     return _section_page(request, section.guide, section)
 
 
 @require_POST
 @permission_required("courses.manage_guides")
 def section_delete(request, pk: int):
-    section = get_object_or_404(
-        StudyGuideSection.objects.filter(guide__in=selectors.guides_managed_by(request.user)).select_related(
-            "guide", "guide__department"
-        ),
-        pk=pk,
-    )
+    section = get_object_or_404(selectors.guide_sections_managed_by(request.user), pk=pk)
     services.delete_section(actor=request.user, section=section)
     messages.success(request, _("已删除该条目及其下级内容。"))
     return redirect("courses:guide_edit", pk=section.guide_id)

@@ -49,13 +49,9 @@ def work_plans(request):
     )
 
 
-def _plans_visible_to(user):
-    return (selectors.work_plans_of_bases(user) | selectors.work_plans_to_decide(user)).distinct()
-
-
 @permission_required(SIGNED_IN)
 def work_plan_file(request, pk: int):
-    plan = get_object_or_404(_plans_visible_to(request.user), pk=pk)
+    plan = get_object_or_404(selectors.work_plans_visible_to(request.user), pk=pk)
     if not plan.file:
         return redirect("courses:work_plans")
     return attachment_response(plan.file, f"{plan.title}.{plan.file.name.rsplit('.', 1)[-1]}")

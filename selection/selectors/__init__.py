@@ -3,8 +3,12 @@ split by concept like selection/services/; callers keep `from selection.selector
 
 from .campaigns import (
     campaign_for_year,
+    campaigns,
     criteria_of,
     current_campaign,
+    experts,
+    objections_of,
+    voting_campaign,
 )
 from .recommendations import (
     RECOMMENDER_ROLES,
@@ -38,8 +42,10 @@ from .review import (
     conflicts_for,
     expert_deviations,
     identities_hidden,
+    other_scores,
     other_scores_visible,
     released_assignments,
+    score_of,
     scoring_progress,
 )
 from .voting import (
@@ -55,6 +61,7 @@ __all__ = [
     "RECOMMENDER_ROLES",
     "assignments_of_expert",
     "campaign_for_year",
+    "campaigns",
     "candidates",
     "candidates_with_votes",
     "conflicted_assignments",
@@ -64,9 +71,12 @@ __all__ = [
     "current_campaign",
     "employer_bursts",
     "expert_deviations",
+    "experts",
     "identities_hidden",
     "latest_snapshot",
     "my_voted_ids",
+    "objections_of",
+    "other_scores",
     "other_scores_visible",
     "public_results",
     "published_results",
@@ -81,6 +91,7 @@ __all__ = [
     "released_assignments",
     "remaining_votes",
     "results_of",
+    "score_of",
     "scoring_progress",
     "selected_count_by_unit",
     "selected_count_for_unit",
@@ -91,4 +102,5 @@ __all__ = [
     "tied_at_line",
     "vote_counts_visible",
     "votes_per_hour",
+    "voting_campaign",
 ]

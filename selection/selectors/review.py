@@ -121,6 +121,19 @@ def scoring_progress(*, campaign: Campaign) -> QuerySet[Recommendation]:
     )
 
 
+def score_of(assignment: Assignment) -> Score | None:
+    return Score.objects.filter(assignment=assignment).first()
+
+
+def other_scores(assignment: Assignment) -> list[Score]:
+    """The other experts' scores of the same course (shown only when other_scores_visible)."""
+    return list(
+        Score.objects.filter(assignment__recommendation_id=assignment.recommendation_id)
+        .exclude(assignment=assignment)
+        .order_by("total")
+    )
+
+
 def released_assignments(*, campaign: Campaign) -> QuerySet[ReleasedAssignment]:
     """Assignments removed for a conflict found after assignment: the association's notice list."""
     return ReleasedAssignment.objects.filter(campaign=campaign).select_related("recommendation__course", "expert")

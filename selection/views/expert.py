@@ -11,7 +11,7 @@ from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..forms import ConflictForm, ScoreForm
-from ..models import Phase, Score
+from ..models import Phase
 
 
 def _my_assignments(request):
@@ -33,7 +33,7 @@ def expert_assignment(request, pk: int):
     rec = assignment.recommendation
     campaign = rec.campaign
     criteria = selectors.criteria_of(campaign)
-    existing = Score.objects.filter(assignment=assignment).first()
+    existing = selectors.score_of(assignment)
     form = ScoreForm(
         request.POST or None,
         criteria=criteria,
@@ -55,9 +55,7 @@ def expert_assignment(request, pk: int):
             return redirect("selection:expert_assignment", pk=assignment.pk)
     others = []
     if selectors.other_scores_visible(campaign=campaign):
-        others = list(
-            Score.objects.filter(assignment__recommendation=rec).exclude(assignment=assignment).order_by("total")
-        )
+        others = selectors.other_scores(assignment)
     return render(
         request,
         "selection/expert_assignment.html",

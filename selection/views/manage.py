@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent
 from accounts.services import audit
 from documents.services import safe_filename
 from portal.pages import error_messages
@@ -27,17 +27,17 @@ from ..forms import (
     PhaseChangeForm,
     TieDecisionForm,
 )
-from ..models import PHASE_ORDER, Assignment, Campaign, ConflictOfInterest, Objection, Phase
+from ..models import PHASE_ORDER, Assignment, Campaign, ConflictOfInterest, Phase
 from .common import campaign_or_404
 
 
 def _experts():
-    return User.objects.filter(memberships__role=Role.EXPERT, memberships__is_active=True).distinct().order_by("id")
+    return selectors.experts()
 
 
 @permission_required("selection.manage_campaign")
 def manage_home(request):
-    campaigns = Campaign.objects.order_by("-year")
+    campaigns = selectors.campaigns()
     return render(
         request, "selection/manage_home.html", {"campaigns": campaigns, "current": selectors.current_campaign()}
     )
@@ -124,7 +124,7 @@ def manage_tie(request, year: int):
 @require_POST
 @permission_required("selection.manage_campaign")
 def manage_answer(request, year: int, pk: int):
-    objection = get_object_or_404(Objection.objects.select_related("campaign"), pk=pk, campaign__year=year)
+    objection = get_object_or_404(selectors.objections_of(year=year), pk=pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:

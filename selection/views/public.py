@@ -10,7 +10,6 @@ from portal.permissions import SIGNED_IN, permission_required, public
 
 from .. import selectors, services
 from ..forms import ObjectionForm
-from ..models import Campaign
 from .common import campaign_or_404
 
 # Rows per page of the public lists (longer than settings.PAGINATE_BY: read, not worked through).
@@ -20,7 +19,7 @@ TEACHERS_PER_PAGE = 50
 
 @public
 def index(request):
-    campaigns = list(Campaign.objects.order_by("-year"))
+    campaigns = list(selectors.campaigns())
     return render(request, "selection/index.html", {"campaigns": campaigns, "current": selectors.current_campaign()})
 
 

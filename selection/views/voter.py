@@ -10,13 +10,13 @@ from portal.pages import error_messages
 from portal.permissions import permission_required
 
 from .. import selectors, services
-from ..models import Campaign, Phase
+from ..models import Phase
 from .common import campaign_or_404
 
 
 @permission_required("selection.vote")
 def vote_home(request):
-    campaign = Campaign.objects.filter(phase=Phase.VOTING).order_by("-year").first() or selectors.current_campaign()
+    campaign = selectors.voting_campaign()
     context = {"campaign": campaign}
     if campaign is not None:
         context.update(
