@@ -1,6 +1,10 @@
 """Reads of the catalogue that views, the API and other apps (credits, selection, documents) call."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Ceil, RowNumber
+from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from accounts.selectors import has_role, roles_of
@@ -131,6 +135,40 @@ def public_courses_for_gap(*, year: int, limit: int = 10) -> list[Course]:
     professional missing public hours can take next."""
     queryset = catalogue(year=year).filter(category=Category.PUBLIC, mode=Mode.ONLINE)
     return list(queryset.order_by("hours", "title", "id")[:limit])
+
+
+def courses_for_gap(
+    *, year: int, public_hours: Decimal, professional_hours: Decimal, sector_ids, exclude_ids
+) -> QuerySet[Course]:
+    """Candidates to fill a professional's gap in one query: published courses offered in `year`
+    (offline ones not yet over), public ones when public hours are missing, professional ones of
+    the person's sectors when professional hours are; none of `exclude_ids`.
+
+    Per category and length at most as many courses as it takes to cover the missing hours with
+    that length alone: a plan never needs more, and a large catalogue is not read whole."""
+    wanted = Q(pk__in=[])
+    if public_hours > 0:
+        wanted |= Q(category=Category.PUBLIC)
+    if professional_hours > 0 and sector_ids:
+        wanted |= Q(category=Category.PROFESSIONAL, sector_id__in=list(sector_ids))
+    target = Case(
+        When(category=Category.PUBLIC, then=Value(public_hours)),
+        default=Value(professional_hours),
+        output_field=DecimalField(max_digits=6, decimal_places=1),
+    )
+    queryset = (
+        Course.objects.published()
+        .offered_in(year)
+        .filter(wanted)
+        .exclude(pk__in=list(exclude_ids))
+        .exclude(mode=Mode.OFFLINE, end_date__lt=timezone.localdate())
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("category"), F("hours")], order_by=[F("title"), F("id")]),
+            needed=Ceil(target / F("hours")),
+        )
+    )
+    queryset = queryset.filter(rank__lte=F("needed")).select_related("provider")
+    return queryset.order_by("category", "hours", "title", "id")
 
 
 def courses_of_guide(*, guide: StudyGuide) -> QuerySet[Course]:

@@ -19,6 +19,7 @@ from ..forms import (
     VerifyForm,
 )
 from ..models import HourRecord
+from ..selectors.plan import hours_gaps, plan_for
 from ._common import _year
 
 
@@ -31,12 +32,16 @@ def my_hours(request):
     except selectors.NoPolicyError as exc:
         context["error"] = exc.messages[0]
         return render(request, "credits/my_hours.html", context)
+    records = list(selectors.records_for(user=request.user, year=year))
+    requirement_lines = selectors.requirement_lines(user=request.user, year=year)
+    gaps = hours_gaps(compliance=compliance, records=records)
     context.update(
         compliance=compliance,
         policy=selectors.policy_for(year=year),
-        requirement_lines=selectors.requirement_lines(user=request.user, year=year),
-        records=selectors.records_for(user=request.user, year=year),
-        courses=selectors.public_courses_for_gap(year=year) if compliance.missing.public else [],
+        requirement_lines=requirement_lines,
+        records=records,
+        gaps=gaps,
+        plan=plan_for(user=request.user, year=year, gaps=gaps, records=records, requirement_lines=requirement_lines),
     )
     return render(request, "credits/my_hours.html", context)
 
