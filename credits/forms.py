@@ -62,7 +62,29 @@ class SelfReportForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    """A decision on a pending record: chosen explicitly (no default), a reason to return it, and
+    an approval confirmed on its own page, since an approved record cannot be taken back."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    action = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[(APPROVE, _("通过")), (REJECT, _("退回修改"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择审核结果：通过或退回修改。")},
+    )
+    reason = forms.CharField(
+        label=_("理由（退回时必填）"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        data["reason"] = data.get("reason", "").strip()
+        if data.get("action") == self.REJECT and not data["reason"]:
+            self.add_error("reason", _("退回修改时请填写理由，告诉申报人需要补充或修改什么。"))
+        return data
 
 
 class ReverseForm(forms.Form):

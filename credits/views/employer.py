@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AuditEvent, Organisation, Role
 from accounts.selectors import organisation_ids_with_role
 from accounts.services import audit
+from portal.formats import format_hours as hours
 from portal.permissions import SIGNED_IN, permission_required
 
 from .. import excel, selectors, services
@@ -123,24 +124,35 @@ def organisation_roster_export(request, pk: int):
 @permission_required("credits.decide_record")
 def queue(request):
     page = _page(request, selectors.records_decidable_by(request.user))
-    return render(request, "credits/queue.html", {"page": page, "form": DecisionForm()})
+    for record in page:
+        record.decision_form = DecisionForm(auto_id=f"id_%s_{record.pk}")
+    return render(request, "credits/queue.html", {"page": page})
 
 
 @require_POST
 @permission_required("credits.decide_record")
 def decide(request, pk: int):
+    """POST only. A missing decision or a return without a reason shows the record again with the
+    error and the choice kept; an approval is first shown for confirmation, then made."""
     record = get_object_or_404(selectors.records_decidable_by(request.user), pk=pk)
-    form = DecisionForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    form = DecisionForm(request.POST, auto_id=f"id_%s_{record.pk}")
+    if not form.is_valid():
+        return render(request, "credits/decide.html", {"record": record, "form": form})
+    data = form.cleaned_data
+    if data["action"] == DecisionForm.APPROVE and not data["confirm"]:
+        confirm = DecisionForm(initial={"action": DecisionForm.APPROVE, "confirm": True})
+        return render(request, "credits/decide.html", {"record": record, "form": confirm, "confirming": True})
     try:
-        if request.POST.get("action") == "approve":
+        if data["action"] == DecisionForm.APPROVE:
             services.approve_record(record_id=record.pk, actor=request.user)
             messages.success(
-                request, _("已通过：%(name)s %(hours)s 学时。") % {"name": record.professional, "hours": record.hours}
+                request,
+                _("已通过：%(name)s %(hours)s 学时。") % {"name": record.professional, "hours": hours(record.hours)},
             )
         else:
-            services.reject_record(record_id=record.pk, actor=request.user, reason=reason)
-            messages.success(request, _("已退回。"))
+            services.reject_record(record_id=record.pk, actor=request.user, reason=data["reason"])
+            messages.success(request, _("已退回：%(name)s。") % {"name": record.professional})
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        form.add_error(None, exc.messages)
+        return render(request, "credits/decide.html", {"record": record, "form": form})
     return redirect("credits:queue")

@@ -101,10 +101,13 @@ def test_the_new_employer_decides_on_the_page_and_the_old_one_no_longer_lists_it
     grant_role(user=person, organisation=other_employer, role=Role.PROFESSIONAL)
     client.force_login(deciders["jinan_employer"])
     assert "会议" not in client.get(reverse("credits:queue")).content.decode()
-    assert client.post(reverse("credits:decide", args=[record.pk]), {"action": "approve"}).status_code == 404
+    assert (
+        client.post(reverse("credits:decide", args=[record.pk]), {"action": "approve", "confirm": "1"}).status_code
+        == 404
+    )
     client.force_login(deciders["qingdao_employer"])
     assert "会议" in client.get(reverse("credits:queue")).content.decode()
-    client.post(reverse("credits:decide", args=[record.pk]), {"action": "approve"})
+    client.post(reverse("credits:decide", args=[record.pk]), {"action": "approve", "confirm": "1"})
     assert HourRecord.objects.get(pk=record.pk).status == HourRecord.Status.APPROVED
 
 
