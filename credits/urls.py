@@ -13,6 +13,7 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify, name="verify_code"),
     path("roster/", views.roster, name="roster"),
     path("roster/export/", views.roster_export, name="roster_export"),
+    path("people/<int:pk>/", views.person_records, name="person_records"),
     path("organisations/<int:pk>/", views.organisation_roster, name="organisation_roster"),
     path("organisations/<int:pk>/export/", views.organisation_roster_export, name="organisation_roster_export"),
     path("approvals/", views.queue, name="queue"),

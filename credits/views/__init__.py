@@ -1,7 +1,15 @@
 """Hour pages, thin: services and selectors do the work."""
 
 from .bureau import audit_records, city_report, province_report, reverse
-from .employer import decide, organisation_roster, organisation_roster_export, queue, roster, roster_export
+from .employer import (
+    decide,
+    organisation_roster,
+    organisation_roster_export,
+    person_records,
+    queue,
+    roster,
+    roster_export,
+)
 from .professional import certificate, my_hours, proof, self_report, verify
 from .requirements import requirement_remove, requirements
 from .staff import import_records, import_template, policies, policy_edit
@@ -16,6 +24,7 @@ __all__ = [
     "my_hours",
     "organisation_roster",
     "organisation_roster_export",
+    "person_records",
     "policies",
     "policy_edit",
     "proof",

@@ -21,6 +21,7 @@ from ..forms import (
     DecisionForm,
     RosterFilterForm,
 )
+from ..selectors.people import roster_summary, staff_member_visible_to
 from ._common import _one_of, _page, _xlsx, _year
 
 
@@ -64,6 +65,7 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
         "organisation": organisation,
         "requirements": requirements,
         "pending": selectors.records_decidable_by(request.user).count() if show_pending else 0,
+        "summary": roster_summary(organisation_id=org_id, year=year, requirements=requirements),
         "policy": policy,
         "export_url": export_url,
     }
@@ -119,6 +121,37 @@ def organisation_roster(request, pk: int):
 @permission_required(SIGNED_IN)
 def organisation_roster_export(request, pk: int):
     return _export_roster(request, _organisation_for(request, pk).pk)
+
+
+@login_required
+def person_records(request, pk: int):
+    """One staff member's year for those who oversee their employer (职称 files): the summary and
+    every ledger line; 404 for a person outside the user's scope."""
+    membership = staff_member_visible_to(user=request.user, membership_id=pk)
+    if membership is None:
+        raise Http404
+    person, year = membership.user, _year(request)
+    if membership.organisation_id in organisation_ids_with_role(request.user, Role.EMPLOYER_ADMIN):
+        back_url = f"{reverse('credits:roster')}?org={membership.organisation_id}&year={year}"
+    else:
+        back_url = f"{reverse('credits:organisation_roster', args=[membership.organisation_id])}?year={year}"
+    context = {
+        "membership": membership,
+        "person": person,
+        "year": year,
+        "years": selectors.years_with_policy(),
+        "back_url": back_url,
+    }
+    try:
+        context["compliance"] = selectors.compliance_for(user=person, year=year)
+    except selectors.NoPolicyError as exc:
+        context["error"] = exc.messages[0]
+        return render(request, "credits/person_records.html", context)
+    context.update(
+        requirement_lines=selectors.requirement_lines(user=person, year=year),
+        records=selectors.records_for(user=person, year=year).select_related("decided_by"),
+    )
+    return render(request, "credits/person_records.html", context)
 
 
 @permission_required("credits.decide_record")
