@@ -38,10 +38,7 @@ def roster_summary(*, organisation_id: int, year: int, requirements) -> RosterSu
     rows = roster(organisation_id=organisation_id, year=year, requirements=requirements)
     waiting = HourRecord.objects.pending().filter(professional_id=OuterRef("user_id"), year=year)
     groups = (
-        rows.annotate(has_pending=Exists(waiting))
-        .order_by()
-        .values("compliant", "has_pending")
-        .annotate(n=Count("id"))
+        rows.annotate(has_pending=Exists(waiting)).order_by().values("compliant", "has_pending").annotate(n=Count("id"))
     )
     staff = compliant = pending = 0
     for group in groups:  # at most four: (compliant or not) x (with pending or not)
@@ -49,6 +46,7 @@ def roster_summary(*, organisation_id: int, year: int, requirements) -> RosterSu
         compliant += group["n"] if group["compliant"] else 0
         pending += group["n"] if group["has_pending"] else 0
     return RosterSummary(staff=staff, compliant=compliant, pending=pending)
+
 
 def staff_member_visible_to(*, user, membership_id: int) -> Membership | None:
     """A person on an employer's active staff, for a user who may see that employer's compliance
