@@ -1,5 +1,7 @@
 """Bureau pages: city and province compliance reports, city audit (reversal)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -25,9 +27,25 @@ def _city_of(request) -> str:
     return wanted if wanted in cities else cities[0]
 
 
+def _share(compliant: int, staff: int) -> Decimal | None:
+    """达标率 as a fraction for the `percent` filter; None (shown as 无人员) when nobody is counted."""
+    return Decimal(compliant) / Decimal(staff) if staff else None
+
+
 def _chart(rows) -> list[dict]:
-    """Bars for the inline SVG chart: one per row, widths in the SVG's 0-100 coordinate space."""
-    return [{"label": r.label, "rate": r.rate, "width": float(r.rate), "y": i * 26} for i, r in enumerate(rows)]
+    """Horizontal bars, highest rate first, rows without staff last (drawn as 无人员, never 0 %);
+    widths in the SVG's 0-100 coordinate space, the names and figures as HTML text above them."""
+    bars = [
+        {
+            "label": r.label,
+            "staff": r.staff,
+            "compliant": r.compliant,
+            "share": _share(r.compliant, r.staff),
+            "width": round(r.compliant * 100 / r.staff, 1) if r.staff else 0,
+        }
+        for r in rows
+    ]
+    return sorted(bars, key=lambda b: (b["share"] is None, -(b["share"] or 0), b["label"]))
 
 
 def _report(request, *, template: str, rows, title: str, export_url: str, year: int, extra=None):
@@ -35,15 +53,15 @@ def _report(request, *, template: str, rows, title: str, export_url: str, year: 
     total_ok = sum(r.compliant for r in rows)
     context = {
         "rows": rows,
+        "table": [{"row": r, "share": _share(r.compliant, r.staff)} for r in rows],
         "chart": _chart(rows),
-        "chart_height": max(26, len(rows) * 26),
         "title": title,
         "year": year,
         "years": selectors.years_with_policy(),
         "export_url": export_url,
         "total_staff": total_staff,
         "total_compliant": total_ok,
-        "total_rate": round(total_ok * 100 / total_staff, 1) if total_staff else 0,
+        "total_share": _share(total_ok, total_staff),
         **(extra or {}),
     }
     return render(request, template, context)
@@ -83,7 +101,10 @@ def city_report(request):
         return render(request, "credits/report.html", {"error": exc.messages[0], "year": year})
     if request.GET.get("format") == "xlsx":
         audit(type=AuditEvent.Type.DATA_EXPORTED, actor=request.user, target=f"city-report:{city}:{year}")
-        return _xlsx(excel.rates_xlsx(rows=rows, unit_label=_("用人单位")), f"compliance-{city}-{year}.xlsx")
+        return _xlsx(
+            excel.rates_xlsx(rows=rows, unit_label=_("用人单位")),
+            _("%(city)s%(year)s年度各用人单位学时达标情况.xlsx") % {"city": City(city).label, "year": year},
+        )
     return _report(
         request,
         template="credits/report.html",
@@ -108,7 +129,10 @@ def province_report(request):
         return render(request, "credits/report.html", {"error": exc.messages[0], "year": year})
     if request.GET.get("format") == "xlsx":
         audit(type=AuditEvent.Type.DATA_EXPORTED, actor=request.user, target=f"province-report:{year}")
-        return _xlsx(excel.rates_xlsx(rows=rows, unit_label=_("设区的市")), f"compliance-province-{year}.xlsx")
+        return _xlsx(
+            excel.rates_xlsx(rows=rows, unit_label=_("设区的市")),
+            _("全省%(year)s年度各市学时达标情况.xlsx") % {"year": year},
+        )
     return _report(
         request,
         template="credits/report.html",
