@@ -123,7 +123,7 @@ def organisation_roster_export(request, pk: int):
     return _export_roster(request, _organisation_for(request, pk).pk)
 
 
-@login_required
+@permission_required(SIGNED_IN)
 def person_records(request, pk: int):
     """One staff member's year for those who oversee their employer (职称 files): the summary and
     every ledger line; 404 for a person outside the user's scope."""
