@@ -7,6 +7,7 @@ from accounts.models import Role
 from selection import services
 from selection.models import Phase, Score, Vote
 from tests.factories import user_with_role
+from tests.queries import expect_queries
 
 from .factories import expert, full_marks, open_campaign, submitted_recommendation
 
@@ -30,11 +31,12 @@ def test_campaigns_filtered_by_year_with_phase_and_dates():
 
 
 @pytest.mark.parametrize("n", [1, 8])
-def test_candidates_query_count_is_flat(n, django_assert_max_num_queries):
+def test_candidates_query_count_is_flat(n):
     campaign = open_campaign(phase=Phase.VOTING)
     for _ in range(n):
         submitted_recommendation(campaign)
-    with django_assert_max_num_queries(4):
+    # the campaign; the count of candidates; the page of candidates (with course, unit, votes)
+    with expect_queries("selection_campaign", "selection_recommendation", "selection_recommendation"):
         response = client_for().get(f"/api/v1/selection/campaigns/{campaign.pk}/candidates/")
     assert response.status_code == 200
     assert response.json()["count"] == n
@@ -105,8 +107,19 @@ def test_score_outside_window_is_422():
     assert response.status_code == 422
 
 
+# the campaign; its latest snapshot; the rubric (for the published rules); the selected results
+# (with courses and units); the courses' teachers (prefetch)
+RESULTS_QUERIES = (
+    "selection_campaign",
+    "selection_resultsnapshot",
+    "selection_criterion",
+    "selection_result",
+    "courses_teacher",
+)
+
+
 @pytest.mark.parametrize("n", [1, 6])
-def test_results_public_once_published_with_formula(n, django_assert_max_num_queries):
+def test_results_public_once_published_with_formula(n):
     campaign = open_campaign(phase=Phase.REVIEW, select_count=1)
     for i in range(n):
         a = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=expert())
@@ -116,7 +129,7 @@ def test_results_public_once_published_with_formula(n, django_assert_max_num_que
     assert client_for().get(url).status_code == 404
     campaign.phase = Phase.PUBLISHED
     campaign.save()
-    with django_assert_max_num_queries(6):
+    with expect_queries(*RESULTS_QUERIES):
         response = client_for().get(url)
     body = response.json()
     assert response.status_code == 200
