@@ -1,9 +1,7 @@
 """Reviewer pages: my calls, one call's state table with chart, exports, new calls, extensions."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
 from documents.generators import DocumentInputError
+from portal.pages import paginate
 from portal.permissions import permission_required
 
 from . import exports, services
@@ -131,7 +130,7 @@ def call_status(request, pk: int):
     kind = request.GET.get("kind", "")
     search = request.GET.get("q", "")
     rows, counts = call_state_table(call, state=state, kind=kind, search=search)
-    page = Paginator(rows, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     total = sum(counts.values())
     context = {
         "call": call,

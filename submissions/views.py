@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pages import add_errors
 from portal.permissions import permission_required
 from portal.uploads import attachment_response
 
@@ -111,7 +112,7 @@ def send(request, call_id: int):
                     draft="save_draft" in request.POST,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 if submission.status == Submission.Status.DRAFT:
                     messages.success(request, _("已保存草稿，尚未报送。"))
@@ -130,14 +131,6 @@ def send(request, call_id: int):
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
     }
     return render(request, "submissions/send.html", context, status=422 if form.errors else 200)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @permission_required("submissions.view")

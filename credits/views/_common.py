@@ -1,7 +1,5 @@
 """Helpers shared by the hour pages."""
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -15,10 +13,6 @@ def _year(request) -> int:
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return download_response(content, filename=filename, kind=XLSX)
-
-
-def _page(request, queryset):
-    return Paginator(queryset, getattr(settings, "PAGINATE_BY", 25)).get_page(request.GET.get("page"))
 
 
 def _one_of(request, ids: list[int], param: str = "org") -> int:

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 from accounts.models import AuditEvent, City, Organisation, Role
 from accounts.selectors import has_role, roles_of
 from accounts.services import audit
+from portal.pages import paginate
 from portal.permissions import permission_required
 
 from .. import excel, selectors, services
 from ..forms import (
     ReverseForm,
 )
-from ._common import _page, _xlsx, _year
+from ._common import _xlsx, _year
 
 
 def _city_of(request) -> str:
@@ -151,7 +152,7 @@ def audit_records(request):
     q = request.GET.get("q", "").strip()
     if q:
         records = records.filter(Q(professional__name__contains=q) | Q(professional__id_number__endswith=q))
-    page = _page(request, records)
+    page = paginate(request, records)
     return render(request, "credits/audit.html", {"page": page, "year": year, "q": q, "form": ReverseForm()})
 
 

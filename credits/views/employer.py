@@ -14,6 +14,7 @@ from accounts.models import AuditEvent, Organisation, Role
 from accounts.selectors import organisation_ids_with_role
 from accounts.services import audit
 from portal.formats import format_hours as hours
+from portal.pages import paginate
 from portal.permissions import SIGNED_IN, permission_required
 
 from .. import excel, selectors, services
@@ -22,7 +23,7 @@ from ..forms import (
     RosterFilterForm,
 )
 from ..selectors.people import roster_summary, staff_member_visible_to
-from ._common import _one_of, _page, _xlsx, _year
+from ._common import _one_of, _xlsx, _year
 
 
 def _roster_rows(request, org_id: int, requirements=()):
@@ -50,7 +51,7 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
     except selectors.NoPolicyError as exc:
         return render(request, "credits/roster.html", {"error": exc.messages[0], "year": _year(request)})
     policy = selectors.policy_for(year=year)
-    page = _page(request, rows)
+    page = paginate(request, rows)
     for m in page:
         m.figures = replace(
             selectors.annual_hours_requirement(policy=policy, public=m.public_hours, professional=m.professional_hours),
@@ -156,7 +157,7 @@ def person_records(request, pk: int):
 
 @permission_required("credits.decide_record")
 def queue(request):
-    page = _page(request, selectors.records_decidable_by(request.user))
+    page = paginate(request, selectors.records_decidable_by(request.user))
     for record in page:
         record.decision_form = DecisionForm(auto_id=f"id_%s_{record.pk}")
     return render(request, "credits/queue.html", {"page": page})

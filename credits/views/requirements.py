@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation, Role
 from accounts.selectors import roles_of
+from portal.pages import paginate
 from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..forms import RequirementForm
-from ._common import _page, _year
+from ._common import _year
 
 
 def _setter_units(user) -> list[int]:
@@ -49,7 +50,7 @@ def requirements(request):
         else:
             messages.success(request, _("专门学习要求已设置。"))
             return redirect("credits:requirements")
-    page = _page(request, selectors.requirements_set_by(organisation_ids=[organisation.pk]))
+    page = paginate(request, selectors.requirements_set_by(organisation_ids=[organisation.pk]))
     context = {"form": form, "page": page, "organisation": organisation, "for_department": for_department}
     return render(request, "credits/requirements.html", context)
 

@@ -49,3 +49,21 @@ def test_error_messages_shows_each_message():
     request._messages = FallbackStorage(request)
     error_messages(request, ValidationError(["已截止。", "请重试。"]))
     assert [m.message for m in get_messages(request)] == ["已截止。", "请重试。"]
+
+
+def test_pages_use_the_one_set_of_helpers():
+    """No view module pages or shows service errors its own way."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    root = Path(django_settings.BASE_DIR)
+    own_helper = re.compile(r"Paginator\(|def _?(add_errors|error_messages|paginate|_page)\(")
+    offenders = [
+        str(path.relative_to(root))
+        for app in django_settings.PROJECT_APPS
+        for path in (root / app).rglob("*.py")
+        if path != root / "portal" / "pages.py" and own_helper.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
