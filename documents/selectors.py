@@ -4,6 +4,9 @@ The adapters read other apps' models (never write them); each raises DocumentInp
 Chinese message when the data can't make the document.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -186,6 +189,15 @@ def admin_organisation_ids(user) -> list[int]:
 def jobs_of(user) -> QuerySet[DocumentJob]:
     """The jobs a user started (the only ones their pages show)."""
     return DocumentJob.objects.filter(requested_by=user).select_related("result", "organisation")
+
+
+def running_jobs_of(user) -> QuerySet[DocumentJob]:
+    """The user's jobs still queued or running and still making progress (a stale one is not
+    waited for: its worker is gone, see DocumentJob.is_stale)."""
+    return jobs_of(user).filter(
+        status__in=[DocumentJob.Status.PENDING, DocumentJob.Status.RUNNING],
+        updated_at__gte=timezone.now() - timedelta(seconds=settings.DOCUMENTS_JOB_TIME_LIMIT),
+    )
 
 
 def documents_visible_to(user) -> QuerySet[GeneratedDocument]:

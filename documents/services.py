@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import generators
+from . import background, generators, selectors
 from .conversion import ConversionError, docx_to_pdf, unoserver_available, warm_converter
 from .data import input_hash
 from .generators import DocumentInputError
@@ -37,6 +38,7 @@ __all__ = [
     "resolve",
     "retry_job",
     "run_job",
+    "running_job",
     "start_job",
     "sweep_stale_jobs",
 ]
@@ -203,7 +205,8 @@ def _package_converter(pdfs: int, timeout: float | None, *, warm: bool):
 
 def start_job(*, user, kind: str, fmt: str, object_id: int | None = None, year: int | None = None) -> DocumentJob:
     """Check the request (404 for what isn't the user's, DocumentInputError for bad data), record
-    the job and queue it after the transaction commits."""
+    the job and start it in the background after the transaction commits. While the same request
+    of the same user is still queued or running, that job is returned instead of a second one."""
     if kind == Kind.PACKAGE:
         fmt = Format.ZIP
     elif fmt not in (Format.DOCX, Format.PDF):
@@ -213,18 +216,47 @@ def start_job(*, user, kind: str, fmt: str, object_id: int | None = None, year: 
         # Building the Word file takes milliseconds: do it now so bad data (a unit with no
         # platforms, a guide with no sections) is told at once instead of as a failed job.
         GENERATORS[kind](target.parts[0].doc)
-    job = DocumentJob.objects.create(
-        kind=kind,
-        format=fmt,
-        requested_by=user,
-        organisation=target.owner_organisation,
-        object_id=object_id,
-        year=year,
+    with transaction.atomic():
+        # One start at a time per user: a double click (two requests at once) finds the first
+        # job instead of both creating one.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        running = running_job(user=user, kind=kind, fmt=fmt, object_id=object_id, year=year)
+        if running is not None:
+            return running
+        job = DocumentJob.objects.create(
+            kind=kind,
+            format=fmt,
+            requested_by=user,
+            organisation=target.owner_organisation,
+            object_id=object_id,
+            year=year,
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def running_job(*, user, kind: str, fmt: str, object_id: int | None, year: int | None) -> DocumentJob | None:
+    """The user's queued or running job for this very request, if any."""
+    return (
+        selectors.running_jobs_of(user)
+        .filter(kind=kind, format=fmt, object_id=object_id, year=year)
+        .order_by("-created_at", "-id")
+        .first()
     )
+
+
+def _enqueue(job_id: int) -> None:
+    """With a broker the job goes to a Celery worker; without one (eager Celery, the default
+    setup) to a background thread of this process, so that the request never waits for it."""
+    # documents.tasks imports this module to call run_job: importing it here, when a job is
+    # queued and both modules are loaded, keeps services free of an import cycle.
     from .tasks import generate_document
 
-    transaction.on_commit(lambda: generate_document.delay(job.pk))
-    return job
+    if generate_document.app.conf.task_always_eager:
+        sweep_stale_jobs()  # no beat runs the periodic sweep without a broker
+        background.submit(generate_document.apply, (job_id,))
+    else:
+        generate_document.delay(job_id)
 
 
 def _update(job_id: int, **fields) -> None:

@@ -1,4 +1,8 @@
-"""Celery tasks: thin wrappers around documents.services."""
+"""Celery tasks: thin wrappers around documents.services.
+
+The services module starts these tasks (documents.services._enqueue), so each task imports the
+services inside its body: neither module imports the other at load time.
+"""
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -6,7 +10,6 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import services
 from .conversion import ConversionError, sweep_orphaned_work_dirs
 
 
@@ -15,6 +18,9 @@ def generate_document(self, job_id: int):
     """Produce one job's document. LibreOffice failures (crash, hang) are retried with
     exponential backoff up to DOCUMENTS_MAX_RETRIES times; then the job fails with the reason.
     Whatever else goes wrong, the job ends failed: it is never left running."""
+    # Imported here, not at the top: services queues this task (the HackSoft direction).
+    from . import services
+
     try:
         services.run_job(job_id=job_id)
     except ConversionError as exc:
@@ -40,6 +46,9 @@ def generate_document(self, job_id: int):
 def sweep_stale_jobs() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): end jobs without progress, and the LibreOffice folders
     and processes of worker processes that died."""
+    # Imported here, not at the top: services queues generate_document (see the module docstring).
+    from . import services
+
     sweep_orphaned_work_dirs()
     return services.sweep_stale_jobs()
 

@@ -29,12 +29,18 @@ def _year(request) -> int:
 @permission_required("documents.generate")
 def index(request):
     year = _year(request)
+    options = selectors.generator_options(request.user, year=year)
+    # An option whose job is still running shows that job instead of its buttons: starting it
+    # again would only lead to the same job (services.start_job).
+    running = {(j.kind, j.object_id, j.year): j for j in selectors.running_jobs_of(request.user)}
+    for option in options:
+        option["running"] = running.get((option["kind"], option.get("object_id"), option.get("year")))
     return render(
         request,
         "documents/index.html",
         {
             "year": year,
-            "options": selectors.generator_options(request.user, year=year),
+            "options": options,
             "jobs": selectors.jobs_of(request.user)[:RECENT_JOBS],
             "pdf_available": libreoffice_available(),
         },

@@ -42,6 +42,31 @@
       table.classList.add("as-cards");
     });
   }
+  // A form marked data-disable-on-submit (a long job's start) can be sent once: its buttons are
+  // disabled on submit, the clicked one's name and value travel in a hidden field instead (a
+  // disabled button is not sent) and it reads data-busy-label meanwhile.
+  function disableOnSubmit(event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-disable-on-submit]")) return;
+    if (form.dataset.submitted) { event.preventDefault(); return; }
+    form.dataset.submitted = "1";
+    var clicked = event.submitter;
+    if (clicked && clicked.name) {
+      var carry = document.createElement("input");
+      carry.type = "hidden";
+      carry.name = clicked.name;
+      carry.value = clicked.value;
+      form.appendChild(carry);
+    }
+    window.setTimeout(function () {
+      form.querySelectorAll("button, input[type=submit]").forEach(function (button) {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+      });
+      if (clicked && form.dataset.busyLabel) clicked.textContent = form.dataset.busyLabel;
+    }, 0);
+  }
+  document.addEventListener("submit", disableOnSubmit);
   document.addEventListener("DOMContentLoaded", tablesAsCards);
   document.addEventListener("DOMContentLoaded", markScrollableTables);
   window.addEventListener("resize", markScrollableTables);

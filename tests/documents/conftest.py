@@ -1,5 +1,6 @@
 import pytest
 
+from documents import background
 from portal.celery import app
 
 
@@ -16,3 +17,19 @@ def _tasks_run_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _background_jobs_run_at_once(request, monkeypatch):
+    """Without a broker a job runs in a background thread (documents.background). Most tests here
+    check a job's result right after starting it inside the test's transaction, where another
+    thread could not even see the job's row: for them the job runs at once, in this thread.
+    Tests using the `background_threads` fixture keep the real threads (and need a transactional
+    database)."""
+    if "background_threads" not in request.fixturenames:
+        monkeypatch.setattr(background, "submit", lambda work, *args: work(*args))
+
+
+@pytest.fixture
+def background_threads():
+    """Jobs started without a broker run in real background threads (see above)."""
