@@ -35,7 +35,7 @@ def _run(work: Callable, args: tuple) -> None:
         work(*args)
     except Exception:
         # The task itself ends its job as failed; this catches only what escapes it.
-        logger.exception("background document job %s failed", args)
+        logger.exception("background document job failed: %r%r", work, args)
     finally:
         # Connections are per thread and no request ends here to close this one: without this
         # every finished job would leave an idle database connection behind.

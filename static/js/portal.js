@@ -67,6 +67,26 @@
     }, 0);
   }
   document.addEventListener("submit", disableOnSubmit);
+  // A running job's page ([data-job-poll]) fetches itself every 2 s and swaps in the fresh status
+  // card until the job has ended; without script a <noscript> meta refresh does the same.
+  function followJob() {
+    if (!document.querySelector("[data-job-status][data-job-poll]")) return;
+    function poll() {
+      window.fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-job-status]");
+          var shown = document.querySelector("[data-job-status]");
+          if (!fresh || !shown) return;
+          shown.innerHTML = fresh.innerHTML;
+          if (fresh.hasAttribute("data-job-poll")) window.setTimeout(poll, 2000);
+          else shown.removeAttribute("data-job-poll");
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 2000);
+  }
+  document.addEventListener("DOMContentLoaded", followJob);
   document.addEventListener("DOMContentLoaded", tablesAsCards);
   document.addEventListener("DOMContentLoaded", markScrollableTables);
   window.addEventListener("resize", markScrollableTables);

@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 
 from documents import background
@@ -33,3 +35,16 @@ def _background_jobs_run_at_once(request, monkeypatch):
 @pytest.fixture
 def background_threads():
     """Jobs started without a broker run in real background threads (see above)."""
+
+
+@pytest.fixture
+def gated_soffice(settings, tmp_path):
+    """LibreOffice that waits until the test opens the gate (touches the returned path), so the
+    test decides when the conversion may finish instead of racing it."""
+    gate = tmp_path / "gate-open"
+    fake = tmp_path / "soffice"
+    fake.write_text(f'#!/bin/sh\nwhile [ ! -e "{gate}" ]; do sleep 0.1; done\nexec "{shutil.which("soffice")}" "$@"\n')
+    fake.chmod(0o755)
+    settings.LIBREOFFICE_BINARY = str(fake)
+    settings.LIBREOFFICE_TIMEOUT = 120
+    return gate
