@@ -79,7 +79,7 @@ def test_pending_job_page_refreshes_itself_without_inline_script(client):
     page = client.get(reverse("documents:job", args=[job.pk])).content.decode()
     # portal.js polls the status card; without script the page refreshes itself (only then:
     # a meta refresh is an axe-core critical finding).
-    assert 'data-job-poll' in page
+    assert "data-job-poll" in page
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
     assert "w-40" in page
     # Scripts may only come from files (the CSP forbids inline ones); the refresh needs none.
