@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from portal.choices import PLEASE_CHOOSE, EmptyChoicePrompt
 from portal.uploads import DOCX, PDF, validate_upload
 
 from .models import Category, Course, LearningPlatform, StudyGuide, StudyGuideSection, Topic, WorkPlan
@@ -20,7 +21,7 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(EmptyChoicePrompt, forms.ModelForm):
     teacher_names = forms.CharField(
         label=_("授课教师"),
         required=False,
@@ -77,7 +78,7 @@ class CourseForm(forms.ModelForm):
         return {f: self.cleaned_data.get(f) for f in self.Meta.fields if f in self.cleaned_data}
 
 
-class PlatformForm(forms.ModelForm):
+class PlatformForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         formfield_callback = _https_urls
         model = LearningPlatform
@@ -87,7 +88,7 @@ class PlatformForm(forms.ModelForm):
         pass
 
 
-class GuideForm(forms.ModelForm):
+class GuideForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         model = StudyGuide
         fields = ["year", "title", "hours_requirement", "learning_forms", "related_requirements"]
@@ -106,7 +107,7 @@ class GuideForm(forms.ModelForm):
         pass
 
 
-class SectionForm(forms.Form):
+class SectionForm(EmptyChoicePrompt, forms.Form):
     parent = forms.ModelChoiceField(label=_("上级标题"), queryset=StudyGuideSection.objects.none(), required=False)
     heading = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -119,7 +120,7 @@ class SectionForm(forms.Form):
         self.fields["parent"].empty_label = _("（无，作为第一层次标题）")
 
 
-class WorkPlanForm(forms.ModelForm):
+class WorkPlanForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         model = WorkPlan
         fields = ["year", "title", "content", "file"]
@@ -140,12 +141,12 @@ class WorkPlanForm(forms.ModelForm):
         pass
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(EmptyChoicePrompt, forms.Form):
     """One offline training of a work plan; a row left empty is skipped."""
 
     title = forms.CharField(label=_("培训名称"), max_length=200, required=False)
     hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1, required=False)
-    category = forms.ChoiceField(label=_("科目类别"), choices=[("", "—"), *Category.choices], required=False)
+    category = forms.ChoiceField(label=_("科目类别"), choices=[("", PLEASE_CHOOSE), *Category.choices], required=False)
 
     def clean(self):
         data = super().clean()
@@ -172,7 +173,7 @@ class PlanDecisionForm(DecisionForm):
     )
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         model = Topic
         fields = ["year", "group", "name", "order"]
@@ -194,7 +195,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("课程表（.xlsx）"))
 
 
-class TeacherForm(forms.Form):
+class TeacherForm(EmptyChoicePrompt, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=64)
     professional_title = forms.CharField(label=_("职称"), max_length=64, required=False)
     current_unit = forms.ModelChoiceField(

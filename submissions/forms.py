@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from portal.choices import EmptyChoicePrompt
 
 from .models import Call
 
 
-class SendForm(forms.Form):
+class SendForm(EmptyChoicePrompt, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     word_file = forms.FileField(
         label=_("Word版（.docx或.doc）"),
@@ -62,7 +63,7 @@ class ReviewForm(forms.Form):
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
 
 
-class CallForm(forms.Form):
+class CallForm(EmptyChoicePrompt, forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("报送事项"), max_length=200)
     material = forms.CharField(label=_("报送材料"), max_length=200)
@@ -81,7 +82,7 @@ class CallForm(forms.Form):
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(EmptyChoicePrompt, forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Organisation.objects.none())
     deadline = forms.DateTimeField(
         label=_("延长至"),
