@@ -2,7 +2,7 @@
 Templates use them through the `portal` template filters; documents and exports call them directly."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
@@ -36,3 +36,18 @@ def cn_date(value) -> str:
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def format_score(value) -> str:
+    """A score as people read it: 85.50 -> 85.5, 90.00 -> 90, 85.25 -> 85.25 (at most two decimal
+    places, no trailing zeros). Nothing to show is "—"."""
+    if value is None or value == "":
+        return "—"
+    text = str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)).rstrip("0").removesuffix(".")
+    return "0" if text == "-0" else text
+
+
+def format_points(value) -> str:
+    """A score with its unit: 85.5 分."""
+    shown = format_score(value)
+    return shown if shown == "—" else f"{shown} 分"

@@ -5,6 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import EmptyChoicePrompt
+from portal.formats import format_score
+
 from .models import Campaign, ConflictOfInterest, Criterion, Recommendation
 from .services.campaigns import SETTING_FIELDS
 
@@ -123,7 +126,7 @@ class ScoreForm(forms.Form):
         self.criteria = criteria
         for c in criteria:
             self.fields[f"c_{c.code}"] = forms.DecimalField(
-                label=f"{c.label}（0–{c.max_score}）",
+                label=f"{c.label}（0–{format_score(c.max_score)} 分）",
                 min_value=0,
                 max_value=c.max_score,
                 decimal_places=1,
@@ -142,7 +145,7 @@ class ConflictForm(forms.Form):
     reason = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(EmptyChoicePrompt, forms.Form):
     recommendation = forms.ModelChoiceField(label=_("推荐课程"), queryset=Recommendation.objects.none())
     expert = forms.ModelChoiceField(label=_("评审专家"), queryset=None)
 

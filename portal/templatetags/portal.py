@@ -35,6 +35,8 @@ register.filter("hours", formats.format_hours)
 register.filter("percent", formats.format_percent)
 register.filter("cn_year", formats.cn_year)
 register.filter("cn_date", formats.cn_date)
+register.filter("score", formats.format_score)
+register.filter("points", formats.format_points)
 
 
 @register.simple_tag
