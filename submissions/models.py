@@ -238,3 +238,29 @@ class ReminderFailure(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.call} · {self.days_before}"
+
+
+class StagedUpload(models.Model):
+    """A file that passed its checks on a send form whose other file did not: kept so the unit
+    re-picks only the bad one. Only its uploader may use it, for the same call and unit; it is
+    removed once the materials are sent, and after a day in any case (submissions.staging)."""
+
+    class Field(models.TextChoices):
+        WORD = "word_file", _("Word版")
+        PDF = "pdf_file", _("PDF版")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=16, choices=Field.choices)
+    file = models.FileField(upload_to=upload_to("submissions/staged"), max_length=200)
+    original_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("暂存的上传文件")
+        verbose_name_plural = _("暂存的上传文件")
+        indexes = [models.Index(fields=["created_at"], name="staged_upload_created")]
+
+    def __str__(self):
+        return self.original_name

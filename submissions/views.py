@@ -14,11 +14,11 @@ from portal.pages import add_errors
 from portal.permissions import permission_required
 from portal.uploads import attachment_response
 
-from . import services
+from . import services, staging
 from .comparison import compare_versions
 from .format_report import format_report_for
 from .forms import ReviewForm, SendForm
-from .models import Extension, Submission
+from .models import Extension, StagedUpload, Submission
 from .selectors import (
     is_reviewer_of,
     remaining,
@@ -98,27 +98,55 @@ def send(request, call_id: int):
         Submission.Status.RETURNED,
     )
     form = SendForm(initial={"title": services.required_title(unit=unit, year=call.year)})
+    staged: dict[str, StagedUpload] = {}
     if request.method == "POST":
-        form = SendForm(request.POST, request.FILES)
-        if form.is_valid():
+        staging.sweep()
+        # The files are checked here one by one, not by the form: a good file survives a bad one.
+        form = SendForm(request.POST)
+        files, new, file_errors = {}, {}, {}
+        for field in StagedUpload.Field.values:
+            upload = request.FILES.get(field)
+            if upload:
+                try:
+                    staging.check_one(field=field, upload=upload, max_bytes=services.max_upload_bytes())
+                except ValidationError as exc:
+                    file_errors[field] = exc.messages
+                else:
+                    files[field] = new[field] = upload
+                continue
+            kept = staging.find(
+                user=request.user, call=call, unit=unit, field=field, pk=request.POST.get(f"{field}_staged")
+            )
+            if kept is None:
+                file_errors[field] = [staging.MISSING[field]]
+            else:
+                staged[field] = kept
+                files[field] = staging.as_upload(kept)
+        if form.is_valid() and not file_errors:
             try:
                 submission = services.send_materials(
                     call=call,
                     unit=unit,
                     user=request.user,
                     title=form.cleaned_data["title"],
-                    word_file=form.cleaned_data["word_file"],
-                    pdf_file=form.cleaned_data["pdf_file"],
+                    word_file=files["word_file"],
+                    pdf_file=files["pdf_file"],
                     draft="save_draft" in request.POST,
                 )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
+                staging.discard_for(user=request.user, call=call, unit=unit)
                 if submission.status == Submission.Status.DRAFT:
                     messages.success(request, _("已保存草稿，尚未报送。"))
                 else:
                     messages.success(request, _("材料已报送。"))
                 return redirect("submissions:detail", pk=submission.pk)
+        for field, errors in file_errors.items():
+            form.add_error(field, errors)
+        # Not sent: the good new files are kept so that only the bad one is picked again.
+        for field, upload in new.items():
+            staged[field] = staging.stage(user=request.user, call=call, unit=unit, field=field, upload=upload)
     context = {
         "call": call,
         "unit": unit,
@@ -128,6 +156,8 @@ def send(request, call_id: int):
         "is_open": is_open,
         "already": already,
         "form": form,
+        "staged_word": staged.get("word_file"),
+        "staged_pdf": staged.get("pdf_file"),
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
     }
     return render(request, "submissions/send.html", context, status=422 if form.errors else 200)
