@@ -1,7 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
 class CreditsConfig(AppConfig):
     name = "credits"
     verbose_name = _("学时登记与达标")
+
+    def ready(self):
+        # The report rollups follow staff moving between employers and policy changes, whichever
+        # app makes them (credits.services.rollups).
+        from accounts.models import Membership
+
+        from .models import StaffYearStatus, YearPolicy
+        from .services import rollups
+
+        post_save.connect(rollups.on_membership_saved, sender=Membership, dispatch_uid="rollups_membership_saved")
+        post_delete.connect(rollups.on_membership_deleted, sender=Membership, dispatch_uid="rollups_membership_deleted")
+        post_save.connect(rollups.on_policy_changed, sender=YearPolicy, dispatch_uid="rollups_policy_saved")
+        post_delete.connect(rollups.on_policy_changed, sender=YearPolicy, dispatch_uid="rollups_policy_deleted")
+        pre_delete.connect(rollups.on_status_deleting, sender=StaffYearStatus, dispatch_uid="rollups_status_deleting")

@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organisation, Role
 from courses.models import Category, Course
 
-from ..models import ConversionRule, HourRecord, HoursCertificate, YearPolicy, YearSummary
+from ..models import (
+    CityYearRollup,
+    ConversionRule,
+    EmployerYearRollup,
+    HourRecord,
+    HoursCertificate,
+    YearPolicy,
+    YearSummary,
+)
 from .requirements import (
     annotate_requirements,
     requirement_lines,
@@ -234,43 +242,81 @@ def _rates(*, year: int, memberships: QuerySet, group_by: str) -> list[dict]:
     )
 
 
+def _rate_row(key: str, label: str, rollup) -> RateRow:
+    return RateRow(
+        key=key,
+        label=label,
+        staff=rollup.staff if rollup else 0,
+        compliant=rollup.compliant if rollup else 0,
+        public_short=rollup.public_short if rollup else 0,
+        professional_short=rollup.professional_short if rollup else 0,
+    )
+
+
 def compliance_by_employer(*, city: str, year: int) -> list[RateRow]:
-    """A city's employers with staff counts and how many of them are compliant (one query + names)."""
-    memberships = staff_memberships(organisation_ids=Organisation.objects.filter(city=city).values("id"))
-    counts = {r["organisation_id"]: r for r in _rates(year=year, memberships=memberships, group_by="organisation_id")}
+    """A city's employers with staff counts and how many of them are compliant, read from the
+    per-employer rollups (credits.services.rollups): one row per employer, whatever their staff."""
+    policy_for(year=year)
     employers = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER, city=city).order_by("name")
-    return [
-        RateRow(
-            key=str(org.pk),
-            label=org.name,
-            staff=counts.get(org.pk, {}).get("staff", 0),
-            compliant=counts.get(org.pk, {}).get("compliant_count", 0),
-            public_short=counts.get(org.pk, {}).get("public_short", 0),
-            professional_short=counts.get(org.pk, {}).get("professional_short", 0),
-        )
-        for org in employers
-    ]
+    rollups = {r.organisation_id: r for r in EmployerYearRollup.objects.filter(year=year, organisation__city=city)}
+    return [_rate_row(str(org.pk), org.name, rollups.get(org.pk)) for org in employers]
 
 
 def compliance_by_city(*, year: int) -> list[RateRow]:
-    """Every city's staff count and compliant count for the year (one query)."""
+    """Every city's staff count and compliant count for the year, read from the per-city rollups
+    (one query over at most one row per city)."""
     from accounts.models import City
 
+    policy_for(year=year)
+    rollups = {r.city: r for r in CityYearRollup.objects.filter(year=year)}
+    return [_rate_row(city.value, str(city.label), rollups.get(city.value)) for city in City]
+
+
+def live_compliance_by_city(*, year: int) -> dict[str, dict]:
+    """The province report computed over every membership (what the rollups must equal; used by
+    the tests and the rebuild check, never by a page)."""
     memberships = staff_memberships(organisation_ids=Organisation.objects.exclude(city="").values("id"))
-    counts = {
-        r["organisation__city"]: r for r in _rates(year=year, memberships=memberships, group_by="organisation__city")
-    }
-    return [
-        RateRow(
-            key=city.value,
-            label=str(city.label),
-            staff=counts.get(city.value, {}).get("staff", 0),
-            compliant=counts.get(city.value, {}).get("compliant_count", 0),
-            public_short=counts.get(city.value, {}).get("public_short", 0),
-            professional_short=counts.get(city.value, {}).get("professional_short", 0),
-        )
-        for city in City
-    ]
+    rows = _rates(year=year, memberships=memberships, group_by="organisation__city")
+    return {r["organisation__city"]: r for r in rows}
+
+
+def live_compliance_by_employer(*, year: int) -> dict[int, dict]:
+    memberships = staff_memberships(organisation_ids=Organisation.objects.values("id"))
+    return {r["organisation_id"]: r for r in _rates(year=year, memberships=memberships, group_by="organisation_id")}
+
+
+@dataclass(frozen=True)
+class RosterSummary:
+    """The counts above an employer's roster: staff, 达标, 未达标, staff with records 待审核."""
+
+    year: int
+    staff: int
+    compliant: int
+    public_short: int
+    professional_short: int
+    pending: int
+
+    @property
+    def not_compliant(self) -> int:
+        return self.staff - self.compliant
+
+    @property
+    def rate(self) -> Decimal:
+        if not self.staff:
+            return ZERO
+        return (Decimal(self.compliant) * 100 / self.staff).quantize(Decimal("0.1"))
+
+
+def roster_summary(*, organisation, year: int) -> RosterSummary:
+    """An employer's roster counts of the year from its rollup row (one query, any staff size).
+    `organisation` is an Organisation or its id. Raises NoPolicyError like `roster`."""
+    policy_for(year=year)
+    organisation_id = getattr(organisation, "pk", organisation)
+    rollup = EmployerYearRollup.objects.filter(organisation_id=organisation_id, year=year).first()
+    return RosterSummary(
+        year=year,
+        **{name: getattr(rollup, name) if rollup else 0 for name in EmployerYearRollup.COUNTS},
+    )
 
 
 def ledger_sum(*, user, year: int) -> dict[str, Decimal]:

@@ -54,15 +54,23 @@ def _apply_deltas(deltas: dict[tuple[int, int], dict[str, Decimal]]) -> None:
 
 
 def _apply_records(records) -> None:
+    """Every record just inserted or decided, whatever its status: approved hours into the
+    summaries, then everyone touched re-placed in the report rollups (credits.services.rollups)."""
+    from .rollups import refresh_records
+
     deltas: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for r in records:
         if r.status == HourRecord.Status.APPROVED:
             deltas[(r.professional_id, r.year)][_field_for(r.category)] += r.hours
     _apply_deltas(deltas)
+    refresh_records(records)
 
 
 def rebuild_summaries(*, year: int | None = None) -> int:
-    """Recompute summaries from the ledger (after a bulk load; normal writes keep them current)."""
+    """Recompute summaries, and the report rollups after them, from the ledger (after a bulk load;
+    normal writes keep them current)."""
+    from .rollups import rebuild_rollups
+
     qs = HourRecord.objects.approved()
     if year is not None:
         qs = qs.filter(year=year)
@@ -75,6 +83,7 @@ def rebuild_summaries(*, year: int | None = None) -> int:
         stale = YearSummary.objects.all() if year is None else YearSummary.objects.filter(year=year)
         stale.delete()
         YearSummary.objects.bulk_create(sums.values(), batch_size=5000)
+        rebuild_rollups(year=year)
     return len(sums)
 
 

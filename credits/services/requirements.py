@@ -15,11 +15,26 @@ from portal.hours import parse_hours
 
 from ..models import Requirement
 from ..selectors import policy_for
+from .rollups import refresh_employers
 
 SETTER_ROLES = {
     Organisation.Kind.INDUSTRY_DEPARTMENT: Role.DEPARTMENT_STAFF,
     Organisation.Kind.CITY_BUREAU: Role.CITY_STAFF,
 }
+
+
+def _bound_employers(requirement: Requirement) -> list[int]:
+    if requirement.organisation.kind == Organisation.Kind.CITY_BUREAU:
+        employers = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER, city=requirement.organisation.city)
+        return list(employers.values_list("id", flat=True))
+    return list(requirement.employers.values_list("id", flat=True))
+
+
+def _refresh_bound_staff(requirement: Requirement, employer_ids: list[int]) -> None:
+    """When requirements bind (policy.mandatory_binding), the staff they bind may change place in
+    the report rollups."""
+    if policy_for(year=requirement.year).mandatory_binding:
+        refresh_employers(organisation_ids=employer_ids, year=requirement.year)
 
 
 def _require_setter(actor, organisation: Organisation) -> None:
@@ -77,6 +92,7 @@ def set_requirement(
     except IntegrityError:
         raise ValidationError(_("本单位该年度已设置相同的要求。"), code="duplicate") from None
     requirement.employers.set(employers)
+    _refresh_bound_staff(requirement, _bound_employers(requirement))
     audit(
         type=AuditEvent.Type.OTHER,
         actor=actor,
@@ -97,4 +113,6 @@ def remove_requirement(*, actor, requirement: Requirement) -> None:
         target=f"requirement:{requirement.pk}",
         data={"action": "requirement_removed", "year": requirement.year, "requirement": str(requirement)},
     )
+    bound = _bound_employers(requirement)
     requirement.delete()
+    _refresh_bound_staff(requirement, bound)
