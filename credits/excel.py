@@ -6,9 +6,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from portal.spreadsheets import FORMULA_REFUSED, append_row, formula_in, workbook_bytes
+from portal.spreadsheets import FORMULA_REFUSED, append_row, formula_in, safe_cell, workbook_bytes
 
 from .selectors import annual_hours_requirement, row_requirement_lines
 from .services.intake import BulkRejected, RowError
@@ -29,16 +30,33 @@ CATEGORY_WORDS = {"公需课": "public", "专业课": "professional", "public": 
 SOURCE_WORDS = {"平台课程学习": "platform", "线下培训": "offline", "platform": "platform", "offline": "offline"}
 
 
+EXPORT_CHUNK = 2000
+
+
+def _bold(sheet, value):
+    cell = safe_cell(sheet, value)
+    if isinstance(cell, str):
+        cell = WriteOnlyCell(sheet, value=cell)
+    cell.font = Font(bold=True)
+    return cell
+
+
 def _book(title: str, headers: list[str], rows) -> bytes:
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title[:31]
-    append_row(ws, headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    """A write-only workbook: rows go to a temporary file as they come, so memory stays flat
+    whatever their number (a 100,000-row roster stays far below 200 MB; bench/ measures it)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    append_row(ws, [_bold(ws, h) for h in headers])
     for row in rows:
         append_row(ws, row)
     return workbook_bytes(wb)
+
+
+def _stream(rows):
+    """A queryset read in chunks without keeping its rows (a list is read as it is)."""
+    if hasattr(rows, "iterator"):
+        return rows.iterator(chunk_size=EXPORT_CHUNK)
+    return rows
 
 
 def roster_xlsx(*, rows, policy, requirements=()) -> bytes:
@@ -50,7 +68,7 @@ def roster_xlsx(*, rows, policy, requirements=()) -> bytes:
     headers += [_("是否达标")]
 
     def lines():
-        for m in rows:
+        for m in _stream(rows):
             c = annual_hours_requirement(policy=policy, public=m.public_hours, professional=m.professional_hours)
             yield [
                 m.user.display_name,

@@ -79,6 +79,11 @@ def main(argv: list[str]) -> int:
         seed.seed(scale)
     else:
         print(f"  reusing the {scale.name} data in {url.rsplit('/', 1)[-1]}")
+        from credits.models import StaffYearStatus
+        from credits.services.rollups import rebuild_rollups
+
+        if not StaffYearStatus.objects.exists():  # seeded before the rollups existed
+            print(f"    rollups: {rebuild_rollups():,} staff-years", flush=True)
     return run(scale, url)
 
 

@@ -161,7 +161,17 @@ def _records(scale: Scale, ids: list[int], platform_org: Organisation) -> None:
             ON CONFLICT (professional_id, year) DO NOTHING
             """
         )
-        for table in ("accounts_user", "accounts_membership", "credits_hourrecord", "credits_yearsummary"):
+    # The per-employer and per-city rollups the reports read (set-based, like a deployment's
+    # `manage.py rebuild_rollups` after a bulk load).
+    from credits.services.rollups import rebuild_rollups
+
+    started = time.perf_counter()
+    counted = rebuild_rollups()
+    print(f"    rollups: {counted:,} staff-years in {time.perf_counter() - started:.1f} s", flush=True)
+    with connection.cursor() as cursor:
+        tables = ["accounts_user", "accounts_membership", "credits_hourrecord", "credits_yearsummary"]
+        tables += ["credits_staffyearstatus", "credits_employeryearrollup", "credits_cityyearrollup"]
+        for table in tables:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
