@@ -13,6 +13,7 @@ from portal.hours import parse_hours as portal_parse_hours
 
 from ..models import HourRecord, YearSummary
 from ..selectors import ZERO
+from .sql import update_rows
 
 MAX_RECORD_HOURS = Decimal("999.9")
 LOCK_CHUNK = 500
@@ -50,7 +51,12 @@ def _apply_deltas(deltas: dict[tuple[int, int], dict[str, Decimal]]) -> None:
         summary.public_hours += change.get("public_hours", ZERO)
         summary.professional_hours += change.get("professional_hours", ZERO)
         summary.updated_at = now
-    YearSummary.objects.bulk_update(summaries, ["public_hours", "professional_hours", "updated_at"], batch_size=1000)
+    update_rows(
+        YearSummary,
+        keys=("id",),
+        fields=("public_hours", "professional_hours", "updated_at"),
+        rows=[(s.pk, s.public_hours, s.professional_hours, now) for s in summaries],
+    )
 
 
 def _apply_records(records) -> None:

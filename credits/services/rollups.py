@@ -26,6 +26,7 @@ from accounts.models import Membership, Role
 from ..models import CityYearRollup, EmployerYearRollup, HourRecord, StaffYearStatus, YearPolicy
 from ..selectors.compliance import _with_figures, compliant_condition
 from ..selectors.requirements import annotate_requirements, requirement_scope, requirements_of_year
+from .sql import update_rows
 
 CHUNK = 2000
 FLAGS = ("compliant", "public_short", "professional_short", "pending")
@@ -99,10 +100,17 @@ def _apply(totals: dict) -> None:
         model.objects.bulk_create(
             [model(**dict(zip(key_fields, key, strict=True))) for key, _counts in changed], ignore_conflicts=True
         )
-        for key, counts in changed:
-            model.objects.filter(**dict(zip(key_fields, key, strict=True))).update(
-                **{name: F(name) + n for name, n in counts.items() if n}
-            )
+        # Locked in key order first (concurrent writers queue instead of deadlocking), then one
+        # UPDATE ... SET n = n + delta for all of them (F() increments, in SQL).
+        lock = {f"{name}__in": {key[i] for key, _counts in changed} for i, name in enumerate(key_fields)}
+        list(model.objects.select_for_update().filter(**lock).order_by(*key_fields).values_list("pk"))
+        update_rows(
+            model,
+            keys=key_fields,
+            fields=model.COUNTS,
+            rows=[(*key, *(counts[name] for name in model.COUNTS)) for key, counts in changed],
+            increment=True,
+        )
 
 
 def _as_values(status: StaffYearStatus) -> tuple:
@@ -166,7 +174,7 @@ def _refresh_chunk(policy: YearPolicy, people: list[int], requirements, totals: 
         for name, value in zip(COLUMNS[1:], after[1:], strict=True):
             setattr(status, name, value)
         changed.append(status)
-    StaffYearStatus.objects.bulk_update(changed, list(COLUMNS[1:]), batch_size=1000)
+    update_rows(StaffYearStatus, keys=("id",), fields=COLUMNS[1:], rows=[(s.pk, *_as_values(s)[1:]) for s in changed])
     return len(changed)
 
 
