@@ -20,6 +20,7 @@ from . import rights
 from .calendar import hours_count_in_year_completed
 from .ledger import _apply_records
 from .rows import Row, parse_row
+from .sql import insert_records
 
 MAX_BULK_ROWS = 10_000
 
@@ -205,8 +206,9 @@ def _records(*, organisation, actor, rows, checked, trainings, policies) -> list
         approved = rights.approved_on_arrival(source=row.source, training=training) and not (
             rights.over_review_threshold(policy=policies[row.year], total_after=totals[(person.pk, row.year)])
         )
+        # Ids rather than instances where the answer does not read them: 10,000 rows a batch.
         built[index] = HourRecord(
-            professional=person,
+            professional_id=person.pk,
             year=row.year,
             completed_on=row.completed_on,
             category=row.category,
@@ -214,12 +216,12 @@ def _records(*, organisation, actor, rows, checked, trainings, policies) -> list
             title=row.title or (training.title if training else ""),
             source=row.source,
             course_id=row.course_id,
-            training=training,
+            training_id=training.pk if training else None,
             recorded_by=organisation,
-            submitted_by=actor,
+            submitted_by_id=actor.pk if actor else None,
             external_ref=row.external_ref,
             status=HourRecord.Status.APPROVED if approved else HourRecord.Status.PENDING,
-            decided_by=actor if approved else None,
+            decided_by_id=actor.pk if approved and actor else None,
             decided_at=now if approved else None,
         )
     return built
@@ -279,5 +281,5 @@ def _store(new: list[HourRecord]) -> None:
     """Insert in one sorted order (person, year, course, training, ref), so two batches for the same
     people in opposite orders wait for each other instead of deadlocking on the unique indexes."""
     new.sort(key=lambda r: (r.professional_id, r.year, r.course_id or 0, r.training_id or 0, r.external_ref))
-    HourRecord.objects.bulk_create(new, batch_size=2000)
+    insert_records(HourRecord, new)
     _apply_records(new)

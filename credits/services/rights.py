@@ -43,7 +43,8 @@ def people_in_scope(*, organisation: Organisation, id_numbers) -> dict[str, User
         }
     else:
         return {}
-    return {u.id_number: u for u in User.objects.filter(id_number__in=list(id_numbers), **staff)}
+    people = User.objects.filter(id_number__in=list(id_numbers), **staff).only("id", "id_number", "name")
+    return {u.id_number: u for u in people}
 
 
 def check_course(*, organisation: Organisation, course: Course | None, row: Row, offline: bool) -> dict[str, str]:

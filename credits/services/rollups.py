@@ -141,10 +141,12 @@ def refresh_staff(pairs: Iterable[tuple[int, int]]) -> int:
     return changed_count
 
 
-def _locked_statuses(year: int, people: list[int]) -> dict[int, StaffYearStatus]:
+def _locked_statuses(year: int, people: list[int]) -> dict[int, tuple]:
+    """{person: (status id, *COLUMNS)}, rows locked in person order (created first if missing)."""
+
     def lock(ids):
         rows = StaffYearStatus.objects.select_for_update().filter(year=year, professional_id__in=ids)
-        return {s.professional_id: s for s in rows.order_by("professional_id")}
+        return {row[1]: row for row in rows.order_by("professional_id").values_list("id", *COLUMNS)}
 
     statuses = lock(people)
     missing = [p for p in people if p not in statuses]
@@ -163,18 +165,16 @@ def _refresh_chunk(policy: YearPolicy, people: list[int], requirements, totals: 
     current = {row[0]: row[:-1] for row in _status_rows(policy=policy, people=people, requirements=requirements)}
     changed = []
     for person in people:
-        status = statuses[person]
-        before = _as_values(status)
+        status_id, *before = statuses[person]
+        before = tuple(before)
         after = current.get(person, (person, None, "", False, False, False, False))
         after = (after[0], after[1], after[2] or "", *(bool(f) for f in after[3:]))
         if before == after:
             continue
         _add(totals, year, before, -1)
         _add(totals, year, after, +1)
-        for name, value in zip(COLUMNS[1:], after[1:], strict=True):
-            setattr(status, name, value)
-        changed.append(status)
-    update_rows(StaffYearStatus, keys=("id",), fields=COLUMNS[1:], rows=[(s.pk, *_as_values(s)[1:]) for s in changed])
+        changed.append((status_id, *after[1:]))
+    update_rows(StaffYearStatus, keys=("id",), fields=COLUMNS[1:], rows=changed)
     return len(changed)
 
 
