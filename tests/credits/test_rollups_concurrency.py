@@ -51,7 +51,12 @@ def test_concurrent_moves_and_approvals_of_the_same_person_agree(employer, other
     person = professional_of(employer)
     approved_record(person, hours="60", category=Category.PROFESSIONAL)
     record, _ = services.self_report_hours(
-        professional=person, year=2022, title="讲座", completed_on=datetime.date(2022, 5, 1), category="public", hours="30"
+        professional=person,
+        year=2022,
+        title="讲座",
+        completed_on=datetime.date(2022, 5, 1),
+        category="public",
+        hours="30",
     )
     others = [professional_of(employer) for _ in range(3)]
     calls = [
