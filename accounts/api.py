@@ -12,6 +12,7 @@ from portal.api.permissions import RulesPermission
 from portal.permissions import SIGNED_IN
 
 from .models import AuditEvent
+from .selectors import roles_of
 from .services import audit
 from .tokens import issue_token, revoke_tokens
 
@@ -103,8 +104,6 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        from .selectors import roles_of
-
         user = request.user
         data = {
             "username": user.username,

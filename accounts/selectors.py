@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from .models import AuditEvent, Membership, Organisation, Role, User
+from .validators import normalise_id_number
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,6 @@ def staff_of(organisation_id: int) -> QuerySet[User]:
 
 
 def user_by_id_number(id_number: str) -> User | None:
-    from .validators import normalise_id_number
-
     return User.objects.filter(id_number=normalise_id_number(id_number)).first()
 
 

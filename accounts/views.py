@@ -3,16 +3,21 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
 
 from portal.pages import paginate
 from portal.permissions import SIGNED_IN, RulesRequiredMixin, permission_required, public
 
 from .forms import LoginForm
+from .models import AuditEvent
 from .selectors import roles_of, setting_changes_visible_to
+from .services import audit
+from .tokens import expires_at, revoke_tokens
 
 
 @public
@@ -28,9 +33,6 @@ class PasswordChangeView(RulesRequiredMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
-        from .models import AuditEvent
-        from .services import audit
-
         response = super().form_valid(form)
         audit(
             type=AuditEvent.Type.PASSWORD_CHANGED,
@@ -46,8 +48,6 @@ def lockout(request, credentials=None, *args, **kwargs):
     """Shown by django-axes instead of the login page while an account is locked."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse(
             {
                 "detail": _("登录失败次数过多，账号已被锁定%(minutes)d分钟，请稍后再试或联系管理员。")
@@ -62,10 +62,6 @@ def lockout(request, credentials=None, *args, **kwargs):
 
 @permission_required(SIGNED_IN)
 def profile(request):
-    from rest_framework.authtoken.models import Token
-
-    from .tokens import expires_at
-
     memberships = request.user.memberships.active().select_related("organisation")
     token = Token.objects.filter(user=request.user).first()
     return render(
@@ -84,10 +80,6 @@ def profile(request):
 @permission_required(SIGNED_IN)
 def revoke_token(request):
     """The owner ends their own API token (e.g. a script's token that may have leaked)."""
-    from .models import AuditEvent
-    from .services import audit
-    from .tokens import revoke_tokens
-
     if revoke_tokens(request.user):
         audit(type=AuditEvent.Type.TOKEN_REVOKED, actor=request.user, target=request.user.username, request=request)
     messages.success(request, _("API 令牌已撤销，使用它的程序需要重新获取令牌。"))

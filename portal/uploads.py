@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from docx import Document
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 PDF, DOCX, DOC, XLSX, JPEG, PNG = "pdf", "docx", "doc", "xlsx", "jpeg", "png"
 
@@ -104,9 +107,6 @@ def _is_word_97(file) -> bool:
 
 
 def _pdf_parses(file) -> bool:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     file.seek(0)
     try:
         reader = PdfReader(io.BytesIO(file.read()))
@@ -150,8 +150,6 @@ def _has_dtd(archive: zipfile.ZipFile) -> bool:
 
 def _docx_opens(file) -> bool:
     """The Word file opens: no DTD in any part, and python-docx reads its package and body."""
-    from docx import Document
-
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:

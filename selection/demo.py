@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from accounts.demo import CE_BASES, DemoContext
 from accounts.models import Membership, Role
@@ -36,8 +37,6 @@ PER_UNIT = 3
 
 
 def _blank_pdf() -> bytes:
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     buffer = io.BytesIO()

@@ -19,7 +19,7 @@ import zoneinfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.demo import ASSOCIATION, PROVINCIAL_BUREAU, DemoContext
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.services import grant_role
 
 from . import services
@@ -94,8 +94,6 @@ def _unit_user(ctx: DemoContext, unit) -> object:
         user = ctx.users.get(key)
         if user and any(m.organisation_id == unit.pk for m in user.memberships.all()):
             return user
-    from accounts.models import User
-
     role = {"industry_department": Role.DEPARTMENT_STAFF, "ce_base": Role.BASE_ADMIN, "city_bureau": Role.CITY_STAFF}[
         unit.kind
     ]

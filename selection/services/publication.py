@@ -15,6 +15,7 @@ from accounts.models import AuditEvent, Organisation, Role
 from accounts.selectors import first_organisation_id
 from accounts.services import audit
 from courses.models import Teacher
+from credits.services import credit_teaching
 from portal.deadlines import is_open
 
 from ..exceptions import AlreadyDone, RuleBroken
@@ -57,9 +58,6 @@ def check_may_publish(*, campaign: Campaign) -> None:
 
 
 def _credit(*, teacher: Teacher, result: Result, campaign: Campaign, association: Organisation, actor) -> None:
-    # Imported here: credits is a lower app and this is its interface (STYLE: selection -> credits).
-    from credits.services import credit_teaching
-
     credit_teaching(
         teacher_user=teacher.user,
         course=result.recommendation.course,
