@@ -15,10 +15,11 @@ from portal.api.permissions import RulesPermission
 from portal.deadlines import earliest_open_deadline, is_open
 
 from . import services
-from .models import Call, Extension, Submission, SubmissionEvent
+from .models import Call, Submission, SubmissionEvent
 from .selectors import (
     calls_for_units,
     calls_visible_to,
+    extensions_of_units,
     is_expected,
     submissions_visible_to,
     unit_ids_of,
@@ -85,7 +86,7 @@ class CallList(generics.ListAPIView):
             still_open = Q(deadline__gte=after) | Q(extensions__unit_id__in=unit_ids, extensions__deadline__gte=after)
             calls = calls.filter(pk__in=Call.objects.filter(still_open).values("pk"))
         return calls.prefetch_related(
-            Prefetch("extensions", queryset=Extension.objects.filter(unit_id__in=unit_ids), to_attr="my_extensions")
+            Prefetch("extensions", queryset=extensions_of_units(unit_ids=unit_ids), to_attr="my_extensions")
         )
 
     def _open_only(self) -> bool:

@@ -164,6 +164,31 @@ def submissions_visible_to(user) -> QuerySet[Submission]:
     )
 
 
+def submissions_sent_by(user) -> QuerySet[Submission]:
+    """Submissions of the user's own units (what they may send, resend or submit)."""
+    return submissions_visible_to(user).filter(unit_id__in=unit_ids_of(user))
+
+
+def submissions_reviewed_by(user) -> QuerySet[Submission]:
+    """Sent submissions to calls the user's units receive (what they may accept or return)."""
+    return submissions_visible_to(user).filter(call__receiver_id__in=reviewer_org_ids_of(user))
+
+
+def submissions_of_units(*, unit_ids: list[int], calls) -> QuerySet[Submission]:
+    """The units' submissions to these calls (the units are the caller's own: units_of(user))."""
+    return Submission.objects.filter(unit_id__in=unit_ids, call__in=calls).select_related("current_version")
+
+
+def submission_of(*, call: Call, unit: Organisation) -> Submission | None:
+    return Submission.objects.filter(call=call, unit=unit).first()
+
+
+def extensions_of_units(*, unit_ids: list[int], calls=None) -> QuerySet[Extension]:
+    """Deadline extensions granted to these units (for these calls, when given)."""
+    extensions = Extension.objects.filter(unit_id__in=unit_ids)
+    return extensions if calls is None else extensions.filter(call__in=calls)
+
+
 def versions_visible_to(user) -> QuerySet[SubmissionVersion]:
     return SubmissionVersion.objects.filter(submission__in=submissions_visible_to(user)).select_related(
         "submission", "submission__unit", "submission__call"

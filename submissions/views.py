@@ -18,12 +18,16 @@ from . import services, staging
 from .comparison import compare_versions
 from .format_report import format_report_for
 from .forms import ReviewForm, SendForm
-from .models import Extension, StagedUpload, Submission
+from .models import StagedUpload, Submission
 from .selectors import (
+    extensions_of_units,
     is_reviewer_of,
     remaining,
-    reviewer_org_ids_of,
     scope_of_units,
+    submission_of,
+    submissions_of_units,
+    submissions_reviewed_by,
+    submissions_sent_by,
     submissions_visible_to,
     units_of,
     versions_visible_to,
@@ -40,9 +44,9 @@ def my_calls(request):
     calls = list(scope.calls().order_by("-year", "deadline", "id"))
     submissions = {
         (s.call_id, s.unit_id): s
-        for s in Submission.objects.filter(unit_id__in=unit_ids, call__in=calls).select_related("current_version")
+        for s in submissions_of_units(unit_ids=unit_ids, calls=calls)
     }
-    extensions = {(e.call_id, e.unit_id): e for e in Extension.objects.filter(unit_id__in=unit_ids, call__in=calls)}
+    extensions = {(e.call_id, e.unit_id): e for e in extensions_of_units(unit_ids=unit_ids, calls=calls)}
     rows = []
     for call in calls:
         for unit in units:
@@ -90,7 +94,7 @@ def _unit_for_call(request, call_id: int):
 def send(request, call_id: int):
     """Send (or resend after return) a unit's materials: title proposed, both files required."""
     call, unit = _unit_for_call(request, call_id)
-    submission = Submission.objects.filter(call=call, unit=unit).first()
+    submission = submission_of(call=call, unit=unit)
     deadline = services.deadline_for(call=call, unit=unit, submission=submission)
     is_open = services.may_still_send(call=call, unit=unit, submission=submission)
     already = submission is not None and submission.status not in (
@@ -193,7 +197,7 @@ def _detail_page(request, submission: Submission, review_form: ReviewForm | None
 @require_POST
 @permission_required("submissions.send")
 def submit_draft(request, pk: int):
-    submission = get_object_or_404(submissions_visible_to(request.user).filter(unit__in=units_of(request.user)), pk=pk)
+    submission = get_object_or_404(submissions_sent_by(request.user), pk=pk)
     try:
         services.submit_draft(submission=submission, user=request.user)
     except ValidationError as exc:
@@ -249,7 +253,7 @@ def compare(request, pk: int):
 def review(request, pk: int):
     """Accept or return with a comment (reviewers of this call only; others get 404)."""
     submission = get_object_or_404(
-        submissions_visible_to(request.user).filter(call__receiver_id__in=reviewer_org_ids_of(request.user)), pk=pk
+        submissions_reviewed_by(request.user), pk=pk
     )
     form = ReviewForm(request.POST)
     if not form.is_valid():
