@@ -245,6 +245,7 @@ class AuditEvent(models.Model):
         CAMPAIGN_SETTINGS_CHANGED = "campaign_settings_changed", _("评选设置变更")
         RUBRIC_CHANGED = "rubric_changed", _("评审指标变更")
         TIE_DECIDED = "tie_decided", _("并列裁定")
+        REQUIREMENT_CHANGED = "requirement_changed", _("专门学习要求变更")
         OTHER = "other", _("其他")
 
     type = models.CharField(_("类型"), max_length=32, choices=Type.choices, db_index=True)

@@ -84,14 +84,19 @@ def user_by_id_number(id_number: str) -> User | None:
 
 
 # Settings changes that decide outcomes, by the role that oversees them: the provincial bureau
-# sets the year policy and entrusts the evaluation to the association (notice 2022, part 3).
+# sets the year policy, oversees the required learning departments and cities set, and entrusts
+# the evaluation to the association (notice 2022, part 3).
 _SELECTION_CHANGES = (
     AuditEvent.Type.CAMPAIGN_SETTINGS_CHANGED,
     AuditEvent.Type.RUBRIC_CHANGED,
     AuditEvent.Type.TIE_DECIDED,
 )
 SETTING_CHANGES_BY_ROLE = {
-    Role.PROVINCE_STAFF: (AuditEvent.Type.YEAR_POLICY_CHANGED, *_SELECTION_CHANGES),
+    Role.PROVINCE_STAFF: (
+        AuditEvent.Type.YEAR_POLICY_CHANGED,
+        AuditEvent.Type.REQUIREMENT_CHANGED,
+        *_SELECTION_CHANGES,
+    ),
     Role.ASSOCIATION_ADMIN: _SELECTION_CHANGES,
 }
 

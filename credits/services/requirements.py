@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, Role
 from accounts.selectors import roles_of
-from accounts.services import audit
+from accounts.services import audit_change
 from courses.models import Course, Topic
 from portal.hours import parse_hours
 
@@ -93,12 +93,14 @@ def set_requirement(
         raise ValidationError(_("本单位该年度已设置相同的要求。"), code="duplicate") from None
     requirement.employers.set(employers)
     _refresh_bound_staff(requirement, _bound_employers(requirement))
-    audit(
-        type=AuditEvent.Type.OTHER,
+    audit_change(
+        type=AuditEvent.Type.REQUIREMENT_CHANGED,
         actor=actor,
         organisation=organisation,
         target=f"requirement:{requirement.pk}",
-        data={"action": "requirement_set", "year": year, "requirement": str(requirement)},
+        old={"requirement": None},
+        new={"requirement": f"{year} {requirement}"},
+        labels={"requirement": _("专门学习要求")},
     )
     return requirement
 
@@ -106,12 +108,14 @@ def set_requirement(
 @transaction.atomic
 def remove_requirement(*, actor, requirement: Requirement) -> None:
     _require_setter(actor, requirement.organisation)
-    audit(
-        type=AuditEvent.Type.OTHER,
+    audit_change(
+        type=AuditEvent.Type.REQUIREMENT_CHANGED,
         actor=actor,
         organisation=requirement.organisation,
         target=f"requirement:{requirement.pk}",
-        data={"action": "requirement_removed", "year": requirement.year, "requirement": str(requirement)},
+        old={"requirement": f"{requirement.year} {requirement}"},
+        new={"requirement": None},
+        labels={"requirement": _("专门学习要求")},
     )
     bound = _bound_employers(requirement)
     requirement.delete()

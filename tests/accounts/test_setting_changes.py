@@ -106,9 +106,7 @@ def test_province_sees_policy_and_evaluation_changes(client, policy, province, a
 def test_association_sees_evaluation_changes_but_not_the_year_policy(client, policy, province, association):
     client.force_login(province)
     client.post(reverse("credits:policy_edit", args=[2022]), POLICY_FORM)
-    services.update_campaign_settings(
-        campaign=services.create_campaign(year=2031), actor=association, select_count=12
-    )
+    services.update_campaign_settings(campaign=services.create_campaign(year=2031), actor=association, select_count=12)
     client.force_login(association)
     response = client.get(reverse("accounts:setting_changes"))
     assert response.status_code == 200
@@ -141,3 +139,29 @@ def test_the_change_log_query_count_is_constant(client, province, association, n
     ):
         response = client.get(reverse("accounts:setting_changes"))
     assert len(response.context["rows"]) == n
+
+
+def test_required_learning_set_and_removed_is_a_typed_event_the_province_sees(client, policy, province, association):
+    from credits import services as credits_services
+    from credits.models import Requirement
+    from tests.credits.factories import TopicFactory
+    from tests.factories import OrganisationFactory
+
+    bureau = OrganisationFactory(city_bureau=True, city="jinan")
+    staff = user_with_role(Role.CITY_STAFF, bureau)
+    requirement = credits_services.set_requirement(
+        actor=staff,
+        organisation=bureau,
+        year=2022,
+        kind=Requirement.Kind.TOPIC_HOURS,
+        topic=TopicFactory(year=2022),
+        min_hours="6",
+    )
+    credits_services.remove_requirement(actor=staff, requirement=requirement)
+    set_event, removed_event = AuditEvent.objects.filter(type=AuditEvent.Type.REQUIREMENT_CHANGED).order_by("id")
+    assert set_event.data["old"] == {"requirement": None} and set_event.data["new"]["requirement"].startswith("2022")
+    assert removed_event.data["new"] == {"requirement": None}
+    client.force_login(province)
+    assert "专门学习要求变更" in client.get(reverse("accounts:setting_changes")).content.decode()
+    client.force_login(association)
+    assert "专门学习要求变更" not in client.get(reverse("accounts:setting_changes")).content.decode()
