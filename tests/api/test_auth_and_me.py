@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import PASSWORD, user_with_role
+from tests.queries import expect_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +85,10 @@ def test_me_with_bad_token_is_401(api):
     assert response.json()["code"] == "authentication_failed"
 
 
-def test_me_with_session(client, professional, django_assert_max_num_queries):
+def test_me_with_session(client, professional):
     client.force_login(professional)
     # session, user, roles
-    with django_assert_max_num_queries(3):
+    with expect_queries("django_session", "accounts_user", "accounts_membership"):
         assert client.get("/api/v1/me/").status_code == 200
 
 
