@@ -104,7 +104,9 @@ WSGI_APPLICATION = "portal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # One home for templates: each app's templates/<app>/ (portal's holds base.html, the error
+        # pages and includes/), found by APP_DIRS.
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
