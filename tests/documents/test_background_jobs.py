@@ -83,6 +83,8 @@ def test_starting_the_same_document_while_it_runs_returns_the_running_job(client
     assert "正在生成…" not in page
     client.post(reverse("documents:start"), data)
     assert DocumentJob.objects.count() == 3
+    # Let the new job end inside the test (its thread must not outlive the test's database rows).
+    assert _wait_finished(DocumentJob.objects.latest("pk").pk).status == DocumentJob.Status.DONE
 
 
 @pytest.mark.django_db
