@@ -27,7 +27,7 @@ class CampaignCreateForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=200, required=False, help_text=_("留空则自动生成。"))
 
 
-class CampaignSettingsForm(forms.ModelForm):
+class CampaignSettingsForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = list(SETTING_FIELDS)
@@ -61,7 +61,7 @@ class BaseCriterionFormSet(forms.BaseFormSet):
 CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=1, can_delete=True)
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(EmptyChoicePrompt, forms.ModelForm):
     study_url = forms.URLField(label=_("学习网址"), max_length=300, assume_scheme="https")
 
     class Meta:
@@ -160,7 +160,7 @@ class AutoAssignForm(forms.Form):
     per_course = forms.IntegerField(label=_("每门课程专家数"), min_value=1, max_value=20)
 
 
-class PhaseChangeForm(forms.Form):
+class PhaseChangeForm(EmptyChoicePrompt, forms.Form):
     reason = forms.CharField(
         label=_("理由"),
         required=False,
@@ -181,7 +181,7 @@ class TieDecisionForm(forms.Form):
         self.fields["selected"].label_from_instance = lambda r: r.course.title
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(EmptyChoicePrompt, forms.Form):
     recommendation = forms.ModelChoiceField(label=_("涉及课程"), queryset=Recommendation.objects.none(), required=False)
     reason = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 4}))
 

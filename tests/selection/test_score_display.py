@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import Role
 from selection import services
 from selection.models import Campaign, Phase, Score
+from tests.factories import user_with_role
 
 from .factories import expert, open_campaign, submitted_recommendation
 
@@ -63,3 +64,18 @@ def test_assignment_form_asks_to_choose(client, role_users):
     client.force_login(role_users[Role.ASSOCIATION_ADMIN])
     page = client.get(reverse("selection:manage_assignments", args=[2022])).content.decode()
     assert "---------" not in page and "请选择" in page
+
+
+def test_selection_forms_with_choices_show_no_dashes(client, role_users):
+    campaign = open_campaign()
+    rec = submitted_recommendation(campaign)
+    pages = [
+        (role_users[Role.ASSOCIATION_ADMIN], reverse("selection:manage_settings", args=[2022])),
+        (role_users[Role.PROFESSIONAL], reverse("selection:objection_new", args=[2022])),
+        (user_with_role(Role.BASE_ADMIN, rec.organisation), reverse("selection:unit_new")),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "---------" not in response.content.decode(), url
