@@ -19,6 +19,7 @@ from portal.api.permissions import RulesPermission
 
 from . import selectors, services
 from .models import HourRecord
+from .selectors.plan import hours_gaps, plan_for
 
 HOURS = {"max_digits": 7, "decimal_places": 1}
 
@@ -86,15 +87,66 @@ class RequirementLineSerializer(serializers.Serializer):
     done_hours = serializers.DecimalField(source="done", allow_null=True, **HOURS)
 
 
+class GapSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    required = serializers.DecimalField(**HOURS)
+    approved = serializers.DecimalField(**HOURS)
+    pending = serializers.DecimalField(**HOURS)
+    missing = serializers.DecimalField(**HOURS)
+    to_plan = serializers.DecimalField(**HOURS)
+
+
+class GapsSerializer(serializers.Serializer):
+    public = GapSerializer()
+    professional = GapSerializer()
+    extra = serializers.DecimalField(**HOURS)
+    missing = serializers.DecimalField(**HOURS)
+
+
+class PlanCourseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    hours = serializers.DecimalField(**HOURS)
+    provider = serializers.CharField(source="provider.name")
+
+
+class PickSerializer(serializers.Serializer):
+    target = serializers.DecimalField(**HOURS)
+    hours = serializers.DecimalField(**HOURS)
+    enough = serializers.BooleanField()
+    short = serializers.DecimalField(**HOURS)
+    courses = PlanCourseSerializer(many=True)
+
+
+class PlanGuideSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    department = serializers.CharField(source="department.name")
+
+
+class PlanSerializer(serializers.Serializer):
+    public = PickSerializer()
+    professional = PickSerializer()
+    sectors = serializers.SerializerMethodField()
+    guides = PlanGuideSerializer(many=True)
+    requirements = RequirementLineSerializer(many=True)
+
+    def get_sectors(self, plan) -> list[str]:
+        return [s.name for s in plan.sectors]
+
+
 class MeHoursSerializer(ComplianceSerializer):
     records = HourRecordSerializer(many=True)
     requirements = RequirementLineSerializer(many=True)
     requirements_binding = serializers.BooleanField()
+    gaps = GapsSerializer()
+    plan = PlanSerializer(allow_null=True)
 
 
 class MeHoursView(APIView):
-    """Your approved hours of a year against its policy, with every record (pending ones too) and
-    the departments' and cities' requirements that bind you."""
+    """Your approved hours of a year against its policy, with every record (pending ones too), the
+    departments' and cities' requirements that bind you, what is missing per category (pending
+    hours apart) and the plan of courses that fills it (null when nothing is missing)."""
 
     permission_classes = [RulesPermission]
     permission_required = "credits.view_my_hours"
@@ -105,12 +157,18 @@ class MeHoursView(APIView):
         policy = _policy_or_422(year)
         compliance = selectors.compliance_for(user=request.user, year=year)
         data = ComplianceSerializer(compliance).data
-        data["records"] = HourRecordSerializer(selectors.records_for(user=request.user, year=year), many=True).data
+        records = list(selectors.records_for(user=request.user, year=year))
+        data["records"] = HourRecordSerializer(records, many=True).data
         # Departments' and cities' requirements: separate lines; binding for `compliant` only
         # when the year's policy says so.
         lines = selectors.requirement_lines(user=request.user, year=year)
         data["requirements"] = RequirementLineSerializer(lines, many=True).data
         data["requirements_binding"] = policy.mandatory_binding
+        # The same gaps and plan as the 我的学时 page.
+        gaps = hours_gaps(compliance=compliance, records=records)
+        plan = plan_for(user=request.user, year=year, gaps=gaps, records=records, requirement_lines=lines)
+        data["gaps"] = GapsSerializer(gaps).data
+        data["plan"] = PlanSerializer(plan).data if plan is not None else None
         return Response(data)
 
 

@@ -122,3 +122,28 @@ def test_my_hours_without_sector_query_count(client, role_users, policy, django_
     # requirements (none, so no per-person check), policy, sectors (none, so no guides), courses.
     with django_assert_num_queries(12):
         assert client.get(reverse("credits:my_hours"), {"year": 2022}).status_code == 200
+
+
+def test_me_hours_api_carries_the_same_gaps_and_plan(client, role_users, policy):
+    person = role_users[Role.PROFESSIONAL]
+    approved_record(person, hours="18", category=Category.PUBLIC)
+    approved_record(person, hours="64", category=Category.PROFESSIONAL)
+    pending_record(person, hours="2", category=Category.PUBLIC, source=HourRecord.Source.SELF_REPORTED)
+    course = CourseFactory(title="十小时公需课", hours=D("10"))
+    client.force_login(person)
+    body = client.get(reverse("api-me-hours"), {"year": 2022}).json()
+    assert body["gaps"]["missing"] == "12.0" and body["gaps"]["public"]["pending"] == "2.0"
+    assert body["gaps"]["public"]["to_plan"] == "10.0"
+    assert body["plan"]["public"]["courses"] == [
+        {"id": course.pk, "title": "十小时公需课", "hours": "10.0", "provider": course.provider.name}
+    ]
+    assert body["plan"]["public"]["enough"] is True and body["plan"]["professional"]["target"] == "0.0"
+
+
+def test_me_hours_api_plan_is_null_when_nothing_is_missing(client, role_users, policy):
+    person = role_users[Role.PROFESSIONAL]
+    approved_record(person, hours="30", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    client.force_login(person)
+    body = client.get(reverse("api-me-hours"), {"year": 2022}).json()
+    assert body["plan"] is None and body["gaps"]["missing"] == "0.0"
