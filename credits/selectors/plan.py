@@ -180,7 +180,9 @@ def plan_for(*, user, year: int, gaps: HoursGaps, records, requirement_lines) ->
     Courses already credited or pending for the person this year are never suggested."""
     unmet = [line for line in requirement_lines if not line.met]
     public_target = gaps.public.to_plan
-    professional_target = gaps.professional.to_plan + max(ZERO, gaps.extra - gaps.pending_total)
+    # Pending hours beyond their own category's shortfall still count towards the total's extra.
+    spare_pending = gaps.pending_total - sum((g.missing - g.to_plan for g in gaps.rows), ZERO)
+    professional_target = gaps.professional.to_plan + max(ZERO, gaps.extra - spare_pending)
     if gaps.nothing_missing and not unmet:
         return None
     sectors = list(sectors_of(user=user).order_by("name"))  # query 1

@@ -1,6 +1,7 @@
 """Employer pages: staff roster with filters and export, approval queue."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from ..forms import (
     DecisionForm,
     RosterFilterForm,
 )
-from ..selectors.people import roster_summary, staff_member_visible_to
+from ..selectors.people import staff_member_visible_to
 from ._common import _one_of, _xlsx, _year
 
 
@@ -51,6 +52,7 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
     except selectors.NoPolicyError as exc:
         return render(request, "credits/roster.html", {"error": exc.messages[0], "year": _year(request)})
     policy = selectors.policy_for(year=year)
+    summary = selectors.roster_summary(organisation=org_id, year=year)
     page = paginate(request, rows)
     for m in page:
         m.figures = replace(
@@ -66,7 +68,9 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
         "organisation": organisation,
         "requirements": requirements,
         "pending": selectors.records_decidable_by(request.user).count() if show_pending else 0,
-        "summary": roster_summary(organisation_id=org_id, year=year, requirements=requirements),
+        "summary": summary,
+        # 达标率 as a fraction for the `percent` filter; None (无人员) for an employer without staff.
+        "summary_share": Decimal(summary.compliant) / summary.staff if summary.staff else None,
         "policy": policy,
         "export_url": export_url,
     }

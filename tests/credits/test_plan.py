@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from courses.models import Category, Course, Mode
 from credits import selectors
-from credits.models import HourRecord, Requirement
+from credits.models import HourRecord, Requirement, YearPolicy
 from credits.selectors.plan import closest_fit, hours_gaps, plan_for
 from tests.courses.factories import GuideFactory
 from tests.factories import OrganisationFactory
 
-from .factories import CourseFactory, TopicFactory, approved_record, professional_of
+from .factories import CourseFactory, TopicFactory, YearPolicyFactory, approved_record, professional_of
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,20 @@ def test_plan_reads_three_queries_whatever_the_catalogue(policy, employer, djang
     with django_assert_num_queries(3):
         plan = plan_for(user=person, year=2022, gaps=gaps, records=records, requirement_lines=[])
     assert plan.public.courses and plan.professional.courses
+
+
+def test_a_total_above_both_minimums_is_planned_as_professional_hours(employer):
+    """A policy of 100 with 30/60 minimums: 10 more hours of either category, never counting the
+    pending hours already covering a category's own shortfall twice."""
+    YearPolicyFactory(year=2022)
+    YearPolicy.objects.filter(year=2022).update(min_total=D("100.0"))
+    person = professional_of(employer)
+    approved_record(person, hours="26", category=Category.PUBLIC)
+    approved_record(person, hours="60", category=Category.PROFESSIONAL)
+    pending_record(person, hours="4", category=Category.PUBLIC)
+    compliance = selectors.compliance_for(user=person, year=2022)
+    gaps = hours_gaps(compliance=compliance, records=list(selectors.records_for(user=person, year=2022)))
+    assert gaps.public.missing == D("4") and gaps.public.to_plan == D("0") and gaps.extra == D("10")
+    assert gaps.missing == D("14")
+    plan = _plan(person)
+    assert plan.public.target == D("0") and plan.professional.target == D("10")
