@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与单位")
 
     def ready(self):
-        from . import signals  # noqa: F401 -- connects receivers; models are not ready at import
+        from . import signals  # noqa: F401, PLC0415 -- connects receivers; models are not ready at import

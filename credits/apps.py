@@ -10,10 +10,10 @@ class CreditsConfig(AppConfig):
     def ready(self):
         # The report rollups follow staff moving between employers and policy changes, whichever
         # app makes them (credits.services.rollups).
-        from accounts.models import Membership
+        from accounts.models import Membership  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
 
-        from .models import StaffYearStatus, YearPolicy
-        from .services import rollups
+        from .models import StaffYearStatus, YearPolicy  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+        from .services import rollups  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
 
         post_save.connect(rollups.on_membership_saved, sender=Membership, dispatch_uid="rollups_membership_saved")
         post_delete.connect(rollups.on_membership_deleted, sender=Membership, dispatch_uid="rollups_membership_deleted")

@@ -13,13 +13,17 @@ checkout ends the orphaned soffice and removes its folder (sweep_orphaned_work_d
 
 import contextlib
 import functools
+import importlib.metadata
+import importlib.util
 import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import uuid
+import xmlrpc.client
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -211,8 +215,6 @@ def _kill_group(process: subprocess.Popen) -> None:
 def _unoserver_shim(directory: Path) -> Path:
     """A PYTHONPATH holding only the unoserver package (and its metadata) from the venv, so the
     system python imports it without the venv's other packages built for another interpreter."""
-    import importlib.metadata
-
     dist = importlib.metadata.distribution("unoserver")
     shim = directory / "pythonpath"
     shim.mkdir()
@@ -226,8 +228,6 @@ def _unoserver_shim(directory: Path) -> Path:
 @functools.cache
 def unoserver_available() -> bool:
     """unoserver is installed in the venv and the system python has python3-uno."""
-    import importlib.util
-
     if importlib.util.find_spec("unoserver") is None or soffice_binary() is None:
         return False
     python = settings.UNOSERVER_PYTHON
@@ -238,8 +238,6 @@ def unoserver_available() -> bool:
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -254,7 +252,7 @@ def warm_converter(*, timeout: float | None = None):
     """
     if not unoserver_available():
         raise LibreOfficeUnavailable(_("未配置常驻 LibreOffice（unoserver），请使用单次转换。"))
-    from unoserver.client import UnoClient
+    from unoserver.client import UnoClient  # noqa: PLC0415 -- the unoserver client is loaded only when a warm converter starts
 
     # The client logs every request at INFO.
     logging.getLogger("unoserver").setLevel(logging.WARNING)
@@ -304,8 +302,6 @@ def warm_converter(*, timeout: float | None = None):
 
 
 def _wait_until_ready(process, client, *, deadline: float) -> None:
-    import xmlrpc.client
-
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ConversionError(_("常驻 LibreOffice（unoserver）启动失败。"))

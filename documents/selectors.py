@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Role
 from accounts.rules import ADMIN_ROLES
 from accounts.selectors import has_role, organisation_ids_with_role
+from courses.models import LearningPlatform, StudyGuide
+from selection.models import ExcellentTeacherCertificate, TeacherPoolEntry
+from selection.selectors import submitted_recommendations_of
 
 from .data import (
     FormFooter,
@@ -69,8 +72,6 @@ def guide_doc(guide) -> GuideDoc:
 
 
 def platform_table_doc(organisation: Organisation) -> PlatformTableDoc:
-    from courses.models import LearningPlatform
-
     platforms = list(LearningPlatform.objects.filter(owner=organisation, is_active=True).order_by("name", "id"))
     # 填报日期: when the unit last filled in its platforms, not the day the file is made.
     filled_on = timezone.localdate(max(p.updated_at for p in platforms)) if platforms else None
@@ -84,8 +85,6 @@ def platform_table_doc(organisation: Organisation) -> PlatformTableDoc:
 def recommendations_of(organisation: Organisation, year: int) -> QuerySet:
     """What the unit sends to the association: its submitted recommendations of the year (the
     rows of attachment 3, one attachment 4 each); drafts and withdrawn ones are not sent."""
-    from selection.selectors import submitted_recommendations_of
-
     return submitted_recommendations_of(organisation=organisation, year=year)
 
 
@@ -156,8 +155,6 @@ def hours_certificate_doc(certificate, verify_url: str) -> HoursCertificateDoc:
 
 def teacher_certificate_for(teacher, year: int | None = None):
     """The teacher's latest 优秀师资特聘证书 (of `year` if given)."""
-    from selection.models import ExcellentTeacherCertificate
-
     certificates = ExcellentTeacherCertificate.objects.filter(teacher=teacher).select_related("campaign", "teacher")
     if year:
         certificates = certificates.filter(campaign__year=year)
@@ -168,8 +165,6 @@ def teacher_certificate_for(teacher, year: int | None = None):
 
 
 def teacher_certificate_doc(certificate) -> TeacherCertificateDoc:
-    from selection.models import TeacherPoolEntry
-
     entries = TeacherPoolEntry.objects.filter(teacher=certificate.teacher, campaign=certificate.campaign)
     titles = [e.course.title for e in entries.select_related("course").order_by("id")]
     return TeacherCertificateDoc(
@@ -214,9 +209,6 @@ def documents_visible_to(user) -> QuerySet[GeneratedDocument]:
 
 def generator_options(user, *, year: int) -> list[dict]:
     """What the documents page offers this user: [{"label", "kind", "object_id", "year", "package"}]."""
-    from courses.models import StudyGuide
-    from selection.models import ExcellentTeacherCertificate
-
     options: list[dict] = []
     unit_roles = (Role.DEPARTMENT_STAFF, Role.BASE_ADMIN, Role.CITY_STAFF, Role.PROVINCE_STAFF)
     if any(has_role(user, r) for r in unit_roles):

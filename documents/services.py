@@ -250,7 +250,7 @@ def _enqueue(job_id: int) -> None:
     setup) to a background thread of this process, so that the request never waits for it."""
     # documents.tasks imports this module to call run_job: importing it here, when a job is
     # queued and both modules are loaded, keeps services free of an import cycle.
-    from .tasks import generate_document
+    from .tasks import generate_document  # noqa: PLC0415 -- tasks import services; neither at load time
 
     if generate_document.app.conf.task_always_eager:
         sweep_stale_jobs()  # no beat runs the periodic sweep without a broker

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Role, User
 from accounts.rules import is_admin_of_organisation
 from accounts.selectors import has_role
+from courses.models import StudyGuide, Teacher
+from credits.services import issue_certificate
+from selection.models import Recommendation
 
 from . import generators, selectors
 from .generators import DocumentInputError
@@ -96,8 +99,6 @@ def resolve(*, kind: str, object_id: int | None, year: int | None, user=None) ->
         if object_id is None:
             part = Part(kind, generators.blank_guide(), "附件1_专业技术人员继续教育指南（参考格式）")
             return Target(kind, [part], part.name)
-        from courses.models import StudyGuide
-
         guide = StudyGuide.objects.select_related("department").filter(pk=object_id).first()
         if guide is None or not _may_act_for(user, guide.department):
             raise _not_found()
@@ -125,8 +126,6 @@ def resolve(*, kind: str, object_id: int | None, year: int | None, user=None) ->
         )
         return Target(kind, [part], part.name, owner_organisation=organisation, source=organisation)
     if kind == Kind.ATTACHMENT4:
-        from selection.models import Recommendation
-
         recommendation = (
             Recommendation.objects.select_related("course", "organisation", "campaign").filter(pk=object_id).first()
         )
@@ -161,8 +160,6 @@ def _organisation_for_selection(object_id, user) -> Organisation:
 
 
 def _hours_certificate_target(object_id, year: int, user) -> Target:
-    from credits.services import issue_certificate
-
     professional = User.objects.filter(pk=object_id).first()
     if professional is None or (user is not None and user.pk != professional.pk):
         raise _not_found()
@@ -182,8 +179,6 @@ def _hours_certificate_target(object_id, year: int, user) -> Target:
 
 
 def _teacher_certificate_target(object_id, year, user) -> Target:
-    from courses.models import Teacher
-
     teacher = Teacher.objects.filter(pk=object_id).first()
     allowed = teacher is not None and (
         user is None
@@ -211,8 +206,6 @@ def _package_target(object_id, year: int, user) -> Target:
     organisation = _organisation(object_id, user)
     parts: list[Part] = []
     skipped: list[str] = []
-    from courses.models import StudyGuide
-
     guide = StudyGuide.objects.select_related("department").filter(department=organisation, year=year).first()
     if guide is not None:
         parts.append(_guide_part(guide))

@@ -19,7 +19,7 @@ def generate_document(self, job_id: int):
     exponential backoff up to DOCUMENTS_MAX_RETRIES times; then the job fails with the reason.
     Whatever else goes wrong, the job ends failed: it is never left running."""
     # Imported here, not at the top: services queues this task (the HackSoft direction).
-    from . import services
+    from . import services  # noqa: PLC0415 -- tasks import services in their bodies (HackSoft); services import tasks
 
     try:
         services.run_job(job_id=job_id)
@@ -47,7 +47,7 @@ def sweep_stale_jobs() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): end jobs without progress, and the LibreOffice folders
     and processes of worker processes that died."""
     # Imported here, not at the top: services queues generate_document (see the module docstring).
-    from . import services
+    from . import services  # noqa: PLC0415 -- tasks import services in their bodies (HackSoft); services import tasks
 
     sweep_orphaned_work_dirs()
     return services.sweep_stale_jobs()

@@ -7,6 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self):
-        from . import bounds, checks  # noqa: F401 -- checks registers itself; models not ready at import
+        from . import bounds, checks  # noqa: F401, PLC0415 -- checks registers itself; models not ready at import
 
         bounds.install()

@@ -8,8 +8,9 @@ from django.db.models import BooleanField, Case, Count, F, FilteredRelation, Q, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, Role
+from accounts.models import City, Membership, Organisation, Role
 from courses.models import Category, Course
+from courses.selectors import public_courses_for_gap as catalogue_gap
 
 from ..models import (
     CityYearRollup,
@@ -135,8 +136,6 @@ def conversion_rules_for(*, year: int) -> QuerySet[ConversionRule]:
 def public_courses_for_gap(*, year: int, limit: int = 6) -> list[Course]:
     """Published public courses offered in the year, for a professional short on public hours
     (the catalogue's own choice, `courses.selectors.public_courses_for_gap`)."""
-    from courses.selectors import public_courses_for_gap as catalogue_gap
-
     return catalogue_gap(year=year, limit=limit)
 
 
@@ -265,8 +264,6 @@ def compliance_by_employer(*, city: str, year: int) -> list[RateRow]:
 def compliance_by_city(*, year: int) -> list[RateRow]:
     """Every city's staff count and compliant count for the year, read from the per-city rollups
     (one query over at most one row per city)."""
-    from accounts.models import City
-
     policy_for(year=year)
     rollups = {r.city: r for r in CityYearRollup.objects.filter(year=year)}
     return [_rate_row(city.value, str(city.label), rollups.get(city.value)) for city in City]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from accounts.selectors import employer_of
 
 from ..models import HourRecord, Requirement
@@ -99,8 +99,6 @@ class RequirementLine:
 
 def requirement_lines(*, user, year: int) -> list[RequirementLine]:
     """The professional's page: each requirement that binds them, met or not (separate from 90/30/60)."""
-    from accounts.models import User
-
     requirements = requirements_for_employer(employer=employer_of(user), year=year)
     if not requirements:
         return []

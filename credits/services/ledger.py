@@ -13,6 +13,7 @@ from portal.hours import parse_hours as portal_parse_hours
 
 from ..models import HourRecord, YearSummary
 from ..selectors import ZERO
+from .rollups import rebuild_rollups, refresh_records
 from .sql import update_rows
 
 MAX_RECORD_HOURS = Decimal("999.9")
@@ -95,8 +96,6 @@ def _upsert_deltas(deltas: dict[tuple[int, int], dict[str, Decimal]]) -> None:
 def _apply_records(records) -> None:
     """Every record just inserted or decided, whatever its status: approved hours into the
     summaries, then everyone touched re-placed in the report rollups (credits.services.rollups)."""
-    from .rollups import refresh_records
-
     deltas: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for r in records:
         if r.status == HourRecord.Status.APPROVED:
@@ -108,8 +107,6 @@ def _apply_records(records) -> None:
 def rebuild_summaries(*, year: int | None = None) -> int:
     """Recompute summaries, and the report rollups after them, from the ledger (after a bulk load;
     normal writes keep them current)."""
-    from .rollups import rebuild_rollups
-
     qs = HourRecord.objects.approved()
     if year is not None:
         qs = qs.filter(year=year)

@@ -3,6 +3,9 @@ statement (`UPDATE ... FROM (VALUES ...)` on PostgreSQL). Django's bulk_update b
 field and row, which costs seconds for a 10,000-row batch."""
 
 from django.db import connection
+from django.db.models import F, FileField
+from django.utils import timezone
+from psycopg2.extras import execute_values
 
 
 def update_rows(model, *, keys: tuple[str, ...], fields: tuple[str, ...], rows: list[tuple], increment=False) -> None:
@@ -11,8 +14,6 @@ def update_rows(model, *, keys: tuple[str, ...], fields: tuple[str, ...], rows: 
     if not rows:
         return
     if connection.vendor != "postgresql":
-        from django.db.models import F
-
         for row in rows:
             values = dict(zip(fields, row[len(keys) :], strict=True))
             if increment:
@@ -51,10 +52,6 @@ def insert_records(model, objs: list) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=2000)
         return
-    from django.db.models import FileField
-    from django.utils import timezone
-    from psycopg2.extras import execute_values
-
     meta, quote = model._meta, connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     now = timezone.now()

@@ -38,7 +38,7 @@ def recommendations_visible_to(user) -> QuerySet[Recommendation]:
     own; an expert those assigned to them without a conflict of interest."""
     # access_assignments applies the conflict rule and releases what it now forbids (a write), so
     # it is a service; services import these selectors at module level.
-    from ..services.conflicts import access_assignments
+    from ..services.conflicts import access_assignments  # noqa: PLC0415 -- services import selectors at module level (cycle)
 
     qs = Recommendation.objects.select_related("course", "organisation", "campaign")
     if has_role(user, Role.ASSOCIATION_ADMIN):
