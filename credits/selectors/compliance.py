@@ -284,24 +284,29 @@ def live_compliance_by_employer(*, year: int) -> dict[int, dict]:
 
 @dataclass(frozen=True)
 class RosterSummary:
-    """The counts above an employer's roster: staff, 达标, 未达标, staff with records 待审核."""
+    """The counts above an employer's roster: staff, 达标, 未达标, staff with records 待审核
+    (attributes as `selectors.people.RosterSummary`, so the roster template reads either)."""
 
     year: int
     staff: int
     compliant: int
     public_short: int
     professional_short: int
+    # Staff with at least one record of the year waiting for a decision.
     pending: int
 
     @property
-    def not_compliant(self) -> int:
+    def non_compliant(self) -> int:
         return self.staff - self.compliant
 
+    not_compliant = non_compliant
+
     @property
-    def rate(self) -> Decimal:
+    def rate(self) -> Decimal | None:
+        """达标率 as a fraction (the `percent` filter shows it); None when there is nobody to count."""
         if not self.staff:
-            return ZERO
-        return (Decimal(self.compliant) * 100 / self.staff).quantize(Decimal("0.1"))
+            return None
+        return Decimal(self.compliant) / Decimal(self.staff)
 
 
 def roster_summary(*, organisation, year: int) -> RosterSummary:

@@ -227,7 +227,8 @@ def test_roster_summary_agrees_with_the_roster(policy, employer):
     summary = selectors.roster_summary(organisation=employer, year=2022)
     assert summary.staff == selectors.roster(organisation_id=employer.pk, year=2022).count()
     assert summary.compliant == selectors.roster(organisation_id=employer.pk, year=2022, compliant=True).count()
-    assert summary.not_compliant == 3 and summary.rate == D("25.0")
+    assert summary.non_compliant == 3 and summary.rate == D("0.25")
+    assert selectors.roster_summary(organisation=OrganisationFactory(), year=2022).rate is None
     with pytest.raises(selectors.NoPolicyError):
         selectors.roster_summary(organisation=employer, year=1999)
 
