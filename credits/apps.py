@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,8 +13,15 @@ class CreditsConfig(AppConfig):
         from accounts.models import Membership  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
 
         from .models import StaffYearStatus, YearPolicy  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+        from .selectors.compliance import (  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+            forget_all_policies,
+            forget_policies,
+        )
         from .services import rollups  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
 
+        post_save.connect(forget_policies, sender=YearPolicy, dispatch_uid="forget_policies_saved")
+        post_delete.connect(forget_policies, sender=YearPolicy, dispatch_uid="forget_policies_deleted")
+        post_migrate.connect(forget_all_policies, dispatch_uid="forget_all_policies")
         post_save.connect(rollups.on_membership_saved, sender=Membership, dispatch_uid="rollups_membership_saved")
         post_delete.connect(rollups.on_membership_deleted, sender=Membership, dispatch_uid="rollups_membership_deleted")
         post_save.connect(rollups.on_policy_changed, sender=YearPolicy, dispatch_uid="rollups_policy_saved")

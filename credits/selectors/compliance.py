@@ -3,7 +3,9 @@
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -36,18 +38,55 @@ class NoPolicyError(ValidationError):
     """The year has no hour policy: nothing can be counted against it."""
 
 
+POLICY_TTL = 300
+POLICY_YEARS_KEY = "credits:policy-years"
+
+
+def _policy_key(year: int) -> str:
+    return f"credits:year-policy:{year}"
+
+
+def _cacheable() -> bool:
+    """Only what is committed is cached: inside a transaction a policy may be unsaved or rolled back."""
+    return not connection.in_atomic_block
+
+
 def policy_for(*, year: int) -> YearPolicy:
-    policy = YearPolicy.objects.filter(year=year).first()
+    """The year's policy, from the shared cache when it is there (every page asks; a policy changes
+    a few times a year: `forget_policies` runs on every save and delete, and again on commit)."""
+    policy = cache.get(_policy_key(year))
     if policy is None:
-        raise NoPolicyError(
-            _("%(year)s年度的学时要求尚未由省人社厅设置，暂不能登记或统计该年度学时。") % {"year": year},
-            code="no_policy",
-        )
+        policy = YearPolicy.objects.filter(year=year).first()
+        if policy is None:
+            raise NoPolicyError(
+                _("%(year)s年度的学时要求尚未由省人社厅设置，暂不能登记或统计该年度学时。") % {"year": year},
+                code="no_policy",
+            )
+        if _cacheable():
+            cache.set(_policy_key(year), policy, POLICY_TTL)
     return policy
 
 
 def years_with_policy() -> list[int]:
-    return list(YearPolicy.objects.order_by("-year").values_list("year", flat=True))
+    years = cache.get(POLICY_YEARS_KEY)
+    if years is None:
+        years = list(YearPolicy.objects.order_by("-year").values_list("year", flat=True))
+        if _cacheable():
+            cache.set(POLICY_YEARS_KEY, years, POLICY_TTL)
+    return years
+
+
+def forget_policies(sender=None, instance=None, **kwargs) -> None:
+    """Drop cached policies (signal receiver for YearPolicy saves and deletes): now, and once the
+    transaction commits, so no process keeps the figures read before the change."""
+    keys = [POLICY_YEARS_KEY] + ([_policy_key(instance.year)] if instance is not None else [])
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def forget_all_policies(**kwargs) -> None:
+    """After migrate or flush (post_migrate): the database's policies may all have changed."""
+    cache.delete_many([POLICY_YEARS_KEY, *(_policy_key(year) for year in range(2000, 2101))])
 
 
 @dataclass(frozen=True)

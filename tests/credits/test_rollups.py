@@ -316,3 +316,30 @@ def test_rollups_always_equal_a_recomputation(policy, employer, other_employer, 
                 pass
             assert differences(2022) == [], (n, op)
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_year_policy_is_cached_and_forgotten_on_save(django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    policy = YearPolicyFactory(year=2031)
+    selectors.policy_for(year=2031)
+    selectors.years_with_policy()
+    with django_assert_num_queries(0):
+        assert selectors.policy_for(year=2031).min_total == D("90.0")
+        assert 2031 in selectors.years_with_policy()
+    policy.min_total = D("100.0")
+    policy.save()
+    assert selectors.policy_for(year=2031).min_total == D("100.0")
+    policy.delete()
+    with pytest.raises(selectors.NoPolicyError):
+        selectors.policy_for(year=2031)
+    assert 2031 not in selectors.years_with_policy()
+
+
+def test_a_policy_read_inside_a_transaction_is_not_cached(policy):
+    from django.core.cache import cache
+
+    selectors.policy_for(year=2022)
+    assert cache.get("credits:year-policy:2022") is None
