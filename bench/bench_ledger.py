@@ -170,7 +170,10 @@ def _seed(professionals: int, records: int) -> None:
         )
         cursor.execute("ANALYZE accounts_user; ANALYZE accounts_membership; ANALYZE credits_hourrecord;")
         cursor.execute("ANALYZE credits_yearsummary;")
-    print(f"  records + summaries: {time.perf_counter() - started:.1f}s", flush=True)
+    from credits.services.rollups import rebuild_rollups
+
+    rebuild_rollups()  # the reports read the per-employer and per-city rollups
+    print(f"  records + summaries + rollups: {time.perf_counter() - started:.1f}s", flush=True)
 
 
 def _time(label: str, fn, repeat: int = 7) -> None:
