@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +24,7 @@ class CreditsConfig(AppConfig):
         post_migrate.connect(forget_all_policies, dispatch_uid="forget_all_policies")
         post_save.connect(rollups.on_membership_saved, sender=Membership, dispatch_uid="rollups_membership_saved")
         post_delete.connect(rollups.on_membership_deleted, sender=Membership, dispatch_uid="rollups_membership_deleted")
+        pre_save.connect(rollups.on_policy_saving, sender=YearPolicy, dispatch_uid="rollups_policy_saving")
         post_save.connect(rollups.on_policy_changed, sender=YearPolicy, dispatch_uid="rollups_policy_saved")
         post_delete.connect(rollups.on_policy_changed, sender=YearPolicy, dispatch_uid="rollups_policy_deleted")
         pre_delete.connect(rollups.on_status_deleting, sender=StaffYearStatus, dispatch_uid="rollups_status_deleting")

@@ -102,7 +102,9 @@ def credited_so_far(*, organisation: Organisation, people, years) -> dict[tuple[
     """Hours this unit has already registered (approved or pending) per (person, year): the running
     total that the year policy's review threshold is compared with."""
     rows = (
-        HourRecord.objects.filter(recorded_by=organisation, professional__in=people, year__in=years)
+        HourRecord.objects.filter(
+            recorded_by=organisation, professional_id__in=[getattr(p, "pk", p) for p in people], year__in=years
+        )
         .exclude(status=HourRecord.Status.REJECTED)
         .values("professional_id", "year")
         .annotate(total=Sum("hours"))

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_save
 
 from accounts.models import Membership, Role
 
@@ -269,5 +270,24 @@ def on_membership_deleted(sender, instance: Membership, **kwargs) -> None:
         _leave(rows.order_by("year"))
 
 
+# What a person's place in the reports depends on; a change of notes or dates rebuilds nothing.
+POLICY_FIELDS = ("year", "min_total", "min_public", "min_professional", "mandatory_binding")
+
+
+def _policy_figures(policy) -> tuple | None:
+    return None if policy is None else tuple(getattr(policy, f) for f in POLICY_FIELDS)
+
+
+def on_policy_saving(sender, instance: YearPolicy, **kwargs) -> None:
+    before = YearPolicy.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._rollup_figures_before = _policy_figures(before)
+
+
 def on_policy_changed(sender, instance: YearPolicy, **kwargs) -> None:
-    rebuild_rollups(year=instance.year)
+    """A policy created or deleted, or its minimums or binding changed: rebuild that year (and the
+    year it had, if the year itself changed)."""
+    before = getattr(instance, "_rollup_figures_before", None)
+    if kwargs.get("signal") is post_save and before == _policy_figures(instance):
+        return
+    for year in {instance.year, before[0] if before else instance.year}:
+        rebuild_rollups(year=year)

@@ -343,3 +343,15 @@ def test_a_policy_read_inside_a_transaction_is_not_cached(policy):
 
     selectors.policy_for(year=2022)
     assert cache.get("credits:year-policy:2022") is None
+
+
+def test_a_policy_change_that_moves_nobody_rebuilds_nothing(policy, employer):
+    professional_of(employer)
+    status_ids = list(StaffYearStatus.objects.values_list("id", flat=True))
+    policy.notes = "说明更新"
+    policy.save()
+    assert list(StaffYearStatus.objects.values_list("id", flat=True)) == status_ids
+    policy.min_public = D("20.0")
+    policy.save()
+    assert list(StaffYearStatus.objects.values_list("id", flat=True)) != status_ids
+    assert_current()
