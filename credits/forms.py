@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from courses.models import Category, Topic
+from portal.choices import EmptyChoicePrompt
 from portal.uploads import JPEG, PDF, PNG, XLSX, validate_upload
 
 from .models import ConversionRule, Requirement, YearPolicy
@@ -121,7 +122,7 @@ class VerifyForm(forms.Form):
     code = forms.CharField(label=_("验证码"), max_length=32)
 
 
-class YearPolicyForm(forms.ModelForm):
+class YearPolicyForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         model = YearPolicy
         fields = [
@@ -196,7 +197,7 @@ class YearPolicyForm(forms.ModelForm):
         return data
 
 
-class ConversionRuleForm(forms.ModelForm):
+class ConversionRuleForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         model = ConversionRule
         fields = ["name", "unit", "hours_per_unit", "category", "order"]
@@ -219,7 +220,7 @@ ConversionRuleFormSet = inlineformset_factory(
 )
 
 
-class RequirementForm(forms.Form):
+class RequirementForm(EmptyChoicePrompt, forms.Form):
     """A department's or city bureau's mandatory learning for one year (rules in services.set_requirement)."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)

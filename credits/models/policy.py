@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Category
+from portal.formats import format_hours
 
 
 class YearPolicy(models.Model):
@@ -102,5 +103,5 @@ class ConversionRule(models.Model):
         return _("%(name)s（每%(unit)s %(hours)s 学时）") % {
             "name": self.name,
             "unit": self.unit,
-            "hours": self.hours_per_unit,
+            "hours": format_hours(self.hours_per_unit),
         }

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from portal.formats import format_hours
 
 
 class Requirement(models.Model):
@@ -70,4 +71,4 @@ class Requirement(models.Model):
     def __str__(self):
         if self.kind == self.Kind.COURSE:
             return _("必修课程：%(title)s") % {"title": self.course.title}
-        return _("%(topic)s 不少于 %(hours)s 学时") % {"topic": self.topic.name, "hours": self.min_hours}
+        return _("%(topic)s 不少于 %(hours)s 学时") % {"topic": self.topic.name, "hours": format_hours(self.min_hours)}

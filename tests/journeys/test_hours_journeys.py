@@ -38,9 +38,7 @@ def test_professional_and_employer_journeys(demo, journey, tmp_path):
         suggestion = plan.locator(".plan-list a[href^='/courses/']").first
         course_title = suggestion.inner_text().strip()
         suggestion.click()
-        # The course page's long 学习网址 widens it at 375 px (courses/course_detail.html, `.kv dd`
-        # in portal.css): a known defect of that page, reported to its owner, not of the plan.
-        professional.check("course", expect=course_title, fits_phone=False)
+        professional.check("course", expect=course_title)
         page.go_back()
 
         professional.click("a", has_text="申报线下培训或其他学时", expect="证明材料")
@@ -57,8 +55,7 @@ def test_professional_and_employer_journeys(demo, journey, tmp_path):
         # A past compliant year: its certificate and the public verification page it links to.
         professional.go(f"/hours/?year={year - 1}", expect="本年度学时已达标。")
         page.locator("button", has_text="开具学时证明").click()
-        # Its width at 375 px is a known defect, recorded by test_certificate_fits_a_phone below.
-        professional.check("certificate", expect="验证网址", fits_phone=False)
+        professional.check("certificate", expect="验证网址")
         verify = page.locator("dt:has-text('验证网址') + dd").inner_text().strip()
         path = "/hours/verify/" + verify.split("/hours/verify/", 1)[1]
         journey(viewport, "verify").go(path, expect=person.display_name[:1])

@@ -11,7 +11,8 @@
     var q = parseFloat(quantity.value);
     if (!row || !(q > 0)) { out.textContent = "—"; return; }
     var hours = Math.round(parseFloat(row.getAttribute("data-hours")) * q * 10) / 10;
-    out.textContent = hours.toFixed(1);
+    // 24, 1.5: no needless ".0" (as the portal writes hours everywhere).
+    out.textContent = hours.toFixed(1).replace(/\.0$/, "");
   }
   rule.addEventListener("change", update);
   quantity.addEventListener("input", update);
