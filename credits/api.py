@@ -12,13 +12,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from accounts.models import Organisation, Role
+from accounts.models import Role
 from accounts.selectors import has_role
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
 
 from . import selectors, services
 from .models import HourRecord
+from .selectors.people import employer_visible_to
 from .selectors.plan import hours_gaps, plan_for
 
 HOURS = {"max_digits": 7, "decimal_places": 1}
@@ -368,8 +369,8 @@ class OrganisationComplianceView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"], kind=Organisation.Kind.EMPLOYER)
-        if not self.request.user.has_perm(self.permission_required, organisation):
+        organisation = employer_visible_to(user=self.request.user, organisation_id=self.kwargs["pk"])
+        if organisation is None:
             raise exceptions.NotFound()
         year = _year(self.request)
         self.policy = _policy_or_422(year)

@@ -23,7 +23,7 @@ from ..forms import (
     DecisionForm,
     RosterFilterForm,
 )
-from ..selectors.people import staff_member_visible_to
+from ..selectors.people import employer_visible_to, staff_member_visible_to
 from ._common import _one_of, _xlsx, _year
 
 
@@ -110,8 +110,8 @@ def roster_export(request):
 
 def _organisation_for(request, pk: int) -> Organisation:
     """An employer the user may oversee (bureau staff, or its own admin); 404 for any other."""
-    organisation = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.EMPLOYER)
-    if not request.user.has_perm("credits.view_organisation_compliance", organisation):
+    organisation = employer_visible_to(user=request.user, organisation_id=pk)
+    if organisation is None:
         raise Http404
     return organisation
 
