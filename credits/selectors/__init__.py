@@ -32,7 +32,7 @@ from .compliance import (
     staff_memberships,
     years_with_policy,
 )
-from .queues import auditable_records, records_decidable_by
+from .queues import auditable_records, records_decidable_by, records_visible_to
 from .requirements import (
     RequirementLine,
     RequirementRate,
@@ -73,6 +73,7 @@ __all__ = [
     "public_courses_for_gap",
     "records_decidable_by",
     "records_for",
+    "records_visible_to",
     "requirement_lines",
     "requirement_rates",
     "requirement_scope",

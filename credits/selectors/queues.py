@@ -61,3 +61,16 @@ def auditable_records(*, city: str, year: int | None = None) -> QuerySet[HourRec
     if year is not None:
         qs = qs.filter(year=year)
     return qs
+
+
+def records_visible_to(user) -> QuerySet[HourRecord]:
+    """Records a user may open (a proof file): their own, their employer's staff, their city's, or
+    all for the province; whoever decides a pending record (a new employer, the city bureau) too."""
+    if has_role(user, Role.PROVINCE_STAFF):
+        return HourRecord.objects.all()
+    scope = Q(professional=user) | Q(recorded_by_id__in=organisation_ids_with_role(user, Role.EMPLOYER_ADMIN))
+    scope |= Q(pk__in=records_decidable_by(user).values("pk"))
+    cities = cities_of_city_staff(user)
+    if cities:
+        scope |= Q(professional__in=_employed().filter(organisation__city__in=cities).values("user_id"))
+    return HourRecord.objects.filter(scope)

@@ -3,13 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse as reverse_url
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
-from accounts.selectors import organisation_ids_with_role, roles_of
 from portal.permissions import SIGNED_IN, permission_required, public
 from portal.uploads import attachment_response
 
@@ -18,7 +15,6 @@ from ..forms import (
     SelfReportForm,
     VerifyForm,
 )
-from ..models import HourRecord
 from ..selectors.plan import hours_gaps, plan_for
 from ._common import _year
 
@@ -82,23 +78,9 @@ def self_report(request):
     return render(request, "credits/self_report.html", {"form": form, "year": year, "rules": rules})
 
 
-def _visible_records(user):
-    """Records a user may open: their own, their employer's staff, their city's, or all for the province."""
-    if any(g.role == Role.PROVINCE_STAFF for g in roles_of(user)):
-        return HourRecord.objects.all()
-    scope = Q(professional=user) | Q(recorded_by_id__in=organisation_ids_with_role(user, Role.EMPLOYER_ADMIN))
-    # Whoever decides a pending record sees its proof (a new employer, or the city bureau).
-    scope |= Q(pk__in=selectors.records_decidable_by(user).values("pk"))
-    cities = [g.organisation_city for g in roles_of(user) if g.role == Role.CITY_STAFF]
-    if cities:
-        in_city = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city__in=cities)
-        scope |= Q(professional__in=in_city.values("user_id"))
-    return HourRecord.objects.filter(scope)
-
-
 @permission_required(SIGNED_IN)
 def proof(request, pk: int):
-    record = get_object_or_404(_visible_records(request.user).exclude(proof=""), pk=pk)
+    record = get_object_or_404(selectors.records_visible_to(request.user).exclude(proof=""), pk=pk)
     return attachment_response(record.proof, f"proof-{record.pk}.{record.proof.name.rsplit('.', 1)[-1]}")
 
 
