@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from portal.formats import format_percent, format_score
+
 from ..models import TieRule
 
 HUNDRED = Decimal("100")
@@ -130,7 +132,8 @@ def published_rules(campaign) -> list[str]:
     full = sum((c.max_score for c in campaign.criteria.all()), Decimal("0"))
     rules = [
         FORMULA,
-        _("专家评审权重 %(e)s，网络投票权重 %(v)s。") % {"e": campaign.expert_weight, "v": campaign.vote_weight},
+        _("专家评审权重 %(e)s，网络投票权重 %(v)s。")
+        % {"e": format_percent(campaign.expert_weight), "v": format_percent(campaign.vote_weight)},
         _(
             "专家评分：各评审指标得分相加为专家总分（满分 %(full)s 分），换算为百分制；"
             "评分专家达到 %(n)s 人时，去掉一个最高分和一个最低分后取平均。"
@@ -143,10 +146,10 @@ def published_rules(campaign) -> list[str]:
     if campaign.select_count is not None and campaign.min_combined_score is not None:
         rules.append(
             _("入选：排名前 %(n)s 名且综合得分不低于 %(s)s 分的课程。")
-            % {"n": campaign.select_count, "s": campaign.min_combined_score}
+            % {"n": campaign.select_count, "s": format_score(campaign.min_combined_score)}
         )
     elif campaign.select_count is not None:
         rules.append(_("入选：排名前 %(n)s 名的课程。") % {"n": campaign.select_count})
     else:
-        rules.append(_("入选：综合得分不低于 %(s)s 分的课程。") % {"s": campaign.min_combined_score})
+        rules.append(_("入选：综合得分不低于 %(s)s 分的课程。") % {"s": format_score(campaign.min_combined_score)})
     return rules

@@ -30,11 +30,11 @@ def test_association_campaign_page_shows_weights_as_percentages_and_scores_witho
     campaign, _rec, _a = _scored(Phase.VOTING)
     client.force_login(role_users[Role.ASSOCIATION_ADMIN])
     page = client.get(reverse("selection:manage_campaign", args=[2022])).content.decode()
-    # The ranking rules' sentence (selection.services.published_rules) still prints the stored
-    # weights; the campaign's own figures read as percentages.
+    # The campaign's own figures and the ranking rules' sentence both read as percentages.
     weights = f"专家 {int(campaign.expert_weight * 100)}% / 投票 {int(campaign.vote_weight * 100)}%"
     assert weights in page
-    assert "85.50" not in page
+    assert "专家评审权重 70%，网络投票权重 30%。" in page
+    assert "85.50" not in page and "0.700" not in page
 
 
 def test_published_results_show_scores_without_trailing_zeros(client):
