@@ -130,13 +130,6 @@ def recommendable_courses(*, organisation: Organisation, year: int) -> QuerySet[
     )
 
 
-def public_courses_for_gap(*, year: int, limit: int = 10) -> list[Course]:
-    """Published online public courses offered in `year`, shortest first then by title: what a
-    professional missing public hours can take next."""
-    queryset = catalogue(year=year).filter(category=Category.PUBLIC, mode=Mode.ONLINE)
-    return list(queryset.order_by("hours", "title", "id")[:limit])
-
-
 def courses_for_gap(
     *, year: int, public_hours: Decimal, professional_hours: Decimal, sector_ids, exclude_ids
 ) -> QuerySet[Course]:

@@ -11,8 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import City, Membership, Organisation, Role
-from courses.models import Category, Course
-from courses.selectors import public_courses_for_gap as catalogue_gap
+from courses.models import Category
 
 from ..models import (
     CityYearRollup,
@@ -170,12 +169,6 @@ def records_for(*, user, year: int) -> QuerySet[HourRecord]:
 
 def conversion_rules_for(*, year: int) -> QuerySet[ConversionRule]:
     return ConversionRule.objects.filter(policy__year=year).select_related("policy")
-
-
-def public_courses_for_gap(*, year: int, limit: int = 6) -> list[Course]:
-    """Published public courses offered in the year, for a professional short on public hours
-    (the catalogue's own choice, `courses.selectors.public_courses_for_gap`)."""
-    return catalogue_gap(year=year, limit=limit)
 
 
 def _with_figures(queryset: QuerySet, *, year: int, user_path: str) -> QuerySet:

@@ -287,15 +287,6 @@ def test_recommendable_courses_are_published_public_online_on_own_platform():
     assert not selectors.recommendable_courses(organisation=no_platform, year=2022).exists()
 
 
-def test_public_courses_for_gap_lists_published_public_online_courses_of_the_year():
-    short = CourseFactory(hours=Decimal("1.0"))
-    CourseFactory(hours=Decimal("3.0"))
-    CourseFactory(professional=True)
-    CourseFactory(status=Course.Status.DRAFT)
-    result = selectors.public_courses_for_gap(year=2022, limit=1)
-    assert result == [short]
-
-
 def test_department_publishes_professional_courses_of_its_own_sector_only(department, department_staff):
     data = course_data(
         category=Category.PROFESSIONAL,
