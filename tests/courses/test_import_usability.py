@@ -141,4 +141,3 @@ class TestBulkPublish:
         assert f'name="course" value="{draft.pk}"' in page
         assert f'name="course" value="{published.pk}"' not in page
         assert "发布所选草稿" in page
-

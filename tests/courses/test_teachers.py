@@ -8,6 +8,7 @@ from accounts.models import Role
 from courses import services
 from courses.models import Teacher
 from tests.factories import OrganisationFactory, user_with_role
+from tests.queries import expect_queries
 
 from .factories import TeacherFactory
 
@@ -123,7 +124,7 @@ def test_my_teaching_page_is_for_anyone_logged_in(client, role, status):
 
 
 @pytest.mark.parametrize("n", [1, 5])
-def test_my_teaching_query_count_is_flat(n, client, base_admin, base, django_assert_num_queries):
+def test_my_teaching_query_count_is_flat(n, client, base_admin, base):
     professional = user_with_role(Role.PROFESSIONAL)
     for i in range(n):
         services.save_teacher(actor=base_admin, organisation=base, name=f"王老师{i}", id_number=professional.id_number)
@@ -134,6 +135,6 @@ def test_my_teaching_query_count_is_flat(n, client, base_admin, base, django_ass
     client.force_login(professional)
     client.get(reverse("courses:my_teaching"))
     # session, user, roles (navigation), proposed records, confirmed records
-    with django_assert_num_queries(5):
+    with expect_queries("django_session", "accounts_user", "accounts_membership", "courses_teacher", "courses_teacher"):
         response = client.get(reverse("courses:my_teaching"))
     assert response.content.decode().count("是我，确认关联") == n

@@ -1,6 +1,5 @@
 """The work-plan pages with their offline trainings at phone width (Debian chromium via Playwright)."""
 
-
 import pytest
 from django.urls import reverse
 

@@ -1,7 +1,6 @@
 """Robust intake (issue 11, point 7): every row field is type-checked before use, so a list or an
 object where a value belongs is a row error in a 400, never a 500."""
 
-
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings

@@ -1,7 +1,6 @@
 """Once per course (issue 11, point 3): a person is credited at most once per course (and per
 work-plan training) and year, whatever the external_ref; the database enforces it."""
 
-
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse

@@ -1,6 +1,5 @@
 """The portal in a real browser (Debian's chromium driven by Playwright), at phone width."""
 
-
 import pytest
 
 from accounts.models import Role

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from tests.queries import expect_queries
 from tests.selection.factories import open_campaign
 from tests.submissions.factories import CallFactory
 
@@ -54,10 +55,10 @@ def test_menu_marks_the_current_page(client, role_users):
     assert f'<a href="{reverse("credits:self_report")}" aria-current="page">' not in html
 
 
-def test_home_query_count_for_anonymous_visitors(client, django_assert_num_queries):
+def test_home_query_count_for_anonymous_visitors(client):
     CallFactory(deadline=timezone.now() + datetime.timedelta(days=3))
     # 1 announcements count, 2 announcements page, 3 open calls, 4 campaigns not yet past voting
-    with django_assert_num_queries(4):
+    with expect_queries("portal_announcement", "submissions_call", "selection_campaign", "portal_announcement"):
         assert client.get(reverse("portal:home")).status_code == 200
 
 

@@ -111,9 +111,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def _ignoring_package_inits(graph):
     """A package's __init__ re-exporting its submodules is not a cycle with them: the submodule's
     `from ..pkg.sub import x` never runs the half-imported __init__'s names."""
-    return {
-        name: {t for t in targets if not name.startswith(t + ".")} for name, targets in graph.items()
-    }
+    return {name: {t for t in targets if not name.startswith(t + ".")} for name, targets in graph.items()}
 
 
 def test_project_modules_import_each_other_without_cycles():

@@ -133,4 +133,3 @@ def test_declared_text_inputs_of_forms_and_serializers_are_bounded_too():
         serializers.CharField().run_validation(too_long)
     assert forms.CharField(max_length=10).max_length == 10  # a field's own limit stands
     assert serializers.CharField(read_only=True).max_length is None  # output only: nothing to bound
-

@@ -20,8 +20,9 @@ def test_query_names():
 def test_expect_queries_passes_on_the_exact_list_and_fails_otherwise():
     with expect_queries("accounts_organisation"):
         list(Organisation.objects.all())
-    with pytest.raises(AssertionError, match="expected 2 queries"), expect_queries(
-        "accounts_organisation", "accounts_organisation"
+    with (
+        pytest.raises(AssertionError, match="expected 2 queries"),
+        expect_queries("accounts_organisation", "accounts_organisation"),
     ):
         list(Organisation.objects.all())
     with pytest.raises(AssertionError, match="got 1"), expect_queries("accounts_user"):

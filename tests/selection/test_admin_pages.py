@@ -136,7 +136,7 @@ def test_employer_burst_and_votes_per_hour_in_anomaly_view(client, admin):
     assert "集中投票单位" in page and "<svg" in page
     # The figures as a table too: the day in Chinese and its votes.
     today = timezone.localtime(Vote.objects.filter(campaign=campaign).earliest("created_at").created_at).date()
-    assert f"<td>{today.year}年{today.month}月{today.day}日</td><td class=\"num\">3</td>" in page
+    assert f'<td>{today.year}年{today.month}月{today.day}日</td><td class="num">3</td>' in page
     assert f"{today.month}月{today.day}日</text>" in page
 
 

@@ -1,7 +1,6 @@
 """The evaluation's new pages in a real browser at phone width (375 px): the score sheet adds the
 points as the expert types, and the phase confirmation page fits the screen."""
 
-
 import pytest
 
 from accounts.models import Role
