@@ -126,30 +126,3 @@ def test_person_records_query_count(client, role_users, policy, employer, n):
         "credits_hourrecord",
     ):
         assert client.get(url, {"year": 2022}).status_code == 200
-
-
-@pytest.mark.parametrize("n", [1, 20])
-def test_roster_with_summary_query_count(client, role_users, employer, policy, n):
-    for _ in range(n):
-        approved_record(professional_of(employer), hours="5")
-    client.force_login(role_users[Role.EMPLOYER_ADMIN])
-    # Expect 14 queries: session, user, roles, the employer, its requirements, its departments, the
-    # policy (rows), the policy (page), the paginator's count, the page of rows, years with a
-    # policy, the pending count for the banner, the policy (summary rows), the summary's groups.
-    with expect_queries(
-        "django_session",
-        "accounts_user",
-        "accounts_membership",
-        "accounts_organisation",
-        "credits_requirement",
-        "accounts_membership",
-        "credits_yearpolicy",
-        "credits_yearpolicy",
-        "credits_yearpolicy",
-        "credits_employeryearrollup",
-        "accounts_membership",
-        "accounts_membership",
-        "credits_yearpolicy",
-        "credits_hourrecord",
-    ):
-        assert client.get(reverse("credits:roster"), {"year": 2022}).status_code == 200
