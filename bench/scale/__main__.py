@@ -6,8 +6,10 @@ baseline measured in the same run, and write bench/results/<scale>-<time>.json a
     .venv/bin/python -m bench.scale --scale full             # 1,000,000 people, 20,000,000 records
 
 The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench); it
-is created, and at another scale than last time dropped and seeded again. Sessions and cache use
-Redis when REDIS_URL is set, as in production.
+is created, and at another scale than last time dropped and seeded again. Sessions and cache are
+in Redis as in production: REDIS_URL, or by default redis://127.0.0.1:6379/3 (emptied at the start)
+when a Redis answers there; without one they fall back to the database and local memory, and the
+results say so.
 """
 
 import argparse
@@ -37,6 +39,24 @@ def _recreate(url: str, *, drop: bool) -> None:
     admin.close()
 
 
+BENCH_REDIS = "redis://127.0.0.1:6379/3"
+
+
+def _redis() -> str:
+    """REDIS_URL as given, else the bench's own Redis database (emptied), else "" (none)."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    try:
+        import redis
+
+        client = redis.Redis.from_url(BENCH_REDIS, socket_connect_timeout=1)
+        client.flushdb()
+    except Exception:  # no Redis here: the results say "database" for sessions
+        return ""
+    os.environ["REDIS_URL"] = BENCH_REDIS
+    return BENCH_REDIS
+
+
 def _session_cookie(user) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -53,9 +73,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale")
     parser.add_argument("--scale", default=os.environ.get("SCALE", "small"), choices=["small", "medium", "full"])
     parser.add_argument("--reseed", action="store_true", help="drop the bench database and seed again")
+    parser.add_argument("--seed-only", action="store_true", help="seed (or find seeded) and stop")
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
     _recreate(url, drop=args.reseed)
+    redis_url = _redis()
+    print(f"  sessions and cache: {'Redis ' + redis_url if redis_url else 'database and local memory'}", flush=True)
     # This process signs the sessions the server reads: same database, same key, same engine.
     os.environ.update(
         DATABASE_URL=url, DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or SECRET, PORTAL_BENCH="true"
@@ -76,7 +99,7 @@ def main(argv: list[str]) -> int:
             connections.close_all()
             _recreate(url, drop=True)
             call_command("migrate", verbosity=0)
-        seed.seed(scale)
+        seeding = {"this run": True, **seed.seed(scale)}
     else:
         print(f"  reusing the {scale.name} data in {url.rsplit('/', 1)[-1]}")
         from credits.models import StaffYearStatus
@@ -84,10 +107,20 @@ def main(argv: list[str]) -> int:
 
         if not StaffYearStatus.objects.exists():  # seeded before the rollups existed
             print(f"    rollups: {rebuild_rollups():,} staff-years", flush=True)
-    return run(scale, url)
+        seeding = {"this run": False, **seed.seeding_times()}
+    if args.seed_only:
+        return 0
+    return run(scale, url, seeding)
 
 
-def run(scale, url: str) -> int:
+def _cookies(user_ids: list[int]) -> list[str]:
+    from accounts.models import User
+
+    users = User.objects.in_bulk(user_ids)
+    return [_session_cookie(users[pk]) for pk in user_ids if pk in users]
+
+
+def run(scale, url: str, seeding: dict) -> int:
     import subprocess
 
     from django.db import connection
@@ -120,7 +153,35 @@ def run(scale, url: str) -> int:
         ("`/hours/city/` (report by employer)", f"/hours/city/?year={year}", city),
         ("`/courses/` catalogue", "/courses/", me),
     ]
-    result = {"scale": scale.__dict__, "machine": report.machine(), "actors": actors.as_dict(), "inspect": {}}
+    # "Cold" reads: a different person (employer, city, catalogue page) each request, so nothing
+    # one request left in a cache serves the next; the rows above read one user's page again and again.
+    people = _cookies(actors.cold_people)
+    admins = _cookies(actors.employer_admins)
+    bureaus = _cookies(actors.city_staff)
+    pages = [f"/courses/?page={n}" for n in range(1, 41)]
+    pages += [f"/courses/?category={c}&page={n}" for c in ("public", "professional") for n in range(1, 6)]
+    pages += [f"/courses/?search={n:05d}" for n in range(0, scale.courses, max(1, scale.courses // 30))]
+    cold = [
+        (f"`/hours/`, cold ({len(people):,} people in turn)", [(f"/hours/?year={year}", c) for c in people]),
+        (
+            f"`/api/v1/me/hours/`, cold ({len(people):,} people in turn)",
+            [(f"/api/v1/me/hours/?year={year}", c) for c in people],
+        ),
+        (
+            f"`/hours/roster/`, cold ({len(admins)} employers in turn)",
+            [(f"/hours/roster/?year={year}", c) for c in admins],
+        ),
+        (f"`/hours/city/`, cold ({len(bureaus)} cities in turn)", [(f"/hours/city/?year={year}", c) for c in bureaus]),
+        (f"`/courses/` catalogue, cold ({len(pages)} pages and filters in turn)", [(p, me) for p in pages]),
+    ]
+    result = {
+        "scale": scale.__dict__,
+        "machine": report.machine(),
+        "seeding_seconds": seeding,
+        "ledger_partitions": report.partitions(),
+        "actors": actors.as_dict(),
+        "inspect": {},
+    }
     print("  in process: EXPLAIN and profile of each read ...", flush=True)
     for label, path, cookie in reads:
         try:
@@ -147,6 +208,16 @@ def run(scale, url: str) -> int:
             figures = load.wrk(path, seconds=scale.seconds, cookie=cookie)
             notes = (
                 "" if figures["not_2xx"] == 0 and status == 200 else f"status {status}, {figures['not_2xx']} not 2xx"
+            )
+            rows.append({"label": label, **figures, "notes": notes})
+            print(f"    {label}: {figures['rps']:.1f}/s p50 {figures['p50_ms']:.0f} ms", flush=True)
+        for label, requests in cold:
+            statuses = {load.request("GET", p, headers={"Cookie": c})[0] for p, c in requests[:3]}
+            figures = load.wrk("/", seconds=scale.seconds, requests=requests)
+            notes = (
+                ""
+                if figures["not_2xx"] == 0 and statuses == {200}
+                else (f"statuses {sorted(statuses)}, {figures['not_2xx']} not 2xx")
             )
             rows.append({"label": label, **figures, "notes": notes})
             print(f"    {label}: {figures['rps']:.1f}/s p50 {figures['p50_ms']:.0f} ms", flush=True)
@@ -199,6 +270,7 @@ def run(scale, url: str) -> int:
         "connections": load.CONNECTIONS,
         "database": env["DATABASE_URL"].rsplit("@", 1)[-1],
         "pgbouncer": env.get("DATABASE_PGBOUNCER", "false"),
+        "sessions_and_cache": f"Redis {env['REDIS_URL']}" if env.get("REDIS_URL") else "database, local memory",
     }
     result["rows"] = rows
     result["table"] = report.table(rows)

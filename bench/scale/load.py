@@ -100,15 +100,29 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def wrk(path: str, *, seconds: int, cookie: str = "", auth: str = "", pairs=None, port: int = PORT, connections=None):
-    """Run wrk against one path; returns its WRKJSON figures plus requests per second."""
+def wrk(
+    path: str,
+    *,
+    seconds: int,
+    cookie: str = "",
+    auth: str = "",
+    pairs=None,
+    requests=None,
+    port: int = PORT,
+    connections=None,
+):
+    """Run wrk against one path; returns its WRKJSON figures plus requests per second. `pairs`:
+    (token, JSON body) POSTed each once; `requests`: (path, cookie) GETs taken in turn."""
     env = dict(os.environ, BENCH_COOKIE=cookie, BENCH_AUTH=auth, BENCH_THREADS=str(WRK_THREADS))
     pairs_file = None
-    if pairs:
-        pairs_file = tempfile.NamedTemporaryFile("w", suffix=".pairs", delete=False)  # noqa: SIM115
-        pairs_file.write("".join(f"{token} {body}\n" for token, body in pairs))
+    if pairs or requests:
+        pairs_file = tempfile.NamedTemporaryFile("w", suffix=".lines", delete=False)  # noqa: SIM115
+        if pairs:
+            pairs_file.write("".join(f"{token} {body}\n" for token, body in pairs))
+        else:
+            pairs_file.write("".join(f"{p}\t{c}\n" for p, c in requests))
         pairs_file.close()
-        env["BENCH_PAIRS_FILE"] = pairs_file.name
+        env["BENCH_PAIRS_FILE" if pairs else "BENCH_REQUESTS_FILE"] = pairs_file.name
     try:
         result = subprocess.run(
             [

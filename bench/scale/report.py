@@ -46,6 +46,37 @@ def machine() -> dict:
     }
 
 
+def partitions() -> list[dict]:
+    """The ledger's partitions (PostgreSQL declarative partitioning by year): rows and sizes of
+    each; one row "credits_hourrecord (not partitioned)" where the table is plain."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), c.reltuples::bigint,
+                   pg_total_relation_size(c.oid), pg_indexes_size(c.oid)
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'credits_hourrecord'::regclass ORDER BY c.relname
+            """
+        )
+        found = cursor.fetchall()
+        if not found:
+            cursor.execute(
+                "SELECT 'credits_hourrecord (not partitioned)', '', reltuples::bigint, pg_total_relation_size(oid), "
+                "pg_indexes_size(oid) FROM pg_class WHERE oid = 'credits_hourrecord'::regclass"
+            )
+            found = cursor.fetchall()
+    return [
+        {
+            "table": name,
+            "bound": bound,
+            "rows_estimate": rows,
+            "total_mb": round(total / 2**20),
+            "index_mb": round(idx / 2**20),
+        }
+        for name, bound, rows, total, idx in found
+    ]
+
+
 def _client(cookie: str) -> Client:
     client = Client()
     name, _, value = cookie.partition("=")
@@ -136,9 +167,24 @@ def write(result: dict) -> tuple[Path, Path]:
         "",
         f"Server: gunicorn ({result['server']['workers']} sync workers, production settings, "
         f"database {result['server']['database']}, PgBouncer {result['server']['pgbouncer']}), "
-        f"wrk {result['server']['connections']} connections, {result['scale']['seconds']} s per read.",
+        f"wrk {result['server']['connections']} connections, {result['scale']['seconds']} s per read; "
+        f"sessions and cache: {result['server'].get('sessions_and_cache', '—')}.",
         "",
         result["table"],
+        "",
+        "Seeding (seconds"
+        + ("" if result.get("seeding_seconds", {}).get("this run") else ", from the run that seeded this database")
+        + "): "
+        + ", ".join(f"{k} {v}" for k, v in result.get("seeding_seconds", {}).items() if k != "this run"),
+        "",
+        "## The ledger's partitions",
+        "",
+        "| table | bound | rows (estimate) | total MB | of it indexes MB |",
+        "|---|---|---:|---:|---:|",
+        *(
+            f"| {p['table']} | {p['bound']} | {p['rows_estimate']:,} | {p['total_mb']:,} | {p['index_mb']:,} |"
+            for p in result.get("ledger_partitions", [])
+        ),
         "",
         "## Where a request's time goes (in process, median of 5)",
         "",

@@ -5,6 +5,7 @@ A database seeded at one scale is reused by the next run at that scale; another 
 (`--reseed` forces it)."""
 
 import datetime
+import json
 import time
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -24,6 +25,8 @@ YEARS = (2024, 2025, 2026)
 YEAR = YEARS[-1]
 EMPLOYERS_PER_CITY = 60
 MARK = "BENCH-SCALE"
+COLD_PEOPLE = 2_000  # the "cold" rows read each of these people's pages in turn
+COLD_EMPLOYERS = 50
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,21 @@ def seeded_scale() -> str | None:
     return row[0] if row else None
 
 
-def _mark(scale: Scale) -> None:
+def _mark(scale: Scale, steps: dict) -> None:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_scale_marker (name text)")
+        cursor.execute("ALTER TABLE bench_scale_marker ADD COLUMN IF NOT EXISTS steps text")
         cursor.execute("DELETE FROM bench_scale_marker")
-        cursor.execute("INSERT INTO bench_scale_marker VALUES (%s)", [scale.name])
+        cursor.execute("INSERT INTO bench_scale_marker (name, steps) VALUES (%s, %s)", [scale.name, json.dumps(steps)])
+
+
+def seeding_times() -> dict:
+    """Seconds each seeding step took when this database was seeded (empty if not recorded)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE bench_scale_marker ADD COLUMN IF NOT EXISTS steps text")
+        cursor.execute("SELECT steps FROM bench_scale_marker")
+        row = cursor.fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
 
 
 def _policies() -> None:
@@ -115,7 +128,7 @@ def _people(scale: Scale, roster: Organisation, export: Organisation, others: li
     return ids
 
 
-def _records(scale: Scale, ids: list[int], platform_org: Organisation) -> None:
+def _records(scale: Scale, ids: list[int], platform_org: Organisation, steps: dict) -> None:
     """scale.records approved platform lines, spread evenly over people and YEARS (so every person
     has records/professionals lines), then the yearly summaries in one grouped statement."""
     now = timezone.now().isoformat()
@@ -167,7 +180,8 @@ def _records(scale: Scale, ids: list[int], platform_org: Organisation) -> None:
 
     started = time.perf_counter()
     counted = rebuild_rollups()
-    print(f"    rollups: {counted:,} staff-years in {time.perf_counter() - started:.1f} s", flush=True)
+    steps["rollups (part of records)"] = round(time.perf_counter() - started, 1)
+    print(f"    rollups: {counted:,} staff-years in {steps['of which rollups']:.1f} s", flush=True)
     with connection.cursor() as cursor:
         tables = ["accounts_user", "accounts_membership", "credits_hourrecord", "credits_yearsummary"]
         tables += ["credits_staffyearstatus", "credits_employeryearrollup", "credits_cityyearrollup"]
@@ -204,9 +218,17 @@ def _staff(username: str, organisation: Organisation, role: str) -> User:
     return user
 
 
-def seed(scale: Scale) -> None:
+def seed(scale: Scale) -> dict:
+    """Seed the scale; returns the seconds of each step (kept with the marker for later runs)."""
     connection.ensure_connection()
     started = time.perf_counter()
+    steps = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        steps[name] = round(now - since, 1)
+        return now
+
     _policies()
     roster, export, others = _employers()
     base = Organisation.objects.create(
@@ -217,11 +239,16 @@ def seed(scale: Scale) -> None:
     )
     print(f"  seeding {scale.professionals:,} professionals (COPY) ...", flush=True)
     ids = _people(scale, roster, export, others)
+    mark = lap("people and memberships", started)
     print(f"  people in {time.perf_counter() - started:.0f} s; {scale.records:,} records (COPY) ...", flush=True)
-    _records(scale, ids, base)
+    _records(scale, ids, base, steps)
+    mark = lap("records, summaries, rollups, vacuum", mark)
     _catalogue(scale, base, platform)
-    _mark(scale)
-    print(f"  seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    lap("catalogue", mark)
+    steps["total"] = round(time.perf_counter() - started, 1)
+    _mark(scale, steps)
+    print(f"  seeded in {steps['total']:.0f} s", flush=True)
+    return steps
 
 
 @dataclass
@@ -239,10 +266,14 @@ class Actors:
     export_org: int
     bulk_people: list[str]
     platform: int
+    cold_people: list[int]  # professionals spread over the whole population, each read in turn
+    city_staff: list[int]  # one bureau user per city
+    employer_admins: list[int]  # admins of other employers (about professionals / 958 staff each)
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        data["bulk_people"] = len(self.bulk_people)
+        for key in ("bulk_people", "cold_people", "city_staff", "employer_admins"):
+            data[key] = len(data[key])
         return data
 
 
@@ -258,8 +289,19 @@ def actors() -> Actors:
     )
     base_admin = _staff(f"{PREFIX}-base", base, Role.BASE_ADMIN)
     people = User.objects.filter(username__regex=rf"^{PREFIX}[0-9]").order_by("id")
+    every = list(people.values_list("id", flat=True))
+    cold = every[:: max(1, len(every) // COLD_PEOPLE)][:COLD_PEOPLE]
+    city_staff = []
+    for city in City:
+        office = Organisation.objects.filter(kind=Organisation.Kind.CITY_BUREAU, city=city).first() or (
+            Organisation.objects.create(
+                name=f"{MARK} {city.label}人社局", kind=Organisation.Kind.CITY_BUREAU, city=city
+            )
+        )
+        city_staff.append(_staff(f"{PREFIX}-city-{city.value}", office, Role.CITY_STAFF).pk)
+    others = list(roster[2 : 2 + COLD_EMPLOYERS])
     return Actors(
-        professional=people.values_list("id", flat=True).first(),
+        professional=every[0],
         roster_admin=_staff(f"{PREFIX}-roster", roster_org, Role.EMPLOYER_ADMIN).pk,
         export_admin=_staff(f"{PREFIX}-export", export_org, Role.EMPLOYER_ADMIN).pk,
         province=_staff(f"{PREFIX}-province", province, Role.PROVINCE_STAFF).pk,
@@ -270,6 +312,9 @@ def actors() -> Actors:
         export_org=export_org.pk,
         bulk_people=list(people.values_list("id_number", flat=True)[:10_000]),
         platform=LearningPlatform.objects.get(owner=base).pk,
+        cold_people=cold,
+        city_staff=city_staff,
+        employer_admins=[_staff(f"{PREFIX}-admin-{o.pk}", o, Role.EMPLOYER_ADMIN).pk for o in others],
     )
 
 

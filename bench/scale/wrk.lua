@@ -1,8 +1,11 @@
 -- wrk script for `make bench`: every request carries the session cookie (or API token) of the
 -- measured user; with BENCH_PAIRS_FILE each request POSTs a different (token, body) pair, so no
--- vote is sent twice. done() prints one JSON line (WRKJSON ...) that bench/scale/load.py reads.
+-- vote is sent twice; with BENCH_REQUESTS_FILE ("path<TAB>cookie" lines) each request GETs the next
+-- line's path as the next line's user ("cold": many people, many pages, each in turn).
+-- done() prints one JSON line (WRKJSON ...) that bench/scale/load.py reads.
 local threads = {}
 local pairs_list = {}
+local requests_list = {}
 
 function setup(thread)
   thread:set("id", #threads)
@@ -19,6 +22,13 @@ function init(args)
       table.insert(pairs_list, { token = token, body = body })
     end
   end
+  local rfile = os.getenv("BENCH_REQUESTS_FILE")
+  if rfile then
+    for line in io.lines(rfile) do
+      local path, cookie = line:match("^([^\t]+)\t(.*)$")
+      table.insert(requests_list, { path = path, cookie = cookie })
+    end
+  end
   wrk.headers["X-Forwarded-Proto"] = "https"
   wrk.headers["Host"] = "127.0.0.1"
   local cookie = os.getenv("BENCH_COOKIE")
@@ -28,11 +38,20 @@ function init(args)
 end
 
 function request()
+  -- Thread i takes lines i, i + threads, i + 2 * threads, ...: disjoint across threads.
+  local index = id + n * nthreads + 1
+  if #requests_list > 0 then
+    n = n + 1
+    local item = requests_list[((index - 1) % #requests_list) + 1]
+    return wrk.format("GET", item.path, {
+      ["Cookie"] = item.cookie,
+      ["X-Forwarded-Proto"] = "https",
+      ["Host"] = "127.0.0.1",
+    })
+  end
   if #pairs_list == 0 then
     return wrk.format(nil)
   end
-  -- Thread i takes pairs i, i + threads, i + 2 * threads, ...: disjoint across threads.
-  local index = id + n * nthreads + 1
   n = n + 1
   local pair = pairs_list[((index - 1) % #pairs_list) + 1]
   return wrk.format("POST", nil, {
