@@ -8,9 +8,11 @@ class CreditsConfig(AppConfig):
     verbose_name = _("学时登记与达标")
 
     def ready(self):
-        # The report rollups follow staff moving between employers and policy changes, whichever
-        # app makes them (credits.services.rollups).
-        from accounts.models import Membership  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+        # The report rollups follow staff moving between employers, employers moving between
+        # cities, courses moving between topics and policy changes, whichever app makes them
+        # (credits.services.rollups).
+        from accounts.models import Membership, Organisation  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+        from courses.models import Course  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
 
         from .models import StaffYearStatus, YearPolicy  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
         from .selectors.compliance import (  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
@@ -27,4 +29,8 @@ class CreditsConfig(AppConfig):
         pre_save.connect(rollups.on_policy_saving, sender=YearPolicy, dispatch_uid="rollups_policy_saving")
         post_save.connect(rollups.on_policy_changed, sender=YearPolicy, dispatch_uid="rollups_policy_saved")
         post_delete.connect(rollups.on_policy_changed, sender=YearPolicy, dispatch_uid="rollups_policy_deleted")
+        pre_save.connect(rollups.on_organisation_saving, sender=Organisation, dispatch_uid="rollups_org_saving")
+        post_save.connect(rollups.on_organisation_saved, sender=Organisation, dispatch_uid="rollups_org_saved")
+        pre_save.connect(rollups.on_course_saving, sender=Course, dispatch_uid="rollups_course_saving")
+        post_save.connect(rollups.on_course_saved, sender=Course, dispatch_uid="rollups_course_saved")
         pre_delete.connect(rollups.on_status_deleting, sender=StaffYearStatus, dispatch_uid="rollups_status_deleting")

@@ -5,6 +5,9 @@ the reports:
 - a record inserted (intake, bulk, self-report, teaching credit) or decided (approval, return,
   reversal): `ledger._insert`, `intake`, `decisions` call `refresh_staff` for the people touched;
 - a person starting or leaving a staff membership (changing employer): a `Membership` signal;
+- an employer moving to another city: an `Organisation` signal re-places its staff;
+- a course moved to another topic while a binding topic requirement counts it: a `Course` signal
+  re-places the people whose records of that course count in such a year;
 - a department's or city's requirement set or removed: `requirements` refreshes the staff it binds;
 - a policy created, changed or deleted: a `YearPolicy` signal rebuilds that year.
 
@@ -192,6 +195,42 @@ def refresh_employers(*, organisation_ids, year: int) -> int:
     """The staff of these employers (a requirement binding them was set or removed)."""
     people = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation_id__in=organisation_ids)
     return refresh_staff((pid, year) for pid in people.values_list("user_id", flat=True))
+
+
+def _policy_years(*, binding_only: bool = False) -> list[int]:
+    policies = YearPolicy.objects.filter(mandatory_binding=True) if binding_only else YearPolicy.objects.all()
+    return list(policies.values_list("year", flat=True))
+
+
+def on_organisation_saving(sender, instance, **kwargs) -> None:
+    before = sender.objects.filter(pk=instance.pk).values_list("city", flat=True).first() if instance.pk else None
+    instance._rollup_city_before = before
+
+
+def on_organisation_saved(sender, instance, created: bool, **kwargs) -> None:
+    """An employer's city changed: its staff move between city rollups (and city requirements)."""
+    if created or getattr(instance, "_rollup_city_before", instance.city) == instance.city:
+        return
+    staff = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation_id=instance.pk)
+    people = list(staff.values_list("user_id", flat=True))
+    refresh_staff((person, year) for person in people for year in _policy_years())
+
+
+def on_course_saving(sender, instance, **kwargs) -> None:
+    before = sender.objects.filter(pk=instance.pk).values_list("topic_id", flat=True).first() if instance.pk else None
+    instance._rollup_topic_before = before
+
+
+def on_course_saved(sender, instance, created: bool, **kwargs) -> None:
+    """A course moved to another topic: where a binding topic requirement counts hours by topic,
+    the people with records of that course may pass or fall short."""
+    if created or getattr(instance, "_rollup_topic_before", instance.topic_id) == instance.topic_id:
+        return
+    years = _policy_years(binding_only=True)
+    if not years:
+        return
+    pairs = HourRecord.objects.filter(course_id=instance.pk, year__in=years).values_list("professional_id", "year")
+    refresh_staff(set(pairs))
 
 
 def _delete_year(year: int | None) -> None:

@@ -22,7 +22,7 @@ from credits.services.rollups import rebuild_rollups
 from tests.factories import OrganisationFactory, user_with_role
 from tests.queries import expect_queries
 
-from .factories import CourseFactory, YearPolicyFactory, approved_record, professional_of
+from .factories import CourseFactory, TopicFactory, YearPolicyFactory, approved_record, professional_of
 
 D = Decimal
 DAY = datetime.date(2022, 5, 10)
@@ -191,6 +191,54 @@ def test_requirements_that_bind_move_people_when_set_and_removed(policy, employe
     assert employer_row(employer).compliant == 2
     assert_current()
     services.remove_requirement(actor=bureau_staff, requirement=requirement)
+    assert_current()
+
+
+def test_an_employer_moving_to_another_city_takes_its_staff_along(policy, employer):
+    """An employer's city corrected in the admin: its staff leave the old city's rollup for the
+    new one in the same transaction (no `rebuild_rollups` needed)."""
+    done, short = professional_of(employer), professional_of(employer)
+    compliant_hours(done)
+    approved_record(short, hours="30", category=Category.PUBLIC)
+    assert (city_row("jinan").staff, city_row("jinan").compliant) == (2, 1)
+    employer.city = "qingdao"
+    employer.save()
+    assert city_row("jinan").staff == 0
+    row = city_row("qingdao")
+    assert (row.staff, row.compliant, row.professional_short) == (2, 1, 1)
+    assert_current()
+    employer.name = "改名不改市"
+    employer.save()  # no city change: nothing to move
+    assert_current()
+
+
+def test_a_course_moved_to_another_topic_moves_those_its_hours_counted_for(policy, employer):
+    """A binding topic requirement counts the hours of that topic's courses: a course moved to
+    another topic stops counting, and the people it carried fall short in the same transaction."""
+    policy.mandatory_binding = True
+    policy.save()
+    bureau = OrganisationFactory(city_bureau=True, city="jinan")
+    topic, other = TopicFactory(), TopicFactory()
+    course = CourseFactory(topic=topic)
+    person = professional_of(employer)
+    compliant_hours(person)
+    approved_record(person, hours="6", course=course, source=HourRecord.Source.PLATFORM)
+    services.set_requirement(
+        actor=user_with_role(Role.CITY_STAFF, bureau),
+        organisation=bureau,
+        year=2022,
+        kind=Requirement.Kind.TOPIC_HOURS,
+        topic=topic,
+        min_hours=D("6"),
+    )
+    assert employer_row(employer).compliant == 1
+    course.topic = other
+    course.save()
+    assert employer_row(employer).compliant == 0
+    assert_current()
+    course.topic = topic
+    course.save()
+    assert employer_row(employer).compliant == 1
     assert_current()
 
 
