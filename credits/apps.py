@@ -19,7 +19,7 @@ class CreditsConfig(AppConfig):
             forget_all_policies,
             forget_policies,
         )
-        from .services import rollups  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+        from .services import partitions, rollups  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
 
         post_save.connect(forget_policies, sender=YearPolicy, dispatch_uid="forget_policies_saved")
         post_delete.connect(forget_policies, sender=YearPolicy, dispatch_uid="forget_policies_deleted")
@@ -33,4 +33,5 @@ class CreditsConfig(AppConfig):
         post_save.connect(rollups.on_organisation_saved, sender=Organisation, dispatch_uid="rollups_org_saved")
         pre_save.connect(rollups.on_course_saving, sender=Course, dispatch_uid="rollups_course_saving")
         post_save.connect(rollups.on_course_saved, sender=Course, dispatch_uid="rollups_course_saved")
+        post_save.connect(partitions.on_policy_saved, sender=YearPolicy, dispatch_uid="partitions_policy_saved")
         pre_delete.connect(rollups.on_status_deleting, sender=StaffYearStatus, dispatch_uid="rollups_status_deleting")

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
 from portal import deployment
@@ -263,6 +264,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "documents-sweep-stale-jobs": {
         "task": "documents.tasks.sweep_stale_jobs",
         "schedule": timedelta(minutes=1),
+    },
+    # The ledger's year partitions (PostgreSQL): next year's exists well before 1 January.
+    "credits-ledger-partitions": {
+        "task": "credits.tasks.ensure_ledger_partitions",
+        "schedule": crontab(minute=17, hour=3, day_of_month=1),
     },
 }
 
