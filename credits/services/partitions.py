@@ -84,12 +84,7 @@ def ensure_year_partition(year: int) -> bool:
         # delete through: only from the DEFAULT partition, only this year), create the partition,
         # put them back. The `reverses` key checks each statement meanwhile (a correction and its
         # original leave and come back together), and is deferred again afterwards.
-        cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' "
-            "AND confrelid = conrelid AND conparentid = 0",
-            [TABLE],
-        )
-        (reverses_key,) = cursor.fetchone()
+        reverses_key = _reverses_key(cursor)
         cursor.execute(f'SET CONSTRAINTS "{reverses_key}" IMMEDIATE')
         cursor.execute(f"CREATE TEMPORARY TABLE credits_hourrecord_moving (LIKE {TABLE}) ON COMMIT DROP")
         cursor.execute("SELECT set_config('credits.moving_year', %s, true)", [str(year)])
@@ -105,6 +100,16 @@ def ensure_year_partition(year: int) -> bool:
         cursor.execute("DROP TABLE credits_hourrecord_moving")
         cursor.execute(f'SET CONSTRAINTS "{reverses_key}" DEFERRED')
     return True
+
+
+def _reverses_key(cursor) -> str:
+    """The name of the composite `reverses` foreign key (Django's name for the one-to-one)."""
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' "
+        "AND confrelid = conrelid AND conparentid = 0",
+        [TABLE],
+    )
+    return cursor.fetchone()[0]
 
 
 def _create(cursor, year: int) -> None:
@@ -130,6 +135,29 @@ def missing(through_year: int, *, from_year: int | None = None) -> tuple[list[in
     first = timezone.localdate().year if from_year is None else from_year
     have = year_partitions()
     return [y for y in range(first, through_year + 1) if y not in have], default_years()
+
+
+def detach_year(year: int) -> str:
+    """Take a closed year out of the ledger, to archive it (pg_dump -t, then DROP TABLE): the
+    partition becomes a plain table of its own, keeping its rows, and its refs leave the key table.
+    PostgreSQL cannot detach a partition that a foreign key of the same table still references (a
+    correction and its original sit in the same year, but the check does not know that), so the
+    `reverses` key is dropped and added again in the same transaction: adding it checks every
+    correction left, a scan of the other partitions under an ACCESS EXCLUSIVE lock."""
+    name = year_partitions().get(year)
+    if name is None:
+        raise ValueError(f"{year} has no partition of its own")
+    with transaction.atomic(), connection.cursor() as cursor:
+        reverses_key = _reverses_key(cursor)
+        cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{reverses_key}"')
+        cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
+        cursor.execute(
+            f'ALTER TABLE {TABLE} ADD CONSTRAINT "{reverses_key}" FOREIGN KEY (reverses_id, year) '
+            f"REFERENCES {TABLE} (id, year) DEFERRABLE INITIALLY DEFERRED"
+        )
+        cursor.execute("DELETE FROM credits_hourrecord_ref WHERE year = %s", [year])
+    return name
 
 
 def on_policy_saved(sender, instance, **kwargs) -> None:

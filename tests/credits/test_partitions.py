@@ -171,31 +171,6 @@ def test_the_api_answers_a_ref_repeated_in_another_year_with_the_first_record(ba
 
 
 @on_postgresql
-def test_a_concurrent_insert_of_a_taken_ref_in_another_year_makes_the_intake_answer_with_the_first(
-    base, base_admin, person, policy
-):
-    """The intake's IntegrityError path: the key table refuses the insert, the retry finds the record."""
-    YearPolicyFactory(year=2023)
-    course = CourseFactory(provider=base)
-    taken = record(person, year=2023, ref="RACE-1", recorded_by=base)
-    original = services.intake._existing_refs
-    calls = []
-
-    def nothing_on_the_first_look(**kwargs):  # as if the other post committed after our lookup
-        calls.append(1)
-        return {} if len(calls) == 1 else original(**kwargs)
-
-    services.intake._existing_refs = nothing_on_the_first_look
-    try:
-        [(answer, created)] = services.record_platform_hours(
-            organisation=base, actor=base_admin, rows=[platform_row(person, course, "RACE-1")]
-        )
-    finally:
-        services.intake._existing_refs = original
-    assert not created and answer.pk == taken.pk and len(calls) == 2
-
-
-@on_postgresql
 def test_deleting_a_pending_record_frees_its_ref_and_a_changed_ref_follows(person, policy):
     YearPolicyFactory(year=2023)
     pending = record(person, ref="FREE-1", status=HourRecord.Status.PENDING)
@@ -261,7 +236,7 @@ def correction_of(original, **over):
 def test_a_correction_sits_in_its_originals_year_and_reverses_it_once(person, policy):
     YearPolicyFactory(year=2023)
     original = approved_record(person, hours="6")
-    with pytest.raises(IntegrityError, match="reverses"), transaction.atomic():
+    with pytest.raises(IntegrityError, match="reverses_id_1454830b_fk"), transaction.atomic():
         correction_of(original, year=2023)
         check_deferred_constraints()
     correction_of(original)
@@ -341,6 +316,29 @@ def test_creating_a_year_moves_its_rows_out_of_the_default_partition(person, pol
     assert [r[1] for r in key_rows()] == ["STRAY-1"]
     with pytest.raises(IntegrityError), transaction.atomic():
         correction_of(stray)
+
+
+@on_postgresql
+def test_a_closed_year_is_detached_with_its_corrections_and_its_refs_are_released(person, policy):
+    YearPolicyFactory(year=2023)
+    old = record(person, year=2023, ref="OLD-1")
+    correction_of(old)
+    kept = record(person, year=2022, ref="KEPT-1")
+    check_deferred_constraints()
+    out = io.StringIO()
+    call_command("ledger_partitions", "--detach", "2023", stdout=out)
+    assert "credits_hourrecord_y2023" in out.getvalue()
+    assert 2023 not in partitions.year_partitions()
+    assert list(HourRecord.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert [r[1] for r in key_rows()] == ["KEPT-1"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM credits_hourrecord_y2023")  # the archive keeps its rows
+        assert cursor.fetchone()[0] == 2
+    correction_of(kept)
+    check_deferred_constraints()  # the reverses key is back
+    with pytest.raises(IntegrityError, match="reverses_id_1454830b_fk"), transaction.atomic():
+        record(person, year=2023, hours=-old.hours, source=HourRecord.Source.CORRECTION, reverses_id=old.pk)
+        check_deferred_constraints()  # the archived original is no longer in the ledger
 
 
 @on_postgresql
