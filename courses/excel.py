@@ -18,6 +18,7 @@ from portal.spreadsheets import FORMULA_REFUSED, formula_in
 from portal.uploads import XLSX, validate_upload
 
 from . import excel_template
+from .cache import bump_catalogue_version
 from .models import Category, Course, LearningPlatform, Mode, Teacher, Topic
 from .selectors import PROVIDER_ROLES
 from .services import check_provider_kind, check_teacher_names, parse_hours, require_role_in, validate_course
@@ -360,6 +361,7 @@ def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
     with transaction.atomic():
         courses = Course.objects.bulk_create([course for course, _names in new], batch_size=1000)
         _link_teachers(provider=provider, courses=courses, names=[names for _course, names in new])
+        bump_catalogue_version()  # bulk_create sends no post_save
         audit(
             type=AuditEvent.Type.DATA_IMPORTED,
             actor=actor,

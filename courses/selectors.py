@@ -2,13 +2,14 @@
 
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import Case, DecimalField, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Ceil, RowNumber
 from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from accounts.selectors import has_role, roles_of
 
+from . import cache as catalogue_cache
 from .models import (
     Category,
     Course,
@@ -26,6 +27,19 @@ from .models import (
 PROVIDER_ROLES = (Role.BASE_ADMIN, Role.CITY_STAFF, Role.DEPARTMENT_STAFF)
 # The order of catalogue listings (page, API, gap suggestions use their own); backed by an index.
 CATALOGUE_ORDER = ("category", "title", "id")
+# What a catalogue page shows of a course (courses/_catalogue.html), its relations included.
+CATALOGUE_COLUMNS = (
+    "title",
+    "category",
+    "hours",
+    "mode",
+    "year_from",
+    "year_to",
+    "topic__name",
+    "sector__name",
+    "provider__name",
+    "provider__short_name",
+)
 PROVIDER_KINDS = (
     Organisation.Kind.CE_BASE,
     Organisation.Kind.CITY_BUREAU,
@@ -72,18 +86,49 @@ def catalogue(*, year: int | None = None) -> QuerySet[Course]:
     return with_relations(queryset)
 
 
+class CatalogueListing:
+    """The catalogue's rows for the paginator (`portal.pages.paginate`), whatever its size.
+
+    The count is read once per filter set and catalogue version (courses.cache). A page is one query
+    whose inner part picks the page's ids in catalogue order from the narrow, ordered
+    `course_catalogue_order` index (filters applied there), so only the page's rows are joined to
+    their topic, sector and provider, and only the columns the page shows are read."""
+
+    def __init__(self, queryset: QuerySet[Course], *, filters: tuple):
+        self.queryset = queryset.order_by(*CATALOGUE_ORDER)
+        self.filters = filters
+
+    def count(self) -> int:
+        return catalogue_cache.cached("count", self.filters, self.queryset.count)
+
+    def __getitem__(self, item: slice) -> list[Course]:
+        page_ids = self.queryset.values("pk")[item]
+        return list(catalogue_rows().filter(pk__in=page_ids).order_by(*CATALOGUE_ORDER))
+
+
+def catalogue_rows() -> QuerySet[Course]:
+    """The columns a catalogue row shows, with its topic, sector, provider and teachers' names."""
+    return (
+        Course.objects.select_related("topic", "sector", "provider")
+        .only(*CATALOGUE_COLUMNS)
+        .prefetch_related(Prefetch("teachers", queryset=Teacher.objects.only("name").order_by("name", "id")))
+    )
+
+
 def search_courses(queryset: QuerySet[Course], text: str) -> QuerySet[Course]:
-    """Text search over title, description, provider and teacher names (no duplicate rows)."""
+    """Text search over title, description, provider and teacher names (no duplicate rows).
+
+    The teachers' courses are one uncorrelated subquery (hashed once), not a lookup per course."""
     text = text.strip()
     if not text:
         return queryset
-    teacher_match = Teacher.objects.filter(courses=OuterRef("pk"), name__icontains=text)
+    taught = Course.teachers.through.objects.filter(teacher__name__icontains=text).values("course_id")
     return queryset.filter(
         Q(title__icontains=text)
         | Q(description__icontains=text)
         | Q(provider__name__icontains=text)
         | Q(provider__short_name__icontains=text)
-        | Exists(teacher_match)
+        | Q(pk__in=taught)
     )
 
 

@@ -1,26 +1,42 @@
 """Public pages: the catalogue, a course, the published study guides."""
 
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from portal.pages import paginate
 from portal.permissions import public
 
+from .. import cache as catalogue_cache
 from .. import selectors
 from ..filters import CatalogueFilter
-from ..models import StudyGuide
+from ..models import Course, StudyGuide
 
 
 @public
 def catalogue(request):
-    """The provincial catalogue: published courses, filtered, paginated (constant queries per page)."""
+    """The provincial catalogue: published courses, filtered, paginated (constant queries per page).
+
+    The same for everyone: the filter form, the count, the rows and the page links are rendered once
+    per query string and language and kept in the cache until the catalogue changes (courses.cache);
+    only the page around them (base.html: the person's name, menu, messages) is rendered each time."""
     data = request.GET.copy()
     if "year" not in data:
         data["year"] = str(timezone.localdate().year)
-    filterset = CatalogueFilter(data, queryset=selectors.catalogue(), request=request)
-    queryset = filterset.qs if filterset.is_valid() else selectors.catalogue().none()
-    page = paginate(request, queryset.order_by(*selectors.CATALOGUE_ORDER))
-    return render(request, "courses/catalogue.html", {"filter": filterset, "page": page})
+    filters = tuple(sorted((name, tuple(values)) for name, values in data.lists() if name != "page"))
+    context = {}
+
+    def listing() -> str:
+        filterset = CatalogueFilter(data, queryset=Course.objects.published(), request=request)
+        queryset = filterset.qs if filterset.is_valid() else Course.objects.none()
+        page = paginate(request, selectors.CatalogueListing(queryset, filters=filters))
+        context.update(filter=filterset, page=page)
+        return render_to_string("courses/_catalogue.html", context, request=request)
+
+    html = catalogue_cache.cached("page", (get_language(), filters, request.GET.get("page")), listing)
+    # On a miss the context also has the filter and the page (tests and debugging read them).
+    return render(request, "courses/catalogue.html", {"listing": html, **context})
 
 
 @public
