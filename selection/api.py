@@ -151,12 +151,15 @@ class VoteCreate(APIView):
         is_number = isinstance(rec_id, int) and not isinstance(rec_id, bool)
         if not is_number and not (isinstance(rec_id, str) and rec_id.isdigit()):
             raise exceptions.ValidationError({"recommendation": _("请指定要投票的推荐课程。")})
-        recommendation = get_object_or_404(selectors.candidates(campaign=campaign), pk=int(rec_id))
+        # Only what the vote needs of the candidate (the candidates list joins course and unit).
+        candidate = selectors.candidates(campaign=campaign).select_related(None).order_by().only("campaign", "status")
+        recommendation = get_object_or_404(candidate, pk=int(rec_id))
         try:
-            vote = services.cast_vote(campaign=campaign, recommendation=recommendation, voter=request.user)
+            vote, remaining = services.cast_counted_vote(
+                campaign=campaign, recommendation=recommendation, voter=request.user
+            )
         except (AlreadyDone, RuleBroken) as exc:
             raise_api_error(exc)
-        remaining = selectors.remaining_votes(campaign=campaign, voter=request.user)
         return Response(
             {"id": vote.pk, "recommendation": recommendation.pk, "remaining": remaining},
             status=status.HTTP_201_CREATED,

@@ -28,10 +28,11 @@ def platform_organisation_of(user) -> Organisation | None:
     return None
 
 
-def people_in_scope(*, organisation: Organisation, id_numbers) -> dict[str, User]:
+def people_in_scope(*, organisation: Organisation, id_numbers) -> dict[str, int]:
     """The people a unit may credit: “国家级、省级继续教育基地可开展面向全省的培训活动” (a CE base: anyone on
     an employer's staff in the province); “设区的市人力资源社会保障部门可开展面向本地区的培训活动” (a city
-    bureau: people whose current employer is in its city). Nobody for any other unit."""
+    bureau: people whose current employer is in its city). Nobody for any other unit. Answers
+    {ID number: user id}."""
     # One filter() call, so both conditions hold for the same (active professional) membership.
     if organisation.kind == Organisation.Kind.CE_BASE:
         staff = {"memberships__role": Role.PROFESSIONAL, "memberships__is_active": True}
@@ -43,8 +44,8 @@ def people_in_scope(*, organisation: Organisation, id_numbers) -> dict[str, User
         }
     else:
         return {}
-    people = User.objects.filter(id_number__in=list(id_numbers), **staff).only("id", "id_number", "name")
-    return {u.id_number: u for u in people}
+    # Ids, not instances: a bulk names up to 10,000 people.
+    return dict(User.objects.filter(id_number__in=list(id_numbers), **staff).values_list("id_number", "id"))
 
 
 def check_course(*, organisation: Organisation, course: Course | None, row: Row, offline: bool) -> dict[str, str]:

@@ -29,7 +29,7 @@ from .recommendations import (
 )
 from .results import answer_objection, compute_results, confirm_results, decide_tie, file_objection, verify_snapshot
 from .review import assign_expert, auto_assign, declare_conflict, rubric_total, submit_score
-from .voting import cast_vote, check_voter_eligible
+from .voting import cast_counted_vote, cast_vote, check_voter_eligible
 
 __all__ = [
     "FORMULA",
@@ -38,6 +38,7 @@ __all__ = [
     "assign_expert",
     "auto_assign",
     "average_expert_score",
+    "cast_counted_vote",
     "cast_vote",
     "change_phase",
     "check_before_recommendation_deadline",

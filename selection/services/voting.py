@@ -1,11 +1,10 @@
 """Public voting by verified professionals, exact under concurrency."""
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.selectors import employer_of, has_role
+from accounts.selectors import first_organisation_id, has_role
 from portal.deadlines import in_window
 
 from ..exceptions import AlreadyDone, RuleBroken
@@ -26,29 +25,63 @@ def check_in_voting_window(*, campaign: Campaign) -> None:
 
 
 def cast_vote(*, campaign: Campaign, recommendation: Recommendation, voter: User) -> Vote:
-    """One vote per course per person, at most `votes_per_voter` courses. The voter's counter row
-    is locked before counting, so concurrent requests cannot pass the limit together."""
+    """One vote per course per person, at most `votes_per_voter` courses (see `cast_counted_vote`)."""
+    return cast_counted_vote(campaign=campaign, recommendation=recommendation, voter=voter)[0]
+
+
+def cast_counted_vote(*, campaign: Campaign, recommendation: Recommendation, voter: User) -> tuple[Vote, int]:
+    """The vote and the votes the voter has left. Once per course: the unique constraint
+    (recommendation, voter) refuses a repeat, also one sent twice at the same moment (the second
+    insert waits for the first and fails). At most `votes_per_voter`: the voter's counter is raised
+    in the same transaction only while below the limit, by one UPDATE that locks the counter row
+    (concurrent votes of one voter are counted one after another; PostgreSQL re-checks the limit
+    on the row it waited for). A refused vote rolls its insert back."""
     check_voter_eligible(voter=voter)
     check_in_voting_window(campaign=campaign)
     if recommendation.campaign_id != campaign.pk or recommendation.status != Recommendation.Status.SUBMITTED:
         raise RuleBroken(_("该课程不在本次评选的候选名单中。"), code="not_candidate")
-    employer = employer_of(voter)
-    ballot, _created = VoterBallot.objects.get_or_create(campaign=campaign, voter=voter)
-    with transaction.atomic():
-        ballot = VoterBallot.objects.select_for_update().get(pk=ballot.pk)
-        if Vote.objects.filter(recommendation=recommendation, voter=voter).exists():
-            raise AlreadyDone(_("您已为该课程投过票。"), code="already_voted")
-        if ballot.used >= campaign.votes_per_voter:
-            raise RuleBroken(
-                _("每人最多可投 %(n)s 门课程，您的票数已用完。") % {"n": campaign.votes_per_voter},
-                code="vote_limit_reached",
+    # The employer from the roles the eligibility check loaded (an active professional membership
+    # of an active organisation; a professional has at most one).
+    employer_id = first_organisation_id(voter, Role.PROFESSIONAL)
+    try:
+        with transaction.atomic():
+            vote = Vote.objects.create(
+                campaign=campaign, recommendation=recommendation, voter=voter, employer_id=employer_id
             )
-        try:
-            with transaction.atomic():
-                vote = Vote.objects.create(
-                    campaign=campaign, recommendation=recommendation, voter=voter, employer=employer
+            used = _count_one_vote(campaign=campaign, voter=voter)
+            if used is None:
+                raise RuleBroken(
+                    _("每人最多可投 %(n)s 门课程，您的票数已用完。") % {"n": campaign.votes_per_voter},
+                    code="vote_limit_reached",
                 )
-        except IntegrityError as exc:
-            raise AlreadyDone(_("您已为该课程投过票。"), code="already_voted") from exc
-        VoterBallot.objects.filter(pk=ballot.pk).update(used=F("used") + 1)
-    return vote
+    except IntegrityError as exc:
+        raise AlreadyDone(_("您已为该课程投过票。"), code="already_voted") from exc
+    return vote, max(0, campaign.votes_per_voter - used)
+
+
+def _count_one_vote(*, campaign: Campaign, voter: User) -> int | None:
+    """Add one to the voter's counter unless it has reached the limit: its new value, or None at
+    the limit. The counter is created at the voter's first vote."""
+    meta = VoterBallot._meta
+    table, used, campaign_col, voter_col = (
+        connection.ops.quote_name(name)
+        for name in (
+            meta.db_table,
+            meta.get_field("used").column,
+            meta.get_field("campaign").column,
+            meta.get_field("voter").column,
+        )
+    )
+    sql = (
+        f"UPDATE {table} SET {used} = {used} + 1 "  # noqa: S608 (names from the model)
+        f"WHERE {campaign_col} = %s AND {voter_col} = %s AND {used} < %s RETURNING {used}"
+    )
+    for attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [campaign.pk, voter.pk, campaign.votes_per_voter])
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        if attempt == 0:  # no counter yet, or one at the limit (then this inserts nothing)
+            VoterBallot.objects.bulk_create([VoterBallot(campaign=campaign, voter=voter)], ignore_conflicts=True)
+    return None
