@@ -13,7 +13,7 @@ from portal.api.permissions import RulesPermission
 
 from . import selectors, services
 from .exceptions import AlreadyDone, RuleBroken
-from .models import Campaign, Result
+from .models import Campaign, Recommendation, Result
 
 
 def raise_api_error(exc) -> None:
@@ -146,14 +146,17 @@ class VoteCreate(APIView):
         },
     )
     def post(self, request, pk: int):
-        campaign = get_object_or_404(Campaign, pk=pk)
-        rec_id = request_body(request).get("recommendation")
+        rec_id = request.data.get("recommendation") if isinstance(request.data, dict) else None
         is_number = isinstance(rec_id, int) and not isinstance(rec_id, bool)
         if not is_number and not (isinstance(rec_id, str) and rec_id.isdigit()):
+            get_object_or_404(Campaign, pk=pk)  # an unknown campaign is a 404 whatever the body
+            request_body(request)  # a body that is not an object: 400
             raise exceptions.ValidationError({"recommendation": _("请指定要投票的推荐课程。")})
-        # Only what the vote needs of the candidate (the candidates list joins course and unit).
-        candidate = selectors.candidates(campaign=campaign).select_related(None).order_by().only("campaign", "status")
-        recommendation = get_object_or_404(candidate, pk=int(rec_id))
+        # One query for the candidate (selectors.candidates: a submitted recommendation of this
+        # campaign) and its campaign; 404 when either is unknown.
+        candidate = Recommendation.objects.filter(campaign_id=pk, status=Recommendation.Status.SUBMITTED)
+        recommendation = get_object_or_404(candidate.select_related("campaign"), pk=int(rec_id))
+        campaign = recommendation.campaign
         try:
             vote, remaining = services.cast_counted_vote(
                 campaign=campaign, recommendation=recommendation, voter=request.user

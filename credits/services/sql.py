@@ -1,11 +1,12 @@
-"""Set-based updates the ORM has no fast form for: many rows, each with its own values, in one
+"""Set-based writes the ORM has no fast form for: many rows, each with its own values, in one
 statement (`UPDATE ... FROM (VALUES ...)` on PostgreSQL). Django's bulk_update builds a CASE per
 field and row, which costs seconds for a 10,000-row batch."""
+
+import io
 
 from django.db import connection
 from django.db.models import F, FileField
 from django.utils import timezone
-from psycopg2.extras import execute_values
 
 
 def update_rows(model, *, keys: tuple[str, ...], fields: tuple[str, ...], rows: list[tuple], increment=False) -> None:
@@ -41,12 +42,27 @@ def update_rows(model, *, keys: tuple[str, ...], fields: tuple[str, ...], rows: 
             )
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format (NULL is \\N; backslash, tab and line breaks escaped)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)  # numbers, Decimals, dates and aware datetimes: PostgreSQL reads their str()
+
+
 def insert_records(model, objs: list) -> None:
-    """Insert new model instances and set their primary keys, like bulk_create, in one statement
-    per 2,000 rows on PostgreSQL (execute_values: values are read straight from the instances,
-    without Django's per-value preparation, which costs seconds for 10,000 rows). Only for models
-    whose field values psycopg2 adapts as they are (numbers, text, dates, decimals, file names).
-    Elsewhere, bulk_create."""
+    """Insert new model instances and set their primary keys, like bulk_create. On PostgreSQL the
+    ids are drawn from the table's sequence first and the rows sent with one COPY, in the order
+    given (several times faster than INSERT ... VALUES for 10,000 rows, client and server side);
+    values are written as they are, without Django's per-value preparation, so only for models whose
+    field values are numbers, text, dates, decimals, booleans or file names. A unique violation
+    raises IntegrityError as an INSERT does. Elsewhere, bulk_create."""
     if not objs:
         return
     if connection.vendor != "postgresql":
@@ -59,21 +75,34 @@ def insert_records(model, objs: list) -> None:
         for f in fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 setattr(obj, f.attname, now)
-
-    def value(obj, f):
-        v = getattr(obj, f.attname)
-        if isinstance(f, FileField):
-            return v.name or "" if v is not None else ""
-        return v
-
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES %s RETURNING {quote(meta.pk.column)}"
-    )
-    rows = [tuple(value(obj, f) for f in fields) for obj in objs]
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        ids = execute_values(cursor.cursor, sql, rows, page_size=2000, fetch=True)
-    for obj, (pk,) in zip(objs, ids, strict=True):
+    files = {f.attname for f in fields if isinstance(f, FileField)}
+    attnames = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        if ids[0] is None:  # the key is not drawn from a sequence owned by the column
+            model.objects.bulk_create(objs, batch_size=2000)
+            return
+        lines = []
+        for pk, obj in zip(ids, objs, strict=True):
+            values = obj.__dict__
+            cells = [str(pk)]
+            for name in attnames:
+                value = values[name]
+                if name in files:
+                    value = getattr(value, "name", value) or ""
+                cells.append(_copy_text(value))
+            lines.append("\t".join(cells))
+        lines.append("")
+        columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(
+                f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", io.StringIO("\n".join(lines))
+            )
+    for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias

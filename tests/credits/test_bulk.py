@@ -46,8 +46,8 @@ def _rows(people, course, prefix: str) -> list[dict]:
 
 
 # The API client's auth, then the intake: refs already used, the people in scope, the courses,
-# the year policies, courses already credited, hours registered so far; the records (written with
-# COPY/execute_values on the raw cursor, so not listed), the summaries (one upsert per 2,000 rows),
+# the year policies, courses already credited, hours registered so far; the records' ids (the
+# COPY that sends them goes by the raw cursor, so it is not listed), the summaries (one upsert per 2,000 rows),
 # then the report rollups of everyone touched, and the audit event.
 PG_QUERIES = [
     "django_session",
@@ -62,6 +62,7 @@ PG_QUERIES = [
     "credits_yearpolicy",
     "credits_hourrecord",
     "credits_hourrecord",
+    "generate_series",  # the new records' ids (the records follow by COPY)
     "credits_yearsummary",
     "credits_yearpolicy",
     "SAVEPOINT",
@@ -131,14 +132,14 @@ def test_records_of_a_batch_are_whole_model_rows(base, base_admin, course, emplo
     """The records built without Model.__init__ carry every default and read back equal."""
     [person] = _staff(employer, 1)
     [(record, created)] = services.record_platform_hours(
-        organisation=base, actor=base_admin, rows=[platform_row(person, course, "W1", title="  课 ")]
+        organisation=base, actor=base_admin, rows=[platform_row(person, course, "W1", title="  课\t程\\N \\ \n二\r ")]
     )
     assert created and record.pk and record.recorded_by == base
     stored = HourRecord.objects.get(pk=record.pk)
     for field in HourRecord._meta.concrete_fields:
         assert getattr(stored, field.attname) == getattr(record, field.attname), field.name
     assert stored.status == HourRecord.Status.APPROVED and stored.decided_by_id == base_admin.pk
-    assert stored.reason == "" and stored.quantity is None and not stored.proof and stored.title == "课"
+    assert stored.reason == "" and stored.quantity is None and not stored.proof and stored.title == "课\t程\\N \\ \n二"
     assert stored.created_at is not None
 
 

@@ -28,16 +28,15 @@ def _url(campaign) -> str:
 
 
 @pytest.mark.django_db
-def test_a_vote_costs_the_token_roles_campaign_candidate_insert_and_counter():
+def test_a_vote_costs_the_token_roles_candidate_insert_and_counter():
     campaign = open_campaign(phase=Phase.VOTING, votes_per_voter=3)
     recs = [submitted_recommendation(campaign) for _ in range(2)]
     voter = user_with_role(Role.PROFESSIONAL)
     client = _token_client(voter)
-    # The first vote also creates the voter's counter (the UPDATE finds none, then raises it).
+    # The candidate comes with its campaign (one query). The first vote also creates the voter's counter (the UPDATE finds none, then raises it).
     with expect_queries(
         "authtoken_token",
         "accounts_membership",
-        "selection_campaign",
         "selection_recommendation",
         "SAVEPOINT",
         "selection_vote",
@@ -51,7 +50,6 @@ def test_a_vote_costs_the_token_roles_campaign_candidate_insert_and_counter():
     with expect_queries(
         "authtoken_token",
         "accounts_membership",
-        "selection_campaign",
         "selection_recommendation",
         "SAVEPOINT",
         "selection_vote",
@@ -84,7 +82,7 @@ def test_a_repeat_at_the_limit_is_409_and_a_refused_vote_leaves_nothing():
 
 
 @pytest.mark.django_db
-def test_a_recommendation_of_another_campaign_or_not_submitted_is_404():
+def test_a_recommendation_of_another_campaign_or_not_submitted_is_404_and_so_is_an_unknown_campaign():
     campaign = open_campaign(phase=Phase.VOTING)
     other = submitted_recommendation(open_campaign(year=2023, phase=Phase.VOTING))
     draft = submitted_recommendation(campaign)
@@ -93,6 +91,11 @@ def test_a_recommendation_of_another_campaign_or_not_submitted_is_404():
     client = _token_client(user_with_role(Role.PROFESSIONAL))
     for rec in (other, draft):
         assert client.post(_url(campaign), {"recommendation": rec.pk}, format="json").status_code == 404
+    unknown = "/api/v1/selection/campaigns/999999/votes/"
+    assert client.post(unknown, {"recommendation": other.pk}, format="json").status_code == 404
+    assert client.post(unknown, {"recommendation": "x"}, format="json").status_code == 404
+    assert client.post(_url(campaign), {"recommendation": "x"}, format="json").status_code == 400
+    assert client.post(_url(campaign), [1], format="json").status_code == 400
     assert not Vote.objects.exists() and not VoterBallot.objects.exists()
 
 
