@@ -33,7 +33,8 @@ def test_a_vote_costs_the_token_roles_candidate_insert_and_counter():
     recs = [submitted_recommendation(campaign) for _ in range(2)]
     voter = user_with_role(Role.PROFESSIONAL)
     client = _token_client(voter)
-    # The candidate comes with its campaign (one query). The first vote also creates the voter's counter (the UPDATE finds none, then raises it).
+    # The candidate comes with its campaign (one query). The first vote also creates the voter's
+    # counter (the UPDATE finds none, then raises it).
     with expect_queries(
         "authtoken_token",
         "accounts_membership",
