@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -272,7 +272,23 @@ def _existing_refs(*, organisation: Organisation, rows: list) -> dict[str, HourR
             refs.add(str(ref).strip())
     if not refs:
         return {}
-    return {r.external_ref: r for r in HourRecord.objects.filter(recorded_by=organisation, external_ref__in=refs)}
+    records = HourRecord.objects.filter(recorded_by=organisation, external_ref__in=refs)
+    if connection.vendor == "postgresql":
+        # The ledger is partitioned by year there: the refs' key table (migration 0005) answers
+        # in one index, instead of each year's partition being probed for every ref.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT external_ref, year FROM credits_hourrecord_ref "
+                "WHERE recorded_by_id = %s AND external_ref = ANY(%s)",
+                [organisation.pk, sorted(refs)],
+            )
+            found = cursor.fetchall()
+        if not found:
+            return {}
+        records = HourRecord.objects.filter(
+            recorded_by=organisation, external_ref__in=[ref for ref, _year in found], year__in={y for _r, y in found}
+        )
+    return {r.external_ref: r for r in records}
 
 
 def record_platform_hours(*, organisation: Organisation, actor, rows: list) -> list[tuple[HourRecord, bool]]:

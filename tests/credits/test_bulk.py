@@ -45,10 +45,11 @@ def _rows(people, course, prefix: str) -> list[dict]:
     return [platform_row(p, course, f"{prefix}{i}", hours="1.5") for i, p in enumerate(people)]
 
 
-# The API client's auth, then the intake: refs already used, the people in scope, the courses,
-# the year policies, courses already credited, hours registered so far; the records' ids (the
-# COPY that sends them goes by the raw cursor, so it is not listed), the summaries (one upsert per 2,000 rows),
-# then the report rollups of everyone touched, and the audit event.
+# The API client's auth, then the intake: refs already used (the refs' key table: none here),
+# the people in scope, the courses, the year policies, courses already credited, hours registered
+# so far; the records' ids (the COPY that sends the records goes by the raw cursor, so it is not
+# listed), the summaries (one upsert per 2,000 rows), then the report rollups of everyone
+# touched, and the audit event.
 PG_QUERIES = [
     "django_session",
     "accounts_user",
@@ -56,7 +57,7 @@ PG_QUERIES = [
     "accounts_organisation",
     "accounts_organisation",
     "SAVEPOINT",
-    "credits_hourrecord",
+    "credits_hourrecord_ref",
     "accounts_user",
     "courses_course",
     "credits_yearpolicy",
@@ -126,6 +127,19 @@ def test_a_repeated_batch_answers_the_same_records_and_stores_nothing(base_clien
     assert again.status_code == 200
     assert again.json() == {"created": 0, "existing": 200, "records": first.json()["records"]}
     assert _state() == before and gc.isenabled()
+
+
+def test_a_batch_mixing_stored_and_new_refs_answers_the_stored_ones_whatever_year_they_name(
+    base_client, course, employer
+):
+    people = _staff(employer, 6)
+    first = post(base_client, reverse("api-hour-records-bulk"), _rows(people[:3], course, "M")).json()["records"]
+    rows = _rows(people, course, "M")
+    rows[1]["year"] = 2023  # a stored ref is answered with its record, not checked again
+    again = post(base_client, reverse("api-hour-records-bulk"), rows)
+    assert again.status_code == 201 and again.json()["created"] == 3 and again.json()["existing"] == 3
+    assert again.json()["records"][:3] == first
+    assert HourRecord.objects.count() == 6 and len(set(again.json()["records"])) == 6
 
 
 def test_records_of_a_batch_are_whole_model_rows(base, base_admin, course, employer):
