@@ -208,14 +208,11 @@ def _duplicates(organisation: Organisation, checked: list[tuple[int, Row, int]])
 
 def _records(*, organisation, actor, rows, checked, trainings, policies) -> list[HourRecord | None]:
     people = {person_id for _i, _r, person_id in checked}
-    totals = (
-        defaultdict(
-            lambda: 0,
-            rights.credited_so_far(organisation=organisation, people=people, years={r.year for _i, r, _p in checked}),
-        )
-        if checked
-        else {}
-    )
+    years = {r.year for _i, r, _p in checked}
+    totals = defaultdict(lambda: 0)
+    # The hours registered so far only matter under a review threshold (none: nothing to compare).
+    if any(policies[year].review_threshold is not None for year in years):
+        totals.update(rights.credited_so_far(organisation=organisation, people=people, years=years))
     now = timezone.now()
     actor_id = actor.pk if actor else None
     fresh = _FreshRecords(recorded_by=organisation, submitted_by_id=actor_id)

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ from credits.models import CityYearRollup, EmployerYearRollup, HourRecord, Staff
 from credits.services.ledger import MAX_RECORD_HOURS, parse_hours
 from credits.services.rows import parse_row
 from tests.factories import valid_id_number
-from tests.queries import expect_queries
+from tests.queries import expect_queries, query_name
 
 from .factories import CourseFactory, post
 from .test_rights import platform_row
@@ -46,10 +47,10 @@ def _rows(people, course, prefix: str) -> list[dict]:
 
 
 # The API client's auth, then the intake: refs already used (the refs' key table: none here),
-# the people in scope, the courses, the year policies, courses already credited, hours registered
-# so far; the records' ids (the COPY that sends the records goes by the raw cursor, so it is not
-# listed), the summaries (one upsert per 2,000 rows), then the report rollups of everyone
-# touched, and the audit event.
+# the people in scope, the courses, the year policies, courses already credited (and under a
+# review threshold the hours registered so far); the records' ids (the COPY that sends the
+# records goes by the raw cursor, so it is not listed), the summaries (one upsert per 2,000
+# rows), then the report rollups of everyone touched, and the audit event.
 PG_QUERIES = [
     "django_session",
     "accounts_user",
@@ -61,7 +62,6 @@ PG_QUERIES = [
     "accounts_user",
     "courses_course",
     "credits_yearpolicy",
-    "credits_hourrecord",
     "credits_hourrecord",
     "generate_series",  # the new records' ids (the records follow by COPY)
     "credits_yearsummary",
@@ -92,6 +92,26 @@ def test_a_bulk_issues_the_same_queries_whatever_its_size(base_client, course, e
     with expect_queries(*PG_QUERIES):
         response = post(base_client, reverse("api-hour-records-bulk"), rows)
     assert response.status_code == 201 and response.json()["created"] == n
+
+
+@pytest.mark.parametrize("n", [3, 1000])
+def test_under_a_review_threshold_a_bulk_also_reads_the_hours_so_far(base_client, course, employer, policy, n):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite (the embedded default) updates summaries row by row")
+    policy.review_threshold = D("4.0")
+    policy.save(update_fields=["review_threshold"])
+    people = _staff(employer, n)
+    post(base_client, reverse("api-hour-records-bulk"), _rows(people, course, "T1"))  # 1.5 h each
+    other = CourseFactory(provider=course.provider, hours=D("3.0"))
+    rows = [platform_row(p, other, f"T2-{i}") for i, p in enumerate(people)]
+    at = PG_QUERIES.index("generate_series")
+    with CaptureQueriesContext(connection) as captured:
+        response = post(base_client, reverse("api-hour-records-bulk"), rows)
+    names = [query_name(q["sql"]) for q in captured.captured_queries]
+    assert names[: at + 2] == [*PG_QUERIES[:at], "credits_hourrecord", "generate_series"]
+    assert response.status_code == 201
+    statuses = HourRecord.objects.filter(external_ref__startswith="T2-").values_list("status", flat=True)
+    assert set(statuses) == {HourRecord.Status.PENDING}  # 1.5 + 3.0 > 4.0: to review
 
 
 def _state() -> tuple:
