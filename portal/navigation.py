@@ -6,11 +6,11 @@ don't edit this module to add pages.
 """
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from accounts.models import Role
 from accounts.selectors import roles_of
@@ -66,8 +66,29 @@ def items_for_role(role: str) -> list[NavItem]:
     return [i for i in all_items() if i.role == role]
 
 
+# The menus depend only on the code (the items, the URLconf), the script prefix the site is served
+# under and the roles held: built once per process for each set of roles, never per request. The
+# labels stay lazy translations, so one entry serves every language.
+@lru_cache(maxsize=8)
+def _public_entries(script_prefix: str) -> tuple[tuple, ...]:
+    return tuple((i.label, url) for i in all_items() if i.role == PUBLIC and (url := i.url()))
+
+
+@lru_cache(maxsize=256)
+def _sections(roles: tuple[str, ...], script_prefix: str) -> tuple[tuple, ...]:
+    return tuple(
+        (
+            role,
+            Role(role).label,
+            start_url_for_role(role),
+            tuple((i.label, url) for i in items_for_role(role) if (url := i.url())),
+        )
+        for role in roles
+    )
+
+
 def public_menu() -> list[dict]:
-    return [{"label": i.label, "url": url} for i in all_items() if i.role == PUBLIC and (url := i.url())]
+    return [{"label": label, "url": url} for label, url in _public_entries(get_script_prefix())]
 
 
 def start_url_for_role(role: str) -> str:
@@ -84,8 +105,7 @@ def user_roles_in_priority(user) -> list[str]:
 
 def menu_for(user) -> list[dict]:
     """Menu sections, one per role the user holds: [{"role", "label", "start", "items": [...]}]."""
-    sections = []
-    for role in user_roles_in_priority(user):
-        entries = [{"label": i.label, "url": url} for i in items_for_role(role) if i.role == role and (url := i.url())]
-        sections.append({"role": role, "label": Role(role).label, "start": start_url_for_role(role), "items": entries})
-    return sections
+    return [
+        {"role": role, "label": label, "start": start, "items": [{"label": lb, "url": url} for lb, url in entries]}
+        for role, label, start, entries in _sections(tuple(user_roles_in_priority(user)), get_script_prefix())
+    ]

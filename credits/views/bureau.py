@@ -1,11 +1,15 @@
 """Bureau pages: city and province compliance reports, city audit (reversal)."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,21 +53,46 @@ def _chart(rows) -> list[dict]:
     return sorted(bars, key=lambda b: (b["share"] is None, -(b["share"] or 0), b["label"]))
 
 
-def _report(request, *, template: str, rows, title: str, export_url: str, year: int, extra=None):
+@lru_cache(maxsize=64)
+def _report_fragments(rows: tuple, *, year: int, drill_down: str, language: str, script_prefix: str) -> tuple[str, str]:
+    """The report's figures (with the chart) and its table, rendered once per process for each set
+    of rows: they depend on nothing else than the arguments (rows are frozen, read from the rollups
+    on every request, so a changed figure is a new key), never on the user."""
     total_staff = sum(r.staff for r in rows)
     total_ok = sum(r.compliant for r in rows)
     context = {
-        "rows": rows,
         "table": [{"row": r, "share": _share(r.compliant, r.staff)} for r in rows],
         "chart": _chart(rows),
+        "year": year,
+        "drill_down": drill_down,
+        "total_staff": total_staff,
+        "total_compliant": total_ok,
+        "total_share": _share(total_ok, total_staff),
+    }
+    return (
+        render_to_string("credits/_report_figures.html", context),
+        render_to_string("credits/_report_table.html", context),
+    )
+
+
+def _report(request, *, template: str, rows, title: str, export_url: str, year: int, extra=None):
+    extra = extra or {}
+    figures, table = _report_fragments(
+        tuple(rows),
+        year=year,
+        drill_down=extra.get("drill_down", ""),
+        language=get_language(),
+        script_prefix=get_script_prefix(),
+    )
+    context = {
+        "rows": rows,
+        "report_figures": figures,
+        "report_table": table,
         "title": title,
         "year": year,
         "years": selectors.years_with_policy(),
         "export_url": export_url,
-        "total_staff": total_staff,
-        "total_compliant": total_ok,
-        "total_share": _share(total_ok, total_staff),
-        **(extra or {}),
+        **extra,
     }
     return render(request, template, context)
 
