@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
@@ -17,10 +18,10 @@ from accounts.selectors import has_role
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
 
-from . import selectors, services
+from . import caching, selectors, services
 from .models import HourRecord
 from .selectors.people import employer_visible_to
-from .selectors.plan import hours_gaps, plan_for
+from .selectors.plan import my_hours
 from .services.intake import no_gc_pauses
 
 HOURS = {"max_digits": 7, "decimal_places": 1}
@@ -156,22 +157,32 @@ class MeHoursView(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses=MeHoursSerializer)
     def get(self, request):
         year = _year(request)
-        policy = _policy_or_422(year)
-        compliance = selectors.compliance_for(user=request.user, year=year)
-        data = ComplianceSerializer(compliance).data
-        records = list(selectors.records_for(user=request.user, year=year))
-        data["records"] = HourRecordSerializer(records, many=True).data
+        # The serialized body too is kept behind the person's versions (credits.caching), per
+        # language (requirement descriptions and messages are translated).
+        try:
+            data = caching.cached_read(
+                "me-hours-api",
+                person_id=request.user.pk,
+                parts=(year, get_language()),
+                compute=lambda: self._body(request.user, year),
+            )
+        except selectors.NoPolicyError as exc:
+            raise RuleViolation(exc.messages[0], code="no_policy") from None
+        return Response(data)
+
+    @staticmethod
+    def _body(user, year: int) -> dict:
+        mine = my_hours(user=user, year=year)
+        data = ComplianceSerializer(mine.compliance).data
+        data["records"] = HourRecordSerializer(mine.records, many=True).data
         # Departments' and cities' requirements: separate lines; binding for `compliant` only
         # when the year's policy says so.
-        lines = selectors.requirement_lines(user=request.user, year=year)
-        data["requirements"] = RequirementLineSerializer(lines, many=True).data
-        data["requirements_binding"] = policy.mandatory_binding
+        data["requirements"] = RequirementLineSerializer(mine.requirement_lines, many=True).data
+        data["requirements_binding"] = mine.policy.mandatory_binding
         # The same gaps and plan as the 我的学时 page.
-        gaps = hours_gaps(compliance=compliance, records=records)
-        plan = plan_for(user=request.user, year=year, gaps=gaps, records=records, requirement_lines=lines)
-        data["gaps"] = GapsSerializer(gaps).data
-        data["plan"] = PlanSerializer(plan).data if plan is not None else None
-        return Response(data)
+        data["gaps"] = GapsSerializer(mine.gaps).data
+        data["plan"] = PlanSerializer(mine.plan).data if mine.plan is not None else None
+        return data
 
 
 class IntakeThrottle(SimpleRateThrottle):

@@ -14,6 +14,7 @@ class CreditsConfig(AppConfig):
         from accounts.models import Membership, Organisation  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
         from courses.models import Course  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
 
+        from . import caching  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
         from .models import StaffYearStatus, YearPolicy  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
         from .selectors.compliance import (  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
             forget_all_policies,
@@ -35,3 +36,4 @@ class CreditsConfig(AppConfig):
         post_save.connect(rollups.on_course_saved, sender=Course, dispatch_uid="rollups_course_saved")
         post_save.connect(partitions.on_policy_saved, sender=YearPolicy, dispatch_uid="partitions_policy_saved")
         pre_delete.connect(rollups.on_status_deleting, sender=StaffYearStatus, dispatch_uid="rollups_status_deleting")
+        caching.connect()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from credits.caching import bump_shared
 from portal.hours import parse_hours as portal_parse_hours
 
 from ..cache import bump_catalogue_version
@@ -247,4 +248,5 @@ def publish_courses(*, actor, courses) -> int:
     published = Course.objects.filter(pk__in=[c.pk for c in locked])
     published.update(status=Course.Status.PUBLISHED, updated_at=timezone.now())
     bump_catalogue_version()  # update() sends no post_save
+    bump_shared()  # the plans on 我的学时 suggest published courses (credits.caching)
     return len(locked)

@@ -144,16 +144,19 @@ def compliant_condition(policy: YearPolicy) -> Q:
     )
 
 
-def compliance_for(*, user, year: int) -> Compliance:
-    """A professional's approved hours of a year against that year's policy."""
-    policy = policy_for(year=year)
+def compliance_for(*, user, year: int, lines=None, policy: YearPolicy | None = None) -> Compliance:
+    """A professional's approved hours of a year against that year's policy. `lines` and `policy`:
+    the person's `requirement_lines` and the year's policy when the caller already has them."""
+    policy = policy or policy_for(year=year)
     summary = YearSummary.objects.filter(professional=user, year=year).first()
     compliance = annual_hours_requirement(
         policy=policy,
         public=summary.public_hours if summary else ZERO,
         professional=summary.professional_hours if summary else ZERO,
     )
-    if policy.mandatory_binding and not all(line.met for line in requirement_lines(user=user, year=year)):
+    if lines is None and policy.mandatory_binding:
+        lines = requirement_lines(user=user, year=year)
+    if policy.mandatory_binding and not all(line.met for line in lines):
         compliance = replace(compliance, compliant=False, requirements_met=False)
     return compliance
 

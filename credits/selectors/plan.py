@@ -15,9 +15,10 @@ from accounts.models import Membership, Organisation, Role
 from courses.models import Category, Course, StudyGuide
 from courses.selectors import courses_for_gap
 
-from ..models import HourRecord, Requirement
-from .compliance import ZERO, Compliance
-from .requirements import RequirementLine
+from .. import caching
+from ..models import HourRecord, Requirement, YearPolicy
+from .compliance import ZERO, Compliance, compliance_for, policy_for, records_for
+from .requirements import RequirementLine, requirement_lines
 
 TENTH = Decimal("0.1")
 
@@ -223,4 +224,35 @@ def plan_for(*, user, year: int, gaps: HoursGaps, records, requirement_lines) ->
         sectors=sectors,
         guides=guides,
         requirements=unmet,
+    )
+
+
+@dataclass(frozen=True)
+class MyHours:
+    """Everything 我的学时 and `/api/v1/me/hours/` show of a person's year."""
+
+    policy: YearPolicy
+    compliance: Compliance
+    records: list[HourRecord]
+    requirement_lines: list[RequirementLine]
+    gaps: HoursGaps
+    plan: Plan | None
+
+
+def _my_hours(*, user, year: int, policy: YearPolicy) -> MyHours:
+    lines = requirement_lines(user=user, year=year)
+    compliance = compliance_for(user=user, year=year, lines=lines, policy=policy)
+    records = list(records_for(user=user, year=year))
+    gaps = hours_gaps(compliance=compliance, records=records)
+    plan = plan_for(user=user, year=year, gaps=gaps, records=records, requirement_lines=lines)
+    return MyHours(policy=policy, compliance=compliance, records=records, requirement_lines=lines, gaps=gaps, plan=plan)
+
+
+def my_hours(*, user, year: int) -> MyHours:
+    """A person's year, from the cache while nothing it shows has changed (credits.caching: every
+    write to the person's ledger or memberships, and every policy, requirement or catalogue
+    change, bumps a version in the key). Raises NoPolicyError for a year without a policy."""
+    policy = policy_for(year=year)  # a year without a policy raises before anything is cached
+    return caching.cached_read(
+        "my-hours", person_id=user.pk, parts=(year,), compute=lambda: _my_hours(user=user, year=year, policy=policy)
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from courses.models import Category
 from portal.hours import parse_hours as portal_parse_hours
 
+from .. import caching
 from ..models import HourRecord, YearSummary
 from ..selectors import ZERO
 from .rollups import rebuild_rollups, refresh_records
@@ -102,6 +103,7 @@ def _apply_records(records) -> None:
             deltas[(r.professional_id, r.year)][_field_for(r.category)] += r.hours
     _apply_deltas(deltas)
     refresh_records(records)
+    caching.bump_people(r.professional_id for r in records)
 
 
 def rebuild_summaries(*, year: int | None = None) -> int:
@@ -120,6 +122,7 @@ def rebuild_summaries(*, year: int | None = None) -> int:
         stale.delete()
         YearSummary.objects.bulk_create(sums.values(), batch_size=5000)
         rebuild_rollups(year=year)
+        caching.bump_shared()
     return len(sums)
 
 

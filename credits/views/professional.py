@@ -15,7 +15,7 @@ from ..forms import (
     SelfReportForm,
     VerifyForm,
 )
-from ..selectors.plan import hours_gaps, plan_for
+from ..selectors.plan import my_hours as my_hours_of
 from ._common import _year
 
 
@@ -24,20 +24,17 @@ def my_hours(request):
     year = _year(request)
     context = {"year": year, "years": selectors.years_with_policy()}
     try:
-        compliance = selectors.compliance_for(user=request.user, year=year)
+        mine = my_hours_of(user=request.user, year=year)
     except selectors.NoPolicyError as exc:
         context["error"] = exc.messages[0]
         return render(request, "credits/my_hours.html", context)
-    records = list(selectors.records_for(user=request.user, year=year))
-    requirement_lines = selectors.requirement_lines(user=request.user, year=year)
-    gaps = hours_gaps(compliance=compliance, records=records)
     context.update(
-        compliance=compliance,
-        policy=selectors.policy_for(year=year),
-        requirement_lines=requirement_lines,
-        records=records,
-        gaps=gaps,
-        plan=plan_for(user=request.user, year=year, gaps=gaps, records=records, requirement_lines=requirement_lines),
+        compliance=mine.compliance,
+        policy=mine.policy,
+        requirement_lines=mine.requirement_lines,
+        records=mine.records,
+        gaps=mine.gaps,
+        plan=mine.plan,
     )
     return render(request, "credits/my_hours.html", context)
 

@@ -62,19 +62,18 @@ def test_me_hours_query_count_is_constant(client, policy, employer, n):
     for _ in range(n):
         approved_record(person, hours="1")
     client.force_login(person)
-    # Expect 11 queries: session, user, roles, the policy (422 check), the policy (compliance), the
-    # year summary, the ledger rows, the employer, the requirements binding it (none), and for the
-    # plan the person's sectors (none, so no guides) and the candidate courses.
+    # Expect 10 queries: session, user, roles, the policy, the employer, the requirements binding
+    # it (none), the year summary, the ledger rows, and for the plan the person's sectors (none,
+    # so no guides) and the candidate courses.
     with expect_queries(
         "django_session",
         "accounts_user",
         "accounts_membership",
         "credits_yearpolicy",
-        "credits_yearpolicy",
-        "credits_yearsummary",
-        "credits_hourrecord",
         "accounts_membership",
         "credits_requirement",
+        "credits_yearsummary",
+        "credits_hourrecord",
         "accounts_organisation",
         "courses_course",
     ):

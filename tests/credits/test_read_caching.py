@@ -2,6 +2,8 @@
 fragments per set of rows, a person's hours behind a version every write bumps. Nothing cached
 may show one user what belongs to another, nor anything older than one's own last write."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -42,3 +44,119 @@ def test_menus_differ_by_roles_for_the_same_page(client, role_users, policy):
     assert reverse("credits:province_report") in province
     assert reverse("credits:province_report") not in professional
     assert reverse("credits:my_hours") in professional
+
+
+# A person's hours are cached only outside transactions: these tests commit like production.
+committed = pytest.mark.django_db(transaction=True)
+
+
+def _my_hours(client, year=2022):
+    return client.get(reverse("credits:my_hours"), {"year": year}).content.decode()
+
+
+def _me_api(client, year=2022):
+    return client.get(reverse("api-me-hours"), {"year": year}).json()
+
+
+@committed
+def test_versions_change_on_commit_only_and_a_lost_version_is_never_reused():
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from credits import caching
+
+    first = caching.versions(7)
+    assert caching.versions(7) == first  # stable while nothing changes
+    with transaction.atomic():
+        caching.bump_people([7])
+        assert caching.versions(7) == first  # not before the write commits
+    after_write = caching.versions(7)
+    assert after_write != first and after_write.split(".")[0] == first.split(".")[0]
+    assert caching.versions(8).split(".")[0] == after_write.split(".")[0]  # others keep theirs
+    caching.bump_shared()
+    assert caching.versions(7).split(".")[0] != after_write.split(".")[0]
+    before_loss = caching.versions(7)
+    cache.delete(caching._person_key(7))  # evicted: a new token, never a default an old entry matches
+    assert caching.versions(7) not in {before_loss, first, after_write}
+
+
+@committed
+def test_a_many_people_batch_bumps_the_shared_version():
+    from credits import caching
+
+    shared = caching.versions(1).split(".")[0]
+    caching.bump_people(range(caching.MAX_PEOPLE_BUMPED + 1))
+    assert caching.versions(1).split(".")[0] != shared
+
+
+@committed
+def test_my_hours_shows_ones_own_self_report_and_its_approval_at_once(client, policy, employer):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from credits import services
+
+    from .test_pages import PNG
+
+    person = professional_of(employer)
+    approved_record(person, hours="12", category=Category.PUBLIC, title="已有课程")
+    client.force_login(person)
+    assert "已有课程" in _my_hours(client) and _me_api(client)["public_hours"] == "12.0"
+    assert re.search(r"公需课：12(\.0)? /", _my_hours(client))
+    assert "自学申报甲" not in _my_hours(client)  # now from the cache
+    record, _ = services.self_report_hours(
+        professional=person,
+        year=2022,
+        title="自学申报甲",
+        completed_on=datetime.date(2022, 5, 1),
+        category=Category.PUBLIC,
+        hours="3",
+        proof=SimpleUploadedFile("p.png", PNG),
+    )
+    assert "自学申报甲" in _my_hours(client)
+    assert any(r["title"] == "自学申报甲" and r["status"] == "pending" for r in _me_api(client)["records"])
+    admin = Client()
+    admin.force_login(user_with_role(Role.EMPLOYER_ADMIN, employer))
+    assert admin.post(reverse("api-hour-record-approve", args=[record.pk])).status_code == 200
+    assert _me_api(client)["public_hours"] == "15.0"
+    assert re.search(r"公需课：15(\.0)? /", _my_hours(client))
+
+
+@committed
+def test_two_people_on_the_same_url_never_see_each_other(client, policy, employer):
+    first, second = professional_of(employer), professional_of(employer)
+    approved_record(first, hours="7", title="甲的课程")
+    approved_record(second, hours="9", title="乙的课程")
+    client.force_login(first)
+    page, api = _my_hours(client), _me_api(client)
+    assert "甲的课程" in page and "乙的课程" not in page and api["public_hours"] == "7.0"
+    client.force_login(second)
+    page, api = _my_hours(client), _me_api(client)
+    assert "乙的课程" in page and "甲的课程" not in page and api["public_hours"] == "9.0"
+
+
+@committed
+def test_a_policy_change_shows_on_the_next_read(client, policy, employer):
+    person = professional_of(employer)
+    client.force_login(person)
+    assert _me_api(client)["required"]["public"] == "30.0"
+    policy.min_public = 40
+    policy.min_total = 100
+    policy.save()
+    assert _me_api(client)["required"]["public"] == "40.0"
+
+
+@committed
+def test_the_cache_serves_a_repeated_read_without_the_ledger_queries(client, policy, employer):
+    from tests.queries import expect_queries
+
+    person = professional_of(employer)
+    approved_record(person, hours="7")
+    client.force_login(person)
+    _me_api(client)
+    # Expect 3 queries: session, user, roles (permission check); the policy and the body come
+    # from the cache.
+    with expect_queries("django_session", "accounts_user", "accounts_membership"):
+        assert _me_api(client)["public_hours"] == "7.0"
