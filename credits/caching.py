@@ -37,10 +37,7 @@ def _new_token() -> str:
     return uuid4().hex[:16]
 
 
-def versions(person_id: int) -> str:
-    """The shared and the person's current versions, as one string for a cache key."""
-    keys = [SHARED_KEY, _person_key(person_id)]
-    found = cache.get_many(keys)
+def _versions(found: dict, keys: list[str]) -> str:
     missing = [k for k in keys if k not in found]
     if missing:
         for key in missing:
@@ -48,7 +45,13 @@ def versions(person_id: int) -> str:
         found.update(cache.get_many(missing))
         # Nothing stored (a cache that refuses): a token no one else holds, so nothing is shared.
         found.update({k: _new_token() for k in missing if k not in found})
-    return f"{found[SHARED_KEY]}.{found[keys[1]]}"
+    return ".".join(found[k] for k in keys)
+
+
+def versions(person_id: int) -> str:
+    """The shared and the person's current versions, as one string."""
+    keys = [SHARED_KEY, _person_key(person_id)]
+    return _versions(cache.get_many(keys), keys)
 
 
 def _bump(keys: list[str]) -> None:
@@ -70,14 +73,20 @@ def bump_shared() -> None:
 
 
 def cached_read(name: str, *, person_id: int, parts: tuple, compute):
-    """`compute()`, or what it returned for the same person, parts and versions before."""
+    """`compute()`, or what it returned for the same person and parts while the versions are the
+    same. One cache round trip on a hit: the entry is read with the versions and carries those it
+    was computed under (read before computing, so a write committing meanwhile makes it stale)."""
     if connection.in_atomic_block:
         return compute()
-    key = f"credits:read:{name}:{person_id}:{':'.join(map(str, parts))}:{versions(person_id)}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, ENTRY_TTL)
+    keys = [SHARED_KEY, _person_key(person_id)]
+    entry_key = f"credits:read:{name}:{person_id}:{':'.join(map(str, parts))}"
+    found = cache.get_many([*keys, entry_key])
+    entry = found.pop(entry_key, None)
+    current = _versions(found, keys)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value = compute()
+    cache.set(entry_key, (current, value), ENTRY_TTL)
     return value
 
 

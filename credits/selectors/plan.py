@@ -239,7 +239,8 @@ class MyHours:
     plan: Plan | None
 
 
-def _my_hours(*, user, year: int, policy: YearPolicy) -> MyHours:
+def _my_hours(*, user, year: int) -> MyHours:
+    policy = policy_for(year=year)
     lines = requirement_lines(user=user, year=year)
     compliance = compliance_for(user=user, year=year, lines=lines, policy=policy)
     records = list(records_for(user=user, year=year))
@@ -251,8 +252,8 @@ def _my_hours(*, user, year: int, policy: YearPolicy) -> MyHours:
 def my_hours(*, user, year: int) -> MyHours:
     """A person's year, from the cache while nothing it shows has changed (credits.caching: every
     write to the person's ledger or memberships, and every policy, requirement or catalogue
-    change, bumps a version in the key). Raises NoPolicyError for a year without a policy."""
-    policy = policy_for(year=year)  # a year without a policy raises before anything is cached
+    change, bumps a version). Raises NoPolicyError for a year without a policy (never cached: a
+    policy saved or deleted bumps the shared version)."""
     return caching.cached_read(
-        "my-hours", person_id=user.pk, parts=(year,), compute=lambda: _my_hours(user=user, year=year, policy=policy)
+        "my-hours", person_id=user.pk, parts=(year,), compute=lambda: _my_hours(user=user, year=year)
     )

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Organisation, User
-from accounts.selectors import employer_of
+from accounts.models import Organisation, Role, User
+from accounts.selectors import employer_of, roles_of
 
 from ..models import HourRecord, Requirement
 
@@ -97,9 +97,24 @@ class RequirementLine:
         return self.requirement.organisation.name
 
 
+def _employer_of(user) -> Organisation | None:
+    """`employer_of` from the roles the permission check already read (no query) when the person
+    holds one professional role in an active organisation; the query otherwise."""
+    grants = [g for g in roles_of(user) if g.role == Role.PROFESSIONAL]
+    if len(grants) == 1:
+        grant = grants[0]
+        return Organisation(
+            pk=grant.organisation_id,
+            name=grant.organisation_name,
+            kind=grant.organisation_kind,
+            city=grant.organisation_city,
+        )
+    return employer_of(user)
+
+
 def requirement_lines(*, user, year: int) -> list[RequirementLine]:
     """The professional's page: each requirement that binds them, met or not (separate from 90/30/60)."""
-    requirements = requirements_for_employer(employer=employer_of(user), year=year)
+    requirements = requirements_for_employer(employer=_employer_of(user), year=year)
     if not requirements:
         return []
     rows, _met = annotate_requirements(

@@ -62,15 +62,14 @@ def test_me_hours_query_count_is_constant(client, policy, employer, n):
     for _ in range(n):
         approved_record(person, hours="1")
     client.force_login(person)
-    # Expect 10 queries: session, user, roles, the policy, the employer, the requirements binding
-    # it (none), the year summary, the ledger rows, and for the plan the person's sectors (none,
+    # Expect 9 queries: session, user, roles (and the employer), the policy, the requirements
+    # binding the employer (none), the year summary, the ledger rows, and for the plan the person's sectors (none,
     # so no guides) and the candidate courses.
     with expect_queries(
         "django_session",
         "accounts_user",
         "accounts_membership",
         "credits_yearpolicy",
-        "accounts_membership",
         "credits_requirement",
         "credits_yearsummary",
         "credits_hourrecord",

@@ -104,17 +104,17 @@ def test_my_hours_with_plan_query_count(client, role_users, policy, employer, n)
         CourseFactory(hours=D(str(1 + i % 5)))
         CourseFactory(category=Category.PROFESSIONAL, topic=None, sector=health, hours=D(str(2 + i % 3)))
     client.force_login(person)
-    # Expect 13 queries: session, user, the user's roles (permission check), years with a policy,
-    # the policy, the employer, the requirements binding it, whether the person met them, the
-    # year summary, the year's ledger rows, the person's sectors, their guides of the year, the
-    # candidate courses. (Inside a test's transaction nothing is cached: test_read_caching.)
+    # Expect 12 queries: session, user, the user's roles (permission check, and the employer),
+    # years with a policy, the policy, the requirements binding the employer, whether the person
+    # met them, the year summary, the year's ledger rows, the person's sectors, their guides of
+    # the year, the candidate courses. (Nothing is cached inside a test's transaction: see
+    # test_read_caching.)
     with expect_queries(
         "django_session",
         "accounts_user",
         "accounts_membership",
         "credits_yearpolicy",
         "credits_yearpolicy",
-        "accounts_membership",
         "credits_requirement",
         "credits_hourrecord",
         "credits_yearsummary",
@@ -133,15 +133,14 @@ def test_my_hours_without_sector_query_count(client, role_users, policy, n):
         approved_record(person, hours="1", category=Category.PUBLIC, title=f"课程{i}")
         CourseFactory(hours=D(str(1 + i % 5)))
     client.force_login(person)
-    # Expect 11 queries: session, user, roles, years, policy, employer, requirements (none, so no
-    # per-person check), summary, ledger rows, sectors (none, so no guides), courses.
+    # Expect 10 queries: session, user, roles (and the employer), years, policy, requirements
+    # (none, so no per-person check), summary, ledger rows, sectors (none, so no guides), courses.
     with expect_queries(
         "django_session",
         "accounts_user",
         "accounts_membership",
         "credits_yearpolicy",
         "credits_yearpolicy",
-        "accounts_membership",
         "credits_requirement",
         "credits_yearsummary",
         "credits_hourrecord",
