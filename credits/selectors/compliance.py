@@ -230,12 +230,13 @@ def roster(
 
 
 def departments_of(*, organisation_id: int) -> list[str]:
+    # Distinct in the database: a few names cross the wire, not one row per staff member.
     return sorted(
-        set(
-            staff_memberships(organisation_ids=[organisation_id])
-            .exclude(department="")
-            .values_list("department", flat=True)
-        )
+        staff_memberships(organisation_ids=[organisation_id])
+        .exclude(department="")
+        .values_list("department", flat=True)
+        .order_by()
+        .distinct()
     )
 
 
