@@ -580,17 +580,17 @@ def test_my_hours_query_count_is_constant(client, role_users, policy, n):
         approved_record(person, hours="1", category=Category.PUBLIC, title=f"课程{i}")
     CourseFactory()
     client.force_login(person)
+    # Session, user, roles (and the employer), years, policy, requirements (none), summary, ledger
+    # rows, sectors (none), courses.
     with expect_queries(
         "django_session",
         "accounts_user",
         "accounts_membership",
         "credits_yearpolicy",
         "credits_yearpolicy",
+        "credits_requirement",
         "credits_yearsummary",
         "credits_hourrecord",
-        "accounts_membership",
-        "credits_requirement",
-        "credits_yearpolicy",
         "accounts_organisation",
         "courses_course",
     ):
