@@ -160,3 +160,21 @@ def test_the_cache_serves_a_repeated_read_without_the_ledger_queries(client, pol
     # from the cache.
     with expect_queries("django_session", "accounts_user", "accounts_membership"):
         assert _me_api(client)["public_hours"] == "7.0"
+
+
+def test_compliance_api_rows_are_what_the_documented_serializer_writes(client, role_users, policy, employer):
+    from credits import selectors
+    from credits.api import ComplianceRowSerializer
+
+    approved_record(role_users[Role.PROFESSIONAL], hours="12.5", category=Category.PUBLIC)
+    approved_record(professional_of(employer, name="乙"), hours="64", category=Category.PROFESSIONAL)
+    professional_of(employer, name="丙")
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    body = client.get(reverse("api-organisation-compliance", args=[employer.pk]), {"year": 2022}).json()
+    rows = list(selectors.roster(organisation_id=employer.pk, year=2022))
+    for row in rows:
+        row.figures = selectors.annual_hours_requirement(
+            policy=policy, public=row.public_hours, professional=row.professional_hours
+        )
+    assert len(body["results"]) == 3
+    assert body["results"] == [dict(r) for r in ComplianceRowSerializer(rows, many=True).data]
