@@ -3,10 +3,8 @@
 from dataclasses import replace
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,16 +44,6 @@ def _roster_rows(request, org_id: int, requirements=()):
     return year, form, rows
 
 
-def _plain_count(request, org_id: int, form) -> int | None:
-    """Without a filter on the figures or names, the roster's row count is a count of memberships
-    alone (no join to people and summaries); None when the filters need the roster query."""
-    filters = form.cleaned_data if form.is_valid() else {}
-    if filters.get("compliant") in ("1", "0") or filters.get("missing") or filters.get("q", "").strip():
-        return None
-    staff = selectors.staff_memberships(organisation_ids=[org_id])
-    return (staff.filter(department=filters["department"]) if filters.get("department") else staff).count()
-
-
 def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool):
     organisation = Organisation.objects.get(pk=org_id)
     requirements = selectors.requirements_for_employer(employer=organisation, year=_year(request))
@@ -65,10 +53,7 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
         return render(request, "credits/roster.html", {"error": exc.messages[0], "year": _year(request)})
     policy = selectors.policy_for(year=year)
     summary = selectors.roster_summary(organisation=org_id, year=year)
-    paginator = Paginator(rows, settings.PAGINATE_BY)
-    if (count := _plain_count(request, org_id, form)) is not None:
-        paginator.count = count
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     for m in page:
         m.figures = replace(
             selectors.annual_hours_requirement(policy=policy, public=m.public_hours, professional=m.professional_hours),
