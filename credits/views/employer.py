@@ -53,7 +53,12 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
         return render(request, "credits/roster.html", {"error": exc.messages[0], "year": _year(request)})
     policy = selectors.policy_for(year=year)
     summary = selectors.roster_summary(organisation=org_id, year=year)
-    page = paginate(request, rows)
+    # Unfiltered, the page count is the staff memberships alone (one index range, no join to the
+    # people and their summaries, which only annotate the rows).
+    filters = form.cleaned_data if form.is_valid() else {}
+    unfiltered = not any(filters.get(k) for k in ("compliant", "department", "missing", "q"))
+    count = selectors.staff_memberships(organisation_ids=[org_id]).count() if unfiltered else None
+    page = paginate(request, rows, count=count)
     for m in page:
         m.figures = replace(
             selectors.annual_hours_requirement(policy=policy, public=m.public_hours, professional=m.professional_hours),

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -699,3 +701,29 @@ def test_city_staff_cannot_switch_to_another_city(client, other_employer, policy
     client.force_login(user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="jinan")))
     body = client.get(reverse("credits:city_report"), {"year": 2022, "city": "qingdao"}).content.decode()
     assert "济南市" in body and other_employer.name not in body
+
+
+def test_unfiltered_roster_counts_memberships_alone_and_pages_agree(client, role_users, employer, policy):
+    """The page count of an unfiltered roster comes from the staff memberships alone (no join to
+    the people and their summaries); filtered, from the filtered rows. Both page the same rows."""
+    for n in range(30):
+        person = professional_of(employer)
+        person.memberships.update(department="内科" if n % 3 else "外科")
+        approved_record(person, hours="5")
+    client.force_login(role_users[Role.EMPLOYER_ADMIN])
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(reverse("credits:roster"), {"year": 2022})
+    counts = [
+        q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"] and "accounts_membership" in q["sql"]
+    ]
+    assert counts and "JOIN" not in counts[-1]
+    staff = employer.memberships.filter(role=Role.PROFESSIONAL, is_active=True).count()
+    assert staff > 30  # the 30 above and the fixture's own professional
+    assert first.context["page"].paginator.count == staff
+    assert first.context["page"].paginator.num_pages == 2
+    last = client.get(reverse("credits:roster"), {"year": 2022, "page": 2})
+    shown = {m.pk for m in first.context["page"]} | {m.pk for m in last.context["page"]}
+    assert len(shown) == staff
+    surgeons = client.get(reverse("credits:roster"), {"year": 2022, "department": "外科"})
+    assert surgeons.context["page"].paginator.count == 10
+    assert {m.department for m in surgeons.context["page"]} == {"外科"}
