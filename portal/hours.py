@@ -19,8 +19,9 @@ def parse_hours(value, *, maximum: Decimal) -> Decimal:
         raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_invalid")
     if hours <= 0:
         raise ValidationError(_("学时必须大于 0。"), code="hours_not_positive")
-    if hours != hours.quantize(TENTH):
-        raise ValidationError(_("学时最多保留一位小数。"), code="hours_precision")
+    # The maximum first: quantizing a huge value (1e27) raises InvalidOperation, a 500.
     if hours > maximum:
         raise ValidationError(_("学时不能超过 %(max)s，请核对。") % {"max": maximum}, code="hours_too_large")
+    if hours != hours.quantize(TENTH):
+        raise ValidationError(_("学时最多保留一位小数。"), code="hours_precision")
     return hours.quantize(TENTH)

@@ -221,6 +221,10 @@ def partition(apps, schema_editor):
     for year in sorted(years):
         run("SELECT credits_hourrecord_name_indexes(%s::regclass, %s)", [f"{TABLE}_y{year}", f"y{year}"])
     run("SELECT credits_hourrecord_name_indexes(%s::regclass, 'default')", [f"{TABLE}_default"])
+    # New tables have no statistics until autovacuum gets to them; a person's year would be
+    # planned as a scan of every partition meanwhile.
+    run(f"ANALYZE {TABLE}")
+    run("ANALYZE credits_hourrecord_ref")
 
 
 def unpartition(apps, schema_editor):

@@ -23,6 +23,8 @@ def test_hours_with_at_most_one_decimal_place_are_accepted(raw, expected):
         ("-1", "hours_not_positive"),
         ("1.25", "hours_precision"),
         ("200.1", "hours_too_large"),
+        ("1e27", "hours_too_large"),  # quantizing it would raise InvalidOperation (a 500)
+        ("123456789012345678901234567890.05", "hours_too_large"),
     ],
 )
 def test_bad_hours_get_a_chinese_error(raw, code):
