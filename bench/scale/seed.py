@@ -211,7 +211,7 @@ def _records(scale: Scale, ids: list[int], platform_org: Organisation, steps: di
                 "WHERE i.inhparent = 'credits_hourrecord'::regclass"
             )
         steps["ledger indexes built (part of records)"] = round(time.perf_counter() - built, 1)
-    steps["records COPY (part of records)"] = round(time.perf_counter() - copying, 1)
+    steps["ledger lines written and indexed (part of records)"] = round(time.perf_counter() - copying, 1)
     with connection.cursor() as cursor:
         cursor.execute(
             """
