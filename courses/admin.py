@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .frozen import FROZEN_FIELDS
 from .models import Course, LearningPlatform, StudyGuide, StudyGuideSection, Teacher, Topic, WorkPlan
+from .services import new_version_of
 
 
 @admin.register(Topic)
@@ -43,8 +47,24 @@ class CourseAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "category", "mode", "year_to", "provider__kind"]
     search_fields = ["title", "provider__name", "teachers__name"]
-    autocomplete_fields = ["provider", "sector", "platform", "teachers"]
+    autocomplete_fields = ["provider", "sector", "platform", "teachers", "previous_version"]
     list_select_related = ["topic", "sector", "provider"]
+    actions = ["copy_as_new_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """A course with credited hours shows its frozen figures read-only (the model refuses a change
+        anyway; on PostgreSQL the database too): the change is a new version (the action)."""
+        frozen = [f.removesuffix("_id") for f in FROZEN_FIELDS] if obj is not None and obj.frozen_at else []
+        return [*super().get_readonly_fields(request, obj), *frozen, "frozen_at"]
+
+    @admin.action(description=gettext_lazy("复制为新课程/新版本（草稿）"), permissions=["add"])
+    def copy_as_new_version(self, request, queryset):
+        copies = [new_version_of(course=course) for course in queryset.order_by("pk")]
+        self.message_user(
+            request,
+            _("已复制 %(n)s 门课程为新版本（草稿），原课程及其学时记录保持不变。") % {"n": len(copies)},
+            messages.SUCCESS,
+        )
 
 
 class SectionInline(admin.TabularInline):

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.response import Response
 
 from accounts.models import Organisation
 from portal.api.permissions import RulesPermission
@@ -84,7 +85,10 @@ class CourseSerializer(serializers.ModelSerializer):
             "place",
             "start_date",
             "end_date",
+            "frozen_at",
+            "previous_version",
         ]
+        read_only_fields = ["frozen_at", "previous_version"]
 
 
 class CourseWriteSerializer(serializers.ModelSerializer):
@@ -184,6 +188,24 @@ class CourseDetailView(_ReadPublicWriteProviders, generics.RetrieveUpdateAPIView
 
     def get_serializer_class(self):
         return CourseSerializer if self.request.method in SAFE_METHODS else CourseWriteSerializer
+
+
+@extend_schema(summary="复制为新课程/新版本（草稿）", request=None, responses={201: CourseSerializer})
+class CourseNewVersionView(generics.GenericAPIView):
+    """The way to change a course with credited hours: a draft copy pointing at it (`previous_version`)."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "courses.manage_courses"
+    object_permission_required = "courses.change_course"
+    serializer_class = CourseSerializer
+
+    def get_queryset(self):
+        return selectors.courses_managed_by(self.request.user)
+
+    def post(self, request, pk: int):
+        copy = services.copy_course_as_new_version(actor=request.user, course=self.get_object())
+        copy = selectors.courses_managed_by(request.user).get(pk=copy.pk)
+        return Response(CourseSerializer(copy, context=self.get_serializer_context()).data, status=201)
 
 
 class PlatformListView(generics.ListAPIView):

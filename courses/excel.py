@@ -1,6 +1,7 @@
 """Course lists from Excel: the upload template and the all-or-nothing upload (export: courses.export)."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from portal.uploads import XLSX, validate_upload
 
 from . import excel_template
 from .cache import bump_catalogue_version
+from .frozen import frozen_course_message
 from .models import Category, Course, LearningPlatform, Mode, Teacher, Topic
 from .selectors import PROVIDER_ROLES
 from .services import check_provider_kind, check_teacher_names, parse_hours, require_role_in, validate_course
@@ -347,17 +349,31 @@ def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
         parsed.append((number, course, names))
     if result.errors:
         return result
-    existing = set(
-        Course.objects.filter(provider=provider, title__in={c.title for _n, c, _t in parsed}).values_list(
-            "title", "category", "mode", "year_from", "year_to"
-        )
-    )
+    existing: dict[tuple, list[tuple]] = defaultdict(list)
+    for *key, hours, topic_id, sector_id, frozen_at in Course.objects.filter(
+        provider=provider, title__in={c.title for _n, c, _t in parsed}
+    ).values_list("title", "category", "mode", "year_from", "year_to", "hours", "topic_id", "sector_id", "frozen_at"):
+        existing[tuple(key)].append((hours, topic_id, sector_id, frozen_at))
     new = []
     for number, course, names in parsed:
-        if natural_key(course) in existing:
+        matches = existing.get(natural_key(course))
+        if not matches:
+            new.append((course, names))
+        elif any(
+            frozen_at is None or (hours, topic, sector) == (course.hours, course.topic_id, course.sector_id)
+            for hours, topic, sector, frozen_at in matches
+        ):
             result.skipped.append(number)
         else:
-            new.append((course, names))
+            # The row names a course with credited hours but other figures: the upload never edits a
+            # course, and this one may not change at all (courses.frozen), so say so instead of skipping.
+            result.bad_rows += 1
+            if len(result.errors) < MAX_REPORTED_ERRORS:
+                result.errors.append(RowError(row=number, column="", reason=frozen_course_message()))
+            else:
+                result.truncated = True
+    if result.errors:
+        return result
     with transaction.atomic():
         courses = Course.objects.bulk_create([course for course, _names in new], batch_size=1000)
         _link_teachers(provider=provider, courses=courses, names=[names for _course, names in new])

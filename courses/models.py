@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from portal.uploads import upload_to
 
+from .frozen import FrozenFiguresMixin
+
 # A single course longer than this is a data-entry mistake, not a course (the whole year
 # asks for 90 hours).
 MAX_COURSE_HOURS = Decimal("200.0")
@@ -136,7 +138,7 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(year_from__lte=year, year_to__gte=year)
 
 
-class Course(models.Model):
+class Course(FrozenFiguresMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
@@ -187,6 +189,16 @@ class Course(models.Model):
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Set with the first approved hour record naming the course (courses.frozen); never cleared.
+    frozen_at = models.DateTimeField(_("学时计入（锁定）时间"), null=True, blank=True, editable=False)
+    previous_version = models.ForeignKey(
+        "self",
+        verbose_name=_("上一版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_versions",
+    )
 
     objects = CourseQuerySet.as_manager()
 

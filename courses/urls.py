@@ -13,6 +13,7 @@ urlpatterns = [
     path("mine/new/", manage.course_create, name="course_create"),
     path("mine/<int:pk>/", manage.course_edit, name="course_edit"),
     path("mine/<int:pk>/status/", manage.course_status, name="course_status"),
+    path("mine/<int:pk>/new-version/", manage.course_new_version, name="course_new_version"),
     path("mine/upload/", manage.course_upload, name="upload"),
     path("mine/publish/", manage.bulk_publish, name="bulk_publish"),
     path("mine/upload/template.xlsx", manage.upload_template, name="upload_template"),

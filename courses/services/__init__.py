@@ -30,11 +30,13 @@ from .units import (
     save_teacher,
     unlink_teacher_account,
 )
+from .versions import check_course_not_frozen, copy_course_as_new_version, freeze_courses, new_version_of
 
 __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "check_course_hours",
+    "check_course_not_frozen",
     "check_course_on_own_platform",
     "check_department_teaches_own_sector",
     "check_offline_course_has_place_and_dates",
@@ -43,12 +45,15 @@ __all__ = [
     "check_public_course_has_topic",
     "check_teacher_names",
     "confirm_teacher_link",
+    "copy_course_as_new_version",
     "copy_topics_to_year",
     "decide_work_plan",
     "decline_teacher_link",
     "delete_section",
     "delete_topic",
     "ensure_base_may_publish",
+    "freeze_courses",
+    "new_version_of",
     "parse_hours",
     "publish_courses",
     "publish_guide",

@@ -15,6 +15,7 @@ from ..cache import bump_catalogue_version
 from ..models import MAX_COURSE_HOURS, Category, Course, Mode, Teacher, WorkPlan
 from ..selectors import PROVIDER_KINDS, PROVIDER_ROLES
 from .common import COURSE_FIELDS, MAX_YEAR, MIN_YEAR, require_role_in
+from .versions import check_course_not_frozen
 
 
 def parse_hours(value) -> Decimal:
@@ -179,7 +180,8 @@ def save_course(
     teacher_names: list[str] | None = None,
     teachers: list[Teacher] | None = None,
 ) -> Course:
-    """Create or update one of the provider's own courses after checking every rule."""
+    """Create or update one of the provider's own courses after checking every rule (a course with
+    credited hours keeps its frozen figures: `check_course_not_frozen`)."""
     require_role_in(actor, provider, PROVIDER_ROLES)
     check_provider_kind(provider=provider)
     if course is None:
@@ -189,6 +191,7 @@ def save_course(
     for field in COURSE_FIELDS:
         if field in data:
             setattr(course, field, data[field])
+    check_course_not_frozen(course=course)
     validate_course(course=course)
     if teacher_names is not None:
         teacher_names = check_teacher_names(names=teacher_names)

@@ -86,6 +86,20 @@ def course_status(request, pk: int):
     return redirect("courses:course_edit", pk=course.pk)
 
 
+@require_POST
+@permission_required("courses.manage_courses")
+def course_new_version(request, pk: int):
+    """复制为新课程/新版本: a draft copy to edit, the old course and its records unchanged."""
+    course = get_object_or_404(selectors.courses_managed_by(request.user), pk=pk)
+    try:
+        copy = services.copy_course_as_new_version(actor=request.user, course=course)
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return redirect("courses:course_edit", pk=course.pk)
+    messages.success(request, _("已复制为新课程（草稿），修改后发布即可；原课程及其学时记录保持不变。"))
+    return redirect("courses:course_edit", pk=copy.pk)
+
+
 @permission_required("courses.manage_courses")
 def course_upload(request):
     ids = selectors.provider_organisation_ids(request.user)

@@ -42,7 +42,8 @@ class YearSummary(models.Model):
 
 
 class HoursCertificate(models.Model):
-    """A 学时证明 for a compliant year, with a snapshot of the figures and an unguessable code."""
+    """A 学时证明 for a compliant year, with a snapshot of the figures and an unguessable code.
+    A later change to that person's year supersedes it (`superseded_at`)."""
 
     professional = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,6 +63,9 @@ class HoursCertificate(models.Model):
     required_public = models.DecimalField(_("公需课要求"), max_digits=5, decimal_places=1)
     required_professional = models.DecimalField(_("专业课要求"), max_digits=5, decimal_places=1)
     required_total = models.DecimalField(_("总学时要求"), max_digits=5, decimal_places=1)
+    # Set in the same transaction as any later change to the person's year (services.ledger); a
+    # superseded certificate verifies as “已更正，此证明已失效” and a new one can be issued.
+    superseded_at = models.DateTimeField(_("失效时间（学时更正）"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("学时证明")

@@ -369,8 +369,14 @@ def ledger_sum(*, user, year: int) -> dict[str, Decimal]:
 
 
 def current_certificate(*, user, year: int, compliance: Compliance) -> HoursCertificate | None:
-    """The year's latest certificate if it still shows the approved figures of `compliance`."""
-    latest = HoursCertificate.objects.filter(professional=user, year=year).order_by("-issued_at", "-id").first()
+    """The year's latest certificate if it still shows the approved figures of `compliance` and no
+    change to the year superseded it since (a superseded one is never current, even if a later
+    record brought the same figures back: a new one is issued)."""
+    latest = (
+        HoursCertificate.objects.filter(professional=user, year=year, superseded_at__isnull=True)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
     if latest and (latest.public_hours, latest.professional_hours) == (compliance.public, compliance.professional):
         return latest
     return None
