@@ -43,7 +43,7 @@ def freeze_courses(*, course_ids) -> dict[int, tuple[Decimal, str]]:
     ids = sorted(set(course_ids))
     if not ids:
         return {}
-    rows = Course.objects.filter(pk__in=ids).values_list("pk", "hours", "category", "frozen_at")
+    rows = Course.objects.filter(pk__in=ids).order_by().values_list("pk", "hours", "category", "frozen_at")
     figures = {pk: (hours, category) for pk, hours, category, frozen_at in rows if frozen_at is not None}
     todo = [pk for pk in ids if pk not in figures]
     if not todo:
@@ -53,17 +53,18 @@ def freeze_courses(*, course_ids) -> dict[int, tuple[Decimal, str]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE courses_course SET frozen_at = %s WHERE id IN ("
-                " SELECT id FROM courses_course WHERE id = ANY(%s) AND frozen_at IS NULL ORDER BY id FOR UPDATE)",
+                " SELECT id FROM courses_course WHERE id = ANY(%s) AND frozen_at IS NULL ORDER BY id FOR UPDATE)"
+                " RETURNING id, hours, category",
                 [now, todo],
             )
+            figures.update({pk: (hours, category) for pk, hours, category in cursor.fetchall()})
     else:
         Course.objects.filter(pk__in=todo, frozen_at__isnull=True).update(frozen_at=now)
-    figures.update(
-        {
-            pk: (hours, category)
-            for pk, hours, category in Course.objects.filter(pk__in=todo).values_list("pk", "hours", "category")
-        }
-    )
+    # Frozen by a concurrent credit meanwhile (or SQLite): read now, final since.
+    missing = [pk for pk in todo if pk not in figures]
+    if missing:
+        rows = Course.objects.filter(pk__in=missing).order_by().values_list("pk", "hours", "category")
+        figures.update({pk: (hours, category) for pk, hours, category in rows})
     bump_catalogue_version()  # update() sends no post_save
     return figures
 

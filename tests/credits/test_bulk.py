@@ -49,8 +49,9 @@ def _rows(people, course, prefix: str) -> list[dict]:
 # The API client's auth, then the intake: refs already used (the refs' key table: none here),
 # the people in scope, the courses, the year policies, courses already credited (and under a
 # review threshold the hours registered so far); the records' ids (the COPY that sends the
-# records goes by the raw cursor, so it is not listed), the summaries (one upsert per 2,000
-# rows), then the report rollups of everyone touched, and the audit event.
+# records goes by the raw cursor, so it is not listed), the course frozen, the summaries (one upsert
+# per 2,000 rows, superseding certificates in the same statement), then the report rollups of everyone
+# touched, and the audit event.
 PG_QUERIES = [
     "django_session",
     "accounts_user",
@@ -64,6 +65,8 @@ PG_QUERIES = [
     "credits_yearpolicy",
     "credits_hourrecord",
     "generate_series",  # the new records' ids (the records follow by COPY)
+    "courses_course",  # the credited course's figures (courses.services.freeze_courses)
+    "courses_course",  # its first credit: frozen, figures returned (an already frozen course stops at the read)
     "credits_yearsummary",
     "credits_yearpolicy",
     "SAVEPOINT",

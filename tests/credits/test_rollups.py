@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from accounts.models import Membership, Role
 from accounts.services import grant_role, revoke_role
-from courses.models import Category
+from courses.frozen import CourseFrozenError
+from courses.models import Category, Course
 from credits import selectors, services
 from credits.management.commands.rebuild_rollups import differences
 from credits.models import CityYearRollup, EmployerYearRollup, HourRecord, Requirement, StaffYearStatus, YearPolicy
@@ -212,9 +213,9 @@ def test_an_employer_moving_to_another_city_takes_its_staff_along(policy, employ
     assert_current()
 
 
-def test_a_course_moved_to_another_topic_moves_those_its_hours_counted_for(policy, employer):
-    """A binding topic requirement counts the hours of that topic's courses: a course moved to
-    another topic stops counting, and the people it carried fall short in the same transaction."""
+def test_a_credited_course_cannot_move_to_another_topic_so_its_hours_keep_counting(policy, employer):
+    """A binding topic requirement counts the hours of that topic's courses. A course whose hours were
+    credited is frozen in its topic (issue 21): the move is refused and the rollups stay."""
     policy.mandatory_binding = True
     policy.save()
     bureau = OrganisationFactory(city_bureau=True, city="jinan")
@@ -232,12 +233,11 @@ def test_a_course_moved_to_another_topic_moves_those_its_hours_counted_for(polic
         min_hours=D("6"),
     )
     assert employer_row(employer).compliant == 1
-    course.topic = other
-    course.save()
-    assert employer_row(employer).compliant == 0
-    assert_current()
-    course.topic = topic
-    course.save()
+    stored = Course.objects.get(pk=course.pk)
+    stored.topic = other
+    with pytest.raises(CourseFrozenError):
+        stored.save()
+    assert Course.objects.get(pk=course.pk).topic_id == topic.pk
     assert employer_row(employer).compliant == 1
     assert_current()
 
