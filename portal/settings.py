@@ -160,6 +160,9 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # copied foreign keys get no index, which keeps each recorded change to one or two index writes.
 PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+# One trigger run per statement (transition tables), not per row: the course import and bulk
+# updates write thousands of rows in one statement.
+PGHISTORY_LEVEL = pghistory.Statement
 
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any password is checked.

@@ -5,6 +5,7 @@ writes. The triggers exist on PostgreSQL only; on SQLite nothing is recorded (do
 from decimal import Decimal as D
 
 import pytest
+from celery import shared_task
 from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -148,3 +149,27 @@ def test_on_sqlite_no_event_is_recorded_and_nothing_breaks():
     with recorded_as("command:shell"):
         Course.objects.filter(pk=course.pk).update(hours=D("2.0"))
     assert not CourseEvent.objects.exists()
+
+
+@shared_task(name="tests.portal.reprice_course")
+def reprice_course(course_id: int) -> None:
+    Course.objects.filter(pk=course_id).update(hours=D("9.0"))
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_a_celery_task_names_itself():
+    course = CourseFactory(hours=D("1.0"))
+    reprice_course.apply(args=[course.pk])
+    (event,) = _updates(CourseEvent, course)
+    assert event.hours == D("1.0") and event.pgh_context["source"] == "task:tests.portal.reprice_course"
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_a_change_outside_any_context_is_still_recorded_without_an_actor():
+    course = CourseFactory(hours=D("1.0"))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE courses_course SET hours = 5 WHERE id = %s", [course.pk])
+    (event,) = _updates(CourseEvent, course)
+    assert event.hours == D("1.0") and event.pgh_context is None
