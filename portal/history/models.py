@@ -17,6 +17,7 @@ __all__ = [
     "CampaignEvent",
     "ConversionRuleEvent",
     "CourseEvent",
+    "CourseTeacherEvent",
     "CriterionEvent",
     "ObjectionEvent",
     "RequirementEvent",
@@ -48,6 +49,8 @@ def _event_model(tracked, name, *, exclude=(), fields=None, insert=True, delete=
 
 CourseEvent = _event_model(Course, "CourseEvent", exclude=["created_at", "updated_at"])
 TeacherEvent = _event_model(Teacher, "TeacherEvent")
+# Which teachers a course names (the many-to-many link): added and removed, never changed.
+CourseTeacherEvent = _event_model(Course.teachers.through, "CourseTeacherEvent")
 WorkPlanEvent = _event_model(WorkPlan, "WorkPlanEvent")
 WorkPlanTrainingEvent = _event_model(WorkPlanTraining, "WorkPlanTrainingEvent")
 CampaignEvent = _event_model(Campaign, "CampaignEvent", exclude=["created_at"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from accounts.selectors import roles_of
 from accounts.validators import mask_id_number
+from courses.models import Course, Teacher
 from credits.models import Requirement
 from portal.formats import cn_date, cn_datetime
 from selection.models import Campaign
@@ -26,6 +27,7 @@ class Kind:
     key: str
     event_model: type[models.Model]
     related: tuple[str, ...] = ()  # what the object's name reads (select_related for the live rows)
+    title: str | None = None  # when the tracked model's own name does not say it (a link table)
 
     @property
     def tracked_model(self) -> type[models.Model]:
@@ -33,7 +35,7 @@ class Kind:
 
     @property
     def label(self) -> str:
-        return self.tracked_model._meta.verbose_name
+        return self.title or self.tracked_model._meta.verbose_name
 
 
 KINDS = {
@@ -41,6 +43,7 @@ KINDS = {
     for kind in (
         Kind("course", events.CourseEvent),
         Kind("teacher", events.TeacherEvent),
+        Kind("course_teacher", events.CourseTeacherEvent, title=gettext_lazy("课程的授课教师")),
         Kind("work_plan", events.WorkPlanEvent),
         Kind("work_plan_training", events.WorkPlanTrainingEvent),
         Kind("campaign", events.CampaignEvent),
@@ -166,6 +169,9 @@ def _related_names(fields, rows) -> dict:
 
 
 def _name(kind: Kind, event, live: dict, names: dict, fields) -> str:
+    if kind.key == "course_teacher":
+        course, teacher = names.get((Course, event.course_id)), names.get((Teacher, event.teacher_id))
+        return f"{course or f'#{event.course_id}'} / {teacher or f'#{event.teacher_id}'}"
     if kind.key == "objection":  # an objection's own text is the filer's; it is named by its campaign
         campaign = names.get((Campaign, event.campaign_id))
         return _("%(campaign)s 异议 #%(pk)s") % {"campaign": campaign or "", "pk": event.pgh_obj_id}
@@ -189,10 +195,17 @@ def _changes(event, after, fields, names) -> list[tuple[str, str, str]]:
     else:
         return []
     return [
-        (str(f.verbose_name), _shown(f, old, names), _shown(f, new, names))
+        (_label(f), _shown(f, old, names), _shown(f, new, names))
         for f, old, new in pairs
         if old != new and not (old in (None, "") and new in (None, ""))
     ]
+
+
+def _label(field: models.Field) -> str:
+    """A field's name as staff read it; a foreign key Django named itself goes by its model's name."""
+    if field.is_relation and field.verbose_name == field.name.replace("_", " "):
+        return str(field.related_model._meta.verbose_name)
+    return str(field.verbose_name)
 
 
 def setting_change_targets(events) -> dict[str, str]:

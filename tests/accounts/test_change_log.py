@@ -15,7 +15,7 @@ from courses.models import Course
 from portal.history.context import recorded_as
 from selection import services
 from selection.models import Campaign
-from tests.courses.factories import CourseFactory, TopicFactory
+from tests.courses.factories import CourseFactory, TeacherFactory, TopicFactory
 from tests.factories import OrganisationFactory, user_with_role
 from tests.queries import expect_queries
 
@@ -119,7 +119,7 @@ def test_the_association_reads_the_evaluation_history_but_not_courses_or_policie
 
 
 def test_the_province_reads_every_kind(client, province):
-    for kind in ("course", "teacher", "work_plan", "work_plan_training", "campaign", "criterion"):
+    for kind in ("course", "teacher", "course_teacher", "work_plan", "work_plan_training", "campaign", "criterion"):
         assert _page(client, province, kind).status_code == 200
     for kind in ("objection", "requirement", "year_policy", "conversion_rule"):
         assert _page(client, province, kind).status_code == 200
@@ -170,3 +170,20 @@ def test_the_history_query_count_is_constant(client, province, n):
     ):
         response = client.get(url, {"kind": "course"})
     assert len(response.context["history_rows"]) == 2 * n
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_a_teacher_added_to_a_course_and_removed_is_recorded_by_name(client, province):
+    base = OrganisationFactory(provincial_base=True)
+    course = CourseFactory(provider=base, title="公需课：医养结合")
+    teacher = TeacherFactory(organisation=base, name="王医生")
+    with recorded_as("command:shell"):
+        course.teachers.add(teacher)
+        course.teachers.remove(teacher)
+    rows = _page(client, province, "course_teacher").context["history_rows"]
+    assert [(row["label"], row["object"]) for row in rows] == [
+        ("删除", "公需课：医养结合 / 王医生"),
+        ("新建", "公需课：医养结合 / 王医生"),
+    ]
+    assert ("授课教师", "—", "王医生") in rows[1]["changes"]
