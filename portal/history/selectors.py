@@ -123,6 +123,10 @@ def _actor(context: dict | None, users: dict) -> str:
         return _("管理命令 %(name)s") % {"name": source.removeprefix("command:")}
     if source.startswith("task:"):
         return _("后台任务 %(name)s") % {"name": source.removeprefix("task:")}
+    if context.get("user") is not None:
+        return _("已删除的用户 #%(id)s") % {"id": context["user"]}
+    if context.get("url"):
+        return _("未登录的请求 %(url)s") % {"url": context["url"]}
     return _("数据库直接修改（未记录操作人）")
 
 

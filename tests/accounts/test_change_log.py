@@ -187,3 +187,15 @@ def test_a_teacher_added_to_a_course_and_removed_is_recorded_by_name(client, pro
         ("新建", "公需课：医养结合 / 王医生"),
     ]
     assert ("授课教师", "—", "王医生") in rows[1]["changes"]
+
+
+def test_the_actor_is_named_by_what_the_recorded_context_says():
+    from portal.history.selectors import _actor
+
+    user = user_with_role(Role.BASE_ADMIN, name="李管理")
+    assert _actor({"user": user.pk, "url": "/x/"}, {user.pk: user}) == "李管理"
+    assert _actor({"user": 999999, "url": "/x/"}, {}) == "已删除的用户 #999999"
+    assert _actor({"source": "command:seed_demo"}, {}) == "管理命令 seed_demo"
+    assert _actor({"source": "task:credits.tasks.x"}, {}) == "后台任务 credits.tasks.x"
+    assert _actor({"user": None, "url": "/accounts/login/"}, {}) == "未登录的请求 /accounts/login/"
+    assert _actor(None, {}) == "数据库直接修改（未记录操作人）"
