@@ -1,15 +1,18 @@
 import json
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from portal.formats import cn_datetime
+from portal.history import selectors as history
 from portal.pages import paginate
 from portal.permissions import SIGNED_IN, RulesRequiredMixin, permission_required, public
 
@@ -86,6 +89,9 @@ def revoke_token(request):
     return redirect("accounts:profile")
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$")
+
+
 def _shown(value) -> str:
     """A stored setting value as staff read it."""
     if value is None or value == "":
@@ -94,16 +100,33 @@ def _shown(value) -> str:
         return _("是") if value else _("否")
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return cn_datetime(value)  # stored as ISO text in UTC or +08:00; shown in Beijing time
     return str(value)
 
 
 @permission_required("accounts.view_setting_changes")
 def setting_changes(request):
-    """Who changed which outcome-deciding setting, from what to what."""
+    """Who changed which outcome-deciding setting, from what to what; with `?kind=`, the history
+    the database recorded for one kind of object (portal.history)."""
+    kinds = history.history_kinds_for(request.user)
+    if request.GET.get("kind"):
+        kind = next((k for k in kinds if k.key == request.GET["kind"]), None)
+        if kind is None:
+            raise Http404
+        page = paginate(request, history.history_events(kind=kind))
+        context = {
+            "page": page,
+            "history_rows": history.history_rows(kind=kind, events_page=page),
+            "history_recorded": history.history_is_recorded(),
+        }
+        return render(request, "accounts/setting_changes.html", {**context, "kinds": kinds, "kind": kind})
     page = paginate(request, setting_changes_visible_to(request.user))
+    targets = history.setting_change_targets(page)
     rows = [
         {
             "event": event,
+            "target": targets.get(event.target, event.target),
             "changes": [
                 (
                     event.data.get("labels", {}).get(key, key),
@@ -115,4 +138,4 @@ def setting_changes(request):
         }
         for event in page
     ]
-    return render(request, "accounts/setting_changes.html", {"page": page, "rows": rows})
+    return render(request, "accounts/setting_changes.html", {"page": page, "rows": rows, "kinds": kinds})

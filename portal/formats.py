@@ -38,6 +38,20 @@ def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def cn_datetime(value) -> str:
+    """A moment in Beijing time as people write it: 2026年12月28日 23:59:59 (a stored UTC
+    2026-12-28T15:59:59+00:00). ISO text (as audit records store it) is read first."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value) if len(value) == 10 else datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{cn_date(value)} {value:%H:%M:%S}"
+    return cn_date(value)
+
+
 def format_score(value) -> str:
     """A score as people read it: 85.50 -> 85.5, 90.00 -> 90, 85.25 -> 85.25 (at most two decimal
     places, no trailing zeros). Nothing to show is "—"."""

@@ -32,3 +32,7 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# The history event models (portal.history.models) belong to this app's migrations.
+from portal.history.models import *  # noqa: E402, F403

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import pghistory
 from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "pgtrigger",
+    "pghistory",
     *PROJECT_APPS,
 ]
 
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: names the signed-in user (or the API token's) on every change it records.
+    "portal.history.context.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # AxesMiddleware must be last: it turns a lockout signalled by the backend into a page.
     "axes.middleware.AxesMiddleware",
@@ -144,6 +149,20 @@ DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+# History (docs/history.md): triggers are installed after every `migrate` rather than written into
+# each tracked app's migrations, so the event models' one migration (portal) is all there is to merge.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# Reads never write: only requests that may change something carry a history context.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Events are read by object (pgh_obj, indexed), never by the units or topics they copy: those
+# copied foreign keys get no index, which keeps each recorded change to one or two index writes.
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+# One trigger run per statement (transition tables), not per row: the course import and bulk
+# updates write thousands of rows in one statement.
+PGHISTORY_LEVEL = pghistory.Statement
 
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any password is checked.

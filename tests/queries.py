@@ -16,9 +16,13 @@ from django.test.utils import CaptureQueriesContext
 
 _TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
 _SAVEPOINT = re.compile(r"^\s*(RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|SAVEPOINT)\b", re.IGNORECASE)
+# pghistory prepends the request's history context to each writing statement on PostgreSQL
+# (docs/history.md); the statement's name is the one after it.
+_HISTORY_CONTEXT = re.compile(r"^\s*SELECT set_config\('pghistory\.context_id'.*?, true\);\s*", re.DOTALL)
 
 
 def query_name(sql: str) -> str:
+    sql = _HISTORY_CONTEXT.sub("", sql, count=1)
     savepoint = _SAVEPOINT.match(sql)
     if savepoint:
         return savepoint.group(1).upper()

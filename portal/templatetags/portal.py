@@ -35,6 +35,7 @@ register.filter("hours", formats.format_hours)
 register.filter("percent", formats.format_percent)
 register.filter("cn_year", formats.cn_year)
 register.filter("cn_date", formats.cn_date)
+register.filter("cn_datetime", formats.cn_datetime)
 register.filter("score", formats.format_score)
 register.filter("points", formats.format_points)
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
+from portal.formats import cn_datetime
 from selection import services
 from tests.factories import user_with_role
 from tests.queries import expect_queries
@@ -100,7 +101,10 @@ def test_province_sees_policy_and_evaluation_changes(client, policy, province, a
     services.update_campaign_settings(campaign=campaign, actor=association, voting_end=new_end)
     body = client.get(reverse("accounts:setting_changes")).content.decode()
     assert "年度学时政策变更" in body and "评选设置变更" in body
-    assert "2022-12-31" in body and "→" in body
+    # Dates and moments in Beijing time as people write them, never ISO text in UTC (issue 23).
+    assert "2022年12月31日" in body and "→" in body
+    assert f"{cn_datetime(campaign.voting_end)} → {cn_datetime(new_end)}" in body
+    assert "+00:00" not in body and "2022-12-31" not in body
 
 
 def test_association_sees_evaluation_changes_but_not_the_year_policy(client, policy, province, association):

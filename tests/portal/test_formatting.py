@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.formats import cn_date, cn_year
+from portal.formats import cn_date, cn_datetime, cn_year
 from portal.formats import format_hours as hours
 from portal.formats import format_percent as percent
 
@@ -35,3 +35,17 @@ def test_a_datetime_is_dated_in_shanghai_time():
     # 2022-04-30 20:00 UTC is already 1 May in Shanghai.
     moment = datetime.datetime(2022, 4, 30, 20, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))
     assert cn_date(moment) == "2022年5月1日"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2026-12-28T15:59:59+00:00", "2026年12月28日 23:59:59"),
+        ("2026-12-09T23:59:00+08:00", "2026年12月9日 23:59:00"),
+        (datetime.datetime(2026, 12, 28, 15, 59, 59, tzinfo=datetime.UTC), "2026年12月28日 23:59:59"),
+        ("2022-12-31", "2022年12月31日"),
+        (None, ""),
+    ],
+)
+def test_a_moment_is_written_in_beijing_time_with_seconds(value, shown):
+    assert cn_datetime(value) == shown
