@@ -201,6 +201,7 @@ class ScoreSubmit(APIView):
         if not isinstance(comment, str):
             raise exceptions.ValidationError({"comment": _("评审意见格式有误。")})
         try:
+            services.check_declared(campaign=assignment.recommendation.campaign, expert=request.user)
             score = services.submit_score(
                 assignment=assignment, expert=request.user, criteria=data.get("criteria"), comment=comment
             )

@@ -28,13 +28,30 @@ class CampaignCreateForm(forms.Form):
 
 
 class CampaignSettingsForm(EmptyChoicePrompt, forms.ModelForm):
+    # Asked for only when the change cuts the current window or the 公示 short (the service says so).
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=_("此修改会提前结束当前阶段或缩短结果公示期，请说明理由（记入操作日志）。"),
+    )
+
     class Meta:
         model = Campaign
         fields = list(SETTING_FIELDS)
+        # Seconds are kept: a deadline is "23:59:59" (the whole last second counts).
         widgets = {
-            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            name: forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
             for name in DATETIME_FIELDS
         }
+
+    def __init__(self, *args, ask_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_reason or (self.data.get("reason") or "").strip():
+            self.ask_reason()
+
+    def ask_reason(self) -> None:
+        self.fields["reason"].widget = forms.Textarea(attrs={"rows": 2})
 
 
 class CriterionForm(forms.Form):

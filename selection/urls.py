@@ -19,6 +19,7 @@ urlpatterns = [
     path("recommendations/<int:pk>/pledge.pdf", views.unit_pledge_scan, name="pledge_scan"),
     path("recommendations/<int:pk>/licence.pdf", views.unit_licence, name="licence"),
     path("expert/", views.expert_home, name="expert"),
+    path("expert/<int:year>/declaration/", views.expert_declaration, name="expert_declaration"),
     path("expert/assignments/<int:pk>/", views.expert_assignment, name="expert_assignment"),
     path("expert/assignments/<int:pk>/conflict/", views.expert_conflict, name="expert_conflict"),
     path("vote/", views.vote_home, name="vote"),

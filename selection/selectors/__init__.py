@@ -1,6 +1,7 @@
 """Reads of the evaluation: querysets scoped to the user who asks, progress and statistics,
 split by concept like selection/services/; callers keep `from selection.selectors import x`."""
 
+from .blind import AnonymisedCourse, anonymised_course, declaration_of, declared_campaign_ids
 from .campaigns import (
     campaign_for_year,
     campaigns,
@@ -59,6 +60,8 @@ from .voting import (
 
 __all__ = [
     "RECOMMENDER_ROLES",
+    "AnonymisedCourse",
+    "anonymised_course",
     "assignments_of_expert",
     "campaign_for_year",
     "campaigns",
@@ -69,6 +72,8 @@ __all__ = [
     "conflicts_for",
     "criteria_of",
     "current_campaign",
+    "declaration_of",
+    "declared_campaign_ids",
     "employer_bursts",
     "expert_deviations",
     "experts",

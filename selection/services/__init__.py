@@ -11,6 +11,7 @@ from .campaigns import (
     update_rubric,
 )
 from .conflicts import access_assignments, release_conflicted_assignments
+from .declarations import REVIEW_DECLARATION, check_declared, declare_review_principles, has_declared
 from .phases import change_phase, ends_early, phase_change_preview
 from .publication import check_may_publish, credit_linked_teacher, publish_results
 from .ranking import FORMULA, average_expert_score, combined_score, inputs_hash, published_rules, rank_from_inputs
@@ -33,6 +34,7 @@ from .voting import cast_counted_vote, cast_vote, check_voter_eligible
 
 __all__ = [
     "FORMULA",
+    "REVIEW_DECLARATION",
     "access_assignments",
     "answer_objection",
     "assign_expert",
@@ -43,6 +45,7 @@ __all__ = [
     "change_phase",
     "check_before_recommendation_deadline",
     "check_course_is_own_online_public_course",
+    "check_declared",
     "check_may_publish",
     "check_original_with_copyright",
     "check_phase_forward",
@@ -59,10 +62,12 @@ __all__ = [
     "credit_linked_teacher",
     "decide_tie",
     "declare_conflict",
+    "declare_review_principles",
     "default_rubric",
     "default_schedule",
     "ends_early",
     "file_objection",
+    "has_declared",
     "inputs_hash",
     "phase_change_preview",
     "publish_results",

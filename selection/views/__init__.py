@@ -1,6 +1,6 @@
 """HTML pages of the evaluation, one module per audience."""
 
-from .expert import expert_assignment, expert_conflict, expert_home
+from .expert import expert_assignment, expert_conflict, expert_declaration, expert_home
 from .manage import (
     manage_anomalies,
     manage_answer,
@@ -22,6 +22,7 @@ __all__ = [
     "candidates",
     "expert_assignment",
     "expert_conflict",
+    "expert_declaration",
     "expert_home",
     "index",
     "manage_anomalies",

@@ -259,9 +259,11 @@ def manage_settings(request, year: int):
     )
     try:
         if action == "settings" and form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
             campaign.refresh_from_db()
-            services.update_campaign_settings(campaign=campaign, actor=request.user, **fields)
+            services.update_campaign_settings(
+                campaign=campaign, actor=request.user, reason=form.cleaned_data["reason"], **fields
+            )
             messages.success(request, _("评选设置已保存。"))
             return redirect("selection:manage_settings", year=year)
         if action == "rubric" and rubric.is_valid():
@@ -271,6 +273,8 @@ def manage_settings(request, year: int):
             return redirect("selection:manage_settings", year=year)
     except ValidationError as exc:
         error_messages(request, exc)
+        if getattr(exc, "code", None) == "reason_required":
+            form.ask_reason()
     return render(
         request,
         "selection/manage_settings.html",
