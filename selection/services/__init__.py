@@ -30,7 +30,7 @@ from .recommendations import (
 )
 from .results import answer_objection, compute_results, confirm_results, decide_tie, file_objection, verify_snapshot
 from .review import assign_expert, auto_assign, declare_conflict, rubric_total, submit_score
-from .voting import cast_counted_vote, cast_vote, check_voter_eligible
+from .voting import cast_counted_vote, cast_vote, check_voter_eligible, check_voter_has_no_interest
 
 __all__ = [
     "FORMULA",
@@ -53,6 +53,7 @@ __all__ = [
     "check_schedule_in_order",
     "check_unit_may_recommend",
     "check_voter_eligible",
+    "check_voter_has_no_interest",
     "check_weights_sum_to_one",
     "combined_score",
     "compute_results",

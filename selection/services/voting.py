@@ -1,14 +1,16 @@
 """Public voting by verified professionals, exact under concurrency."""
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import Membership, Role, User
 from accounts.selectors import first_organisation_id, has_role
+from courses.models import Teacher
 from portal.deadlines import in_window
 
 from ..exceptions import AlreadyDone, RuleBroken
-from ..models import Campaign, Phase, Recommendation, Vote, VoterBallot
+from ..models import Campaign, Phase, Recommendation, Score, Vote, VoterBallot
 
 
 def check_voter_eligible(*, voter: User) -> None:
@@ -24,8 +26,33 @@ def check_in_voting_window(*, campaign: Campaign) -> None:
         raise RuleBroken(_("不在网络投票时间内。"), code="voting_closed")
 
 
+def check_voter_has_no_interest(*, recommendation: Recommendation, voter: User) -> None:
+    """ "通过网络投票方式面向全省专业技术人员征求意见": the vote asks those without a stake. A course's
+    teachers (their confirmed accounts), the current staff of its recommending unit and the experts
+    who scored it do not vote for it. One query."""
+    teacher, staff, scored = (
+        Recommendation.objects.filter(pk=recommendation.pk)
+        .annotate(
+            teacher=Exists(Teacher.objects.filter(courses=OuterRef("course_id"), user=voter)),
+            staff=Exists(
+                Membership.objects.filter(organisation=OuterRef("organisation_id"), user=voter, is_active=True)
+            ),
+            scored=Exists(Score.objects.filter(assignment__recommendation=OuterRef("pk"), assignment__expert=voter)),
+        )
+        .values_list("teacher", "staff", "scored")
+        .get()
+    )
+    if teacher:
+        raise RuleBroken(_("您是该课程的授课教师，不能为该课程投票。"), code="voter_teaches_course")
+    if staff:
+        raise RuleBroken(_("您是该课程推荐单位的工作人员，不能为该课程投票。"), code="voter_works_for_recommender")
+    if scored:
+        raise RuleBroken(_("您已作为评审专家为该课程评分，不能再为该课程投票。"), code="voter_scored_course")
+
+
 def cast_vote(*, campaign: Campaign, recommendation: Recommendation, voter: User) -> Vote:
-    """One vote per course per person, at most `votes_per_voter` courses (see `cast_counted_vote`)."""
+    """One vote per course per person, at most `votes_per_voter` courses, none for a course the
+    voter has a stake in (see `cast_counted_vote`)."""
     return cast_counted_vote(campaign=campaign, recommendation=recommendation, voter=voter)[0]
 
 
@@ -40,6 +67,7 @@ def cast_counted_vote(*, campaign: Campaign, recommendation: Recommendation, vot
     check_in_voting_window(campaign=campaign)
     if recommendation.campaign_id != campaign.pk or recommendation.status != Recommendation.Status.SUBMITTED:
         raise RuleBroken(_("该课程不在本次评选的候选名单中。"), code="not_candidate")
+    check_voter_has_no_interest(recommendation=recommendation, voter=voter)
     # The employer from the roles the eligibility check loaded (an active professional membership
     # of an active organisation; a professional has at most one).
     employer_id = first_organisation_id(voter, Role.PROFESSIONAL)
