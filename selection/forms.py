@@ -209,3 +209,9 @@ class ObjectionForm(EmptyChoicePrompt, forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("答复"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("修改理由"),
+        required=False,
+        max_length=500,
+        help_text=_("修改已有答复时必填；原答复会保留并向异议人显示。"),
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:year>/candidates/", views.candidates, name="candidates"),
     path("<int:year>/results/", views.results, name="results"),
     path("<int:year>/objections/new/", views.objection_new, name="objection_new"),
+    path("objections/mine/", views.my_objections, name="my_objections"),
     path("teachers/", views.teacher_pool, name="teacher_pool"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("unit/", views.unit_home, name="unit"),

@@ -11,6 +11,7 @@ from .campaigns import (
     objections_of,
     voting_campaign,
 )
+from .objections import objections_filed_by, objections_with_answers, public_objection_answers
 from .recommendations import (
     RECOMMENDER_ROLES,
     candidates,
@@ -80,9 +81,12 @@ __all__ = [
     "identities_hidden",
     "latest_snapshot",
     "my_voted_ids",
+    "objections_filed_by",
     "objections_of",
+    "objections_with_answers",
     "other_scores",
     "other_scores_visible",
+    "public_objection_answers",
     "public_results",
     "published_results",
     "recommendable_courses",

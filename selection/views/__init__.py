@@ -14,7 +14,7 @@ from .manage import (
     manage_settings,
     manage_tie,
 )
-from .public import candidates, index, objection_new, recommendation_detail, results, teacher_pool
+from .public import candidates, index, my_objections, objection_new, recommendation_detail, results, teacher_pool
 from .unit import unit_detail, unit_home, unit_licence, unit_new, unit_pledge_scan, unit_submit, unit_withdraw
 from .voter import vote_cast, vote_home
 
@@ -36,6 +36,7 @@ __all__ = [
     "manage_phase",
     "manage_settings",
     "manage_tie",
+    "my_objections",
     "objection_new",
     "recommendation_detail",
     "results",

@@ -60,7 +60,7 @@ def manage_campaign(request, year: int):
             "progress": selectors.scoring_progress(campaign=campaign),
             "ranking": selectors.results_of(campaign=campaign),
             "deviations": selectors.expert_deviations(campaign=campaign),
-            "objections": campaign.objections.select_related("recommendation__course", "filed_by", "answered_by"),
+            "objections": selectors.objections_with_answers(campaign=campaign),
             "answer_form": AnswerForm(),
             "snapshot": selectors.latest_snapshot(campaign=campaign),
             "criteria": selectors.criteria_of(campaign),
@@ -128,7 +128,12 @@ def manage_answer(request, year: int, pk: int):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_objection(objection=objection, answer=form.cleaned_data["answer"], actor=request.user)
+            services.answer_objection(
+                objection=objection,
+                answer=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
         except ValidationError as exc:
             error_messages(request, exc)
         else:
