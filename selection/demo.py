@@ -57,7 +57,10 @@ def _recommend(ctx: DemoContext, campaign: Campaign, rng: random.Random) -> list
                 course=course,
                 defaults={
                     "organisation": unit,
-                    "intro": f"{course.description}\n课程为本单位原创，已在平台上线运行，学习人数较多、反响良好。",
+                    # Experts read the introduction under blind review: the course, never the unit
+                    # (the catalogue's description may begin with the provider's name).
+                    "intro": f"本课程讲授“{course.title}”，结合实际案例讲解其主要内容与实践要求。\n"
+                    "课程为原创资源，已在平台上线运行，学习人数较多、反响良好。",
                     "teacher_intro": f"主讲教师：{teachers}。",
                     "is_original": True,
                     "copyright": Recommendation.Copyright.OWN,

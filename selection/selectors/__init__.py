@@ -1,7 +1,7 @@
 """Reads of the evaluation: querysets scoped to the user who asks, progress and statistics,
 split by concept like selection/services/; callers keep `from selection.selectors import x`."""
 
-from .blind import AnonymisedCourse, anonymised_course, declaration_of, declared_campaign_ids
+from .blind import AnonymisedCourse, anonymised_course, declaration_of, declared_campaign_ids, names_in_intro
 from .campaigns import (
     campaign_for_year,
     campaigns,
@@ -81,6 +81,7 @@ __all__ = [
     "identities_hidden",
     "latest_snapshot",
     "my_voted_ids",
+    "names_in_intro",
     "objections_filed_by",
     "objections_of",
     "objections_with_answers",

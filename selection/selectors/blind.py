@@ -45,3 +45,16 @@ def declared_campaign_ids(*, expert) -> list[int]:
 
 def declaration_of(*, campaign: Campaign, expert) -> ExpertDeclaration | None:
     return ExpertDeclaration.objects.filter(campaign=campaign, expert=expert).first()
+
+
+def names_in_intro(*, intro: str, organisation, course) -> list[str]:
+    """The unit's name or short name and the course's teachers' names that the course
+    introduction (shown to experts under blind review) contains, in that order."""
+    names = [organisation.name, getattr(organisation, "short_name", "")]
+    if course is not None:
+        names += [t.name for t in course.teachers.all()]
+    found: list[str] = []
+    for name in (n.strip() for n in names):
+        if len(name) >= 2 and name in intro and name not in found:
+            found.append(name)
+    return found
