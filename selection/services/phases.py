@@ -86,7 +86,10 @@ def phase_change_preview(*, campaign: Campaign, to_phase: str) -> dict:
         "to_phase": to_phase,
         "effects": EFFECTS[to_phase],
         "early": ends_early(campaign=campaign),
-        "window_moves": window_moves(campaign=campaign, to_phase=to_phase),
+        # The dates the change sets to now (labels as staff read them).
+        "window_moves": [
+            Campaign._meta.get_field(name).verbose_name for name in window_moves(campaign=campaign, to_phase=to_phase)
+        ],
         "lacking_scores": lacking,
         "anomalies": employer_bursts(campaign=campaign) if to_phase in (Phase.OBJECTION, Phase.CONFIRMED) else [],
         "open_objections": list(

@@ -113,6 +113,8 @@ def test_starting_review_early_on_its_page_opens_its_window_so_the_expert_can_sc
     reviewer = expert()
     assignment = services.assign_expert(recommendation=rec, expert=reviewer)
     client.force_login(admin)
+    confirm = client.get(reverse("selection:manage_phase", args=[YEAR, Phase.REVIEW])).content.decode()
+    assert "提前开始" in confirm and "专家评审开始" in confirm and "推荐截止时间" in confirm
     client.post(
         reverse("selection:manage_phase", args=[YEAR, Phase.REVIEW]), {"reason": "推荐已全部报送，提前开始评审"}
     )
