@@ -53,9 +53,11 @@ from .review import (
 from .voting import (
     candidates_with_votes,
     employer_bursts,
+    interested_ids,
     my_voted_ids,
     remaining_votes,
     vote_counts_visible,
+    voter_interest,
     votes_per_hour,
 )
 
@@ -79,6 +81,7 @@ __all__ = [
     "expert_deviations",
     "experts",
     "identities_hidden",
+    "interested_ids",
     "latest_snapshot",
     "my_voted_ids",
     "names_in_intro",
@@ -111,6 +114,7 @@ __all__ = [
     "teacher_pool",
     "tied_at_line",
     "vote_counts_visible",
+    "voter_interest",
     "votes_per_hour",
     "voting_campaign",
 ]

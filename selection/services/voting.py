@@ -1,16 +1,15 @@
 """Public voting by verified professionals, exact under concurrency."""
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 from accounts.selectors import first_organisation_id, has_role
-from courses.models import Teacher
 from portal.deadlines import in_window
 
 from ..exceptions import AlreadyDone, RuleBroken
-from ..models import Campaign, Phase, Recommendation, Score, Vote, VoterBallot
+from ..models import Campaign, Phase, Recommendation, Vote, VoterBallot
+from ..selectors import voter_interest
 
 
 def check_voter_eligible(*, voter: User) -> None:
@@ -32,14 +31,8 @@ def check_voter_has_no_interest(*, recommendation: Recommendation, voter: User) 
     who scored it do not vote for it. One query."""
     teacher, staff, scored = (
         Recommendation.objects.filter(pk=recommendation.pk)
-        .annotate(
-            teacher=Exists(Teacher.objects.filter(courses=OuterRef("course_id"), user=voter)),
-            staff=Exists(
-                Membership.objects.filter(organisation=OuterRef("organisation_id"), user=voter, is_active=True)
-            ),
-            scored=Exists(Score.objects.filter(assignment__recommendation=OuterRef("pk"), assignment__expert=voter)),
-        )
-        .values_list("teacher", "staff", "scored")
+        .annotate(**voter_interest(voter=voter))
+        .values_list("voter_teaches", "voter_works_there", "voter_scored")
         .get()
     )
     if teacher:

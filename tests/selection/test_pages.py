@@ -257,6 +257,7 @@ def test_list_pages_query_count_is_flat(n, client, db):
                 *SIGNED_IN,
                 *["selection_campaign"] * 3,  # open vote, else current (this year's, else latest)
                 "selection_vote",  # my votes
+                rec_,  # the candidates I may not vote for (teacher, unit staff, scored it)
                 "selection_voterballot",  # my ballot
                 rec_,  # the candidates
             ],

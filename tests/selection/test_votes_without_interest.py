@@ -93,3 +93,14 @@ def test_an_expert_of_another_campaign_or_course_and_any_other_professional_vote
     assert _vote_api(reviewer, campaign, rec).status_code == 201
     assert _vote_api(user_with_role(Role.PROFESSIONAL), campaign, rec).status_code == 201
     assert Vote.objects.filter(recommendation=rec).count() == 2
+
+
+def test_the_vote_page_marks_the_courses_the_voter_may_not_vote_for(client, campaign):
+    mine, other = submitted_recommendation(campaign), submitted_recommendation(campaign)
+    person = user_with_role(Role.PROFESSIONAL)
+    mine.course.teachers.add(TeacherFactory(name="张老师", user=person))
+    client.force_login(person)
+    page = client.get(reverse("selection:vote")).content.decode()
+    assert page.count("利益相关，不能投票") == 1
+    assert reverse("selection:vote_cast", args=[campaign.year, mine.pk]) not in page
+    assert reverse("selection:vote_cast", args=[campaign.year, other.pk]) in page
