@@ -127,6 +127,7 @@ def test_starting_review_early_on_its_page_opens_its_window_so_the_expert_can_sc
     assert set(transition.moved_dates) == {"review_start", "recommendation_deadline"}
     old_start = datetime.datetime.fromisoformat(transition.moved_dates["review_start"][0])
     assert timezone.localtime(old_start).date() == datetime.date(YEAR, 5, 1)
+    assert "提前开始" in client.get(reverse("selection:manage_campaign", args=[YEAR])).content.decode()
     _declare(campaign, reviewer)
     url = f"/api/v1/selection/assignments/{assignment.pk}/score/"
     response = _expert_client(reviewer).post(url, {"criteria": full_marks(campaign)}, format="json")
