@@ -123,3 +123,11 @@ def test_answers_are_public_on_the_results_page_once_published_not_before(client
     after = client.get(results).content.decode()
     assert "异议及答复" in after and "疑似抄袭他人课件" in after and "经核实为原创。" in after
     assert filer.display_name not in after  # the filer is not named in public
+
+
+def test_an_objection_is_answered_only_under_its_own_campaign(client, admin, filed):
+    _campaign, objection, _filer = filed
+    open_campaign(year=2023, phase=Phase.OBJECTION)
+    client.force_login(admin)
+    response = client.post(reverse("selection:manage_answer", args=[2023, objection.pk]), {"answer": "答复"})
+    assert response.status_code == 404 and not ObjectionAnswer.objects.exists()
