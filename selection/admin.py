@@ -5,6 +5,7 @@ from .models import (
     Criterion,
     ExcellentTeacherCertificate,
     Objection,
+    ObjectionAnswer,
     PhaseTransition,
     Recommendation,
     ReleasedAssignment,
@@ -43,10 +44,23 @@ class RecommendationAdmin(admin.ModelAdmin):
     raw_id_fields = ["course", "organisation", "created_by"]
 
 
+class ObjectionAnswerInline(admin.TabularInline):
+    model = ObjectionAnswer
+    extra = 0
+    readonly_fields = ["answer", "reason", "actor", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Objection)
 class ObjectionAdmin(admin.ModelAdmin):
     list_display = ["campaign", "recommendation", "filed_by", "created_at", "answered_at"]
-    raw_id_fields = ["recommendation", "filed_by", "answered_by"]
+    raw_id_fields = ["recommendation", "filed_by"]
+    # Answers are given on the campaign page (services.answer_objection keeps every version).
+    readonly_fields = ["answer", "answered_by", "answered_at"]
+    inlines = [ObjectionAnswerInline]
 
 
 @admin.register(ResultSnapshot)

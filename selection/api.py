@@ -2,7 +2,13 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -83,18 +89,28 @@ class CampaignList(generics.ListAPIView):
 
 
 class CourseBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
     hours = serializers.DecimalField(max_digits=4, decimal_places=1)
 
 
 class CandidateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    course = CourseBriefSerializer()
+    course = serializers.SerializerMethodField()
     organisation = serializers.SerializerMethodField()
     intro = serializers.CharField()
     study_url = serializers.URLField()
     votes = serializers.SerializerMethodField()
+
+    @extend_schema_field(CourseBriefSerializer)
+    def get_course(self, obj) -> dict:
+        """Under blind review the anonymised view (`selectors.anonymised_course`): the candidate's
+        own `id` identifies it; `course.id` is null, as the catalogue resolves a course id to its
+        provider and teachers."""
+        if self.context.get("identities_hidden"):
+            view = selectors.anonymised_course(obj)
+            return {"id": None, "title": view.title, "hours": f"{view.hours:.1f}"}
+        return {"id": obj.course.pk, "title": obj.course.title, "hours": f"{obj.course.hours:.1f}"}
 
     def get_organisation(self, obj) -> str | None:
         """Null under blind review (see `selectors.identities_hidden`)."""
@@ -201,6 +217,7 @@ class ScoreSubmit(APIView):
         if not isinstance(comment, str):
             raise exceptions.ValidationError({"comment": _("评审意见格式有误。")})
         try:
+            services.check_declared(campaign=assignment.recommendation.campaign, expert=request.user)
             score = services.submit_score(
                 assignment=assignment, expert=request.user, criteria=data.get("criteria"), comment=comment
             )

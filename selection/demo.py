@@ -23,7 +23,9 @@ from . import selectors, services
 from .models import (
     Assignment,
     Campaign,
+    ExpertDeclaration,
     Objection,
+    ObjectionAnswer,
     Phase,
     Pledge,
     Recommendation,
@@ -32,6 +34,7 @@ from .models import (
     VoterBallot,
 )
 from .services.campaigns import SHANGHAI
+from .services.declarations import declaration_text
 
 PER_UNIT = 3
 
@@ -57,7 +60,10 @@ def _recommend(ctx: DemoContext, campaign: Campaign, rng: random.Random) -> list
                 course=course,
                 defaults={
                     "organisation": unit,
-                    "intro": f"{course.description}\n课程为本单位原创，已在平台上线运行，学习人数较多、反响良好。",
+                    # Experts read the introduction under blind review: the course, never the unit
+                    # (the catalogue's description may begin with the provider's name).
+                    "intro": f"本课程讲授“{course.title}”，结合实际案例讲解其主要内容与实践要求。\n"
+                    "课程为原创资源，已在平台上线运行，学习人数较多、反响良好。",
                     "teacher_intro": f"主讲教师：{teachers}。",
                     "is_original": True,
                     "copyright": Recommendation.Copyright.OWN,
@@ -91,6 +97,15 @@ def _recommend(ctx: DemoContext, campaign: Campaign, rng: random.Random) -> list
 
 def _scores(campaign: Campaign, rng: random.Random) -> None:
     criteria = list(campaign.criteria.all())
+    # Each expert confirmed the declaration before scoring.
+    experts = set(Assignment.objects.filter(recommendation__campaign=campaign).values_list("expert_id", flat=True))
+    ExpertDeclaration.objects.bulk_create(
+        [
+            ExpertDeclaration(campaign=campaign, expert_id=e, text=declaration_text())
+            for e in sorted(experts)
+        ],
+        ignore_conflicts=True,
+    )
     quality = {}
     rows = []
     submitted = campaign.review_start + datetime.timedelta(days=10)
@@ -118,6 +133,22 @@ def _votes(campaign: Campaign, recs: list[Recommendation], voters: list, rng: ra
         .filter(role=Role.PROFESSIONAL, user__in=voters)
         .values_list("user_id", "organisation_id")
     )
+    # Nobody votes for a course they teach, whose unit they work for or that they scored.
+    by_unit: dict[int, list[int]] = {}
+    for r in recs:
+        by_unit.setdefault(r.organisation_id, []).append(r.pk)
+    staff = Membership.objects.active().filter(organisation_id__in=by_unit).values_list("organisation_id", "user_id")
+    interested = {(rec_id, user_id) for org_id, user_id in staff for rec_id in by_unit[org_id]}
+    interested |= set(
+        Recommendation.objects.filter(pk__in=[r.pk for r in recs], course__teachers__user__isnull=False).values_list(
+            "pk", "course__teachers__user"
+        )
+    )
+    interested |= set(
+        Score.objects.filter(assignment__recommendation__in=recs).values_list(
+            "assignment__recommendation_id", "assignment__expert_id"
+        )
+    )
     popularity = [rng.random() ** 2 + 0.05 for _ in recs]
     span = max(1, int((end - start).total_seconds()))
     votes, ballots = [], []
@@ -126,6 +157,7 @@ def _votes(campaign: Campaign, recs: list[Recommendation], voters: list, rng: ra
         chosen = set()
         while len(chosen) < min(k, len(recs)):
             chosen.add(rng.choices(range(len(recs)), weights=popularity)[0])
+        chosen = {i for i in chosen if (recs[i].pk, voter.pk) not in interested}
         for i in chosen:
             votes.append(
                 Vote(
@@ -154,7 +186,7 @@ def _published_2022(ctx: DemoContext, rng: random.Random) -> None:
     voters = [p for p in ctx.professionals if p.is_verified and p.username != "professional"]
     _votes(campaign, recs, voters, rng, campaign.voting_start, campaign.voting_end)
     campaign = services.change_phase(campaign=campaign, to_phase=Phase.OBJECTION, actor=admin)
-    Objection.objects.create(
+    objection = Objection.objects.create(
         campaign=campaign,
         recommendation=recs[0],
         filed_by=ctx.professionals[3],
@@ -163,6 +195,8 @@ def _published_2022(ctx: DemoContext, rng: random.Random) -> None:
         answered_by=admin,
         answered_at=campaign.objection_start + datetime.timedelta(days=2),
     )
+    version = ObjectionAnswer.objects.create(objection=objection, answer=objection.answer, actor=admin)
+    ObjectionAnswer.objects.filter(pk=version.pk).update(created_at=objection.answered_at)
     services.change_phase(campaign=campaign, to_phase=Phase.CONFIRMED, actor=admin)
     services.change_phase(campaign=campaign, to_phase=Phase.PUBLISHED, actor=admin)
     Campaign.objects.filter(pk=campaign.pk).update(published_at=datetime.datetime(2022, 7, 1, 10, 0, tzinfo=SHANGHAI))

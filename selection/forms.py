@@ -28,13 +28,30 @@ class CampaignCreateForm(forms.Form):
 
 
 class CampaignSettingsForm(EmptyChoicePrompt, forms.ModelForm):
+    # Asked for only when the change cuts the current window or the 公示 short (the service says so).
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=_("此修改会提前结束当前阶段或缩短结果公示期，请说明理由（记入操作日志）。"),
+    )
+
     class Meta:
         model = Campaign
         fields = list(SETTING_FIELDS)
+        # Seconds are kept: a deadline is "23:59:59" (the whole last second counts).
         widgets = {
-            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            name: forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
             for name in DATETIME_FIELDS
         }
+
+    def __init__(self, *args, ask_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_reason or (self.data.get("reason") or "").strip():
+            self.ask_reason()
+
+    def ask_reason(self) -> None:
+        self.fields["reason"].widget = forms.Textarea(attrs={"rows": 2})
 
 
 class CriterionForm(forms.Form):
@@ -192,3 +209,9 @@ class ObjectionForm(EmptyChoicePrompt, forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("答复"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("修改理由"),
+        required=False,
+        max_length=500,
+        help_text=_("修改已有答复时必填；原答复会保留并向异议人显示。"),
+    )

@@ -13,4 +13,5 @@ ITEMS = [
     NavItem(role=Role.BASE_ADMIN, label=_("优质在线公需课推荐"), url_name="selection:unit", order=40),
     NavItem(role=Role.CITY_STAFF, label=_("优质在线公需课推荐"), url_name="selection:unit", order=40),
     NavItem(role=Role.PROFESSIONAL, label=_("优质公需课网络投票"), url_name="selection:vote", order=40),
+    NavItem(role=Role.PROFESSIONAL, label=_("我的异议"), url_name="selection:my_objections", order=41),
 ]

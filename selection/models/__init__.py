@@ -6,6 +6,7 @@ scoring rubric are data on the campaign, edited by the association.
 """
 
 from .campaigns import PHASE_ORDER, Campaign, Criterion, Phase, PhaseTransition, TieRule, phase_index
+from .declarations import ExpertDeclaration, ObjectionAnswer
 from .recommendations import Pledge, Recommendation
 from .results import ExcellentTeacherCertificate, Objection, Result, ResultSnapshot, TeacherPoolEntry, TieDecision
 from .review import Assignment, ConflictOfInterest, ReleasedAssignment, Score
@@ -18,7 +19,9 @@ __all__ = [
     "ConflictOfInterest",
     "Criterion",
     "ExcellentTeacherCertificate",
+    "ExpertDeclaration",
     "Objection",
+    "ObjectionAnswer",
     "Phase",
     "PhaseTransition",
     "Pledge",

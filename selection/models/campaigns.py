@@ -150,6 +150,8 @@ class PhaseTransition(models.Model):
     )
     # Why the phase ended before its published end, or moved on with courses lacking scores.
     reason = models.TextField(_("理由"), blank=True)
+    # A phase and its window are one thing: the dates the move set, {field: [old, new]} (ISO).
+    moved_dates = models.JSONField(_("调整的时间"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

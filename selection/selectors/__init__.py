@@ -1,6 +1,7 @@
 """Reads of the evaluation: querysets scoped to the user who asks, progress and statistics,
 split by concept like selection/services/; callers keep `from selection.selectors import x`."""
 
+from .blind import AnonymisedCourse, anonymised_course, declaration_of, declared_campaign_ids, names_in_intro
 from .campaigns import (
     campaign_for_year,
     campaigns,
@@ -10,6 +11,7 @@ from .campaigns import (
     objections_of,
     voting_campaign,
 )
+from .objections import objections_filed_by, objections_with_answers, public_objection_answers
 from .recommendations import (
     RECOMMENDER_ROLES,
     candidates,
@@ -51,14 +53,18 @@ from .review import (
 from .voting import (
     candidates_with_votes,
     employer_bursts,
+    interested_ids,
     my_voted_ids,
     remaining_votes,
     vote_counts_visible,
+    voter_interest,
     votes_per_hour,
 )
 
 __all__ = [
     "RECOMMENDER_ROLES",
+    "AnonymisedCourse",
+    "anonymised_course",
     "assignments_of_expert",
     "campaign_for_year",
     "campaigns",
@@ -69,15 +75,22 @@ __all__ = [
     "conflicts_for",
     "criteria_of",
     "current_campaign",
+    "declaration_of",
+    "declared_campaign_ids",
     "employer_bursts",
     "expert_deviations",
     "experts",
     "identities_hidden",
+    "interested_ids",
     "latest_snapshot",
     "my_voted_ids",
+    "names_in_intro",
+    "objections_filed_by",
     "objections_of",
+    "objections_with_answers",
     "other_scores",
     "other_scores_visible",
+    "public_objection_answers",
     "public_results",
     "published_results",
     "recommendable_courses",
@@ -101,6 +114,7 @@ __all__ = [
     "teacher_pool",
     "tied_at_line",
     "vote_counts_visible",
+    "voter_interest",
     "votes_per_hour",
     "voting_campaign",
 ]

@@ -1,15 +1,17 @@
 """The public vote: ballots, counts and anomaly statistics."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncHour
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from accounts.selectors import has_role
+from courses.models import Teacher
 
 from ..models import (
     Campaign,
     Phase,
     Recommendation,
+    Score,
     Vote,
     VoterBallot,
 )
@@ -23,6 +25,31 @@ def candidates_with_votes(*, campaign: Campaign) -> QuerySet[Recommendation]:
 def vote_counts_visible(*, campaign: Campaign, user) -> bool:
     """Vote counts stay hidden from the public until voting closes."""
     return campaign.is_past(Phase.VOTING) or has_role(user, Role.ASSOCIATION_ADMIN)
+
+
+def voter_interest(*, voter) -> dict:
+    """What makes a voter interested in a recommended course, as annotations of a recommendation
+    queryset (`services.check_voter_has_no_interest` says which one applies): the voter teaches the
+    course (a confirmed account), works for its recommending unit (an active membership) or scored it."""
+    return {
+        "voter_teaches": Exists(Teacher.objects.filter(courses=OuterRef("course_id"), user=voter)),
+        "voter_works_there": Exists(
+            Membership.objects.filter(organisation=OuterRef("organisation_id"), user=voter, is_active=True)
+        ),
+        "voter_scored": Exists(
+            Score.objects.filter(assignment__recommendation=OuterRef("pk"), assignment__expert=voter)
+        ),
+    }
+
+
+def interested_ids(*, campaign: Campaign, voter) -> set[int]:
+    """The candidates the voter may not vote for (see `voter_interest`), in one query."""
+    return set(
+        candidates(campaign=campaign)
+        .annotate(**voter_interest(voter=voter))
+        .filter(Q(voter_teaches=True) | Q(voter_works_there=True) | Q(voter_scored=True))
+        .values_list("pk", flat=True)
+    )
 
 
 def my_voted_ids(*, campaign: Campaign, voter) -> set[int]:

@@ -11,6 +11,7 @@ from .campaigns import (
     update_rubric,
 )
 from .conflicts import access_assignments, release_conflicted_assignments
+from .declarations import REVIEW_DECLARATION, check_declared, declare_review_principles, has_declared
 from .phases import change_phase, ends_early, phase_change_preview
 from .publication import check_may_publish, credit_linked_teacher, publish_results
 from .ranking import FORMULA, average_expert_score, combined_score, inputs_hash, published_rules, rank_from_inputs
@@ -29,10 +30,11 @@ from .recommendations import (
 )
 from .results import answer_objection, compute_results, confirm_results, decide_tie, file_objection, verify_snapshot
 from .review import assign_expert, auto_assign, declare_conflict, rubric_total, submit_score
-from .voting import cast_counted_vote, cast_vote, check_voter_eligible
+from .voting import cast_counted_vote, cast_vote, check_voter_eligible, check_voter_has_no_interest
 
 __all__ = [
     "FORMULA",
+    "REVIEW_DECLARATION",
     "access_assignments",
     "answer_objection",
     "assign_expert",
@@ -43,6 +45,7 @@ __all__ = [
     "change_phase",
     "check_before_recommendation_deadline",
     "check_course_is_own_online_public_course",
+    "check_declared",
     "check_may_publish",
     "check_original_with_copyright",
     "check_phase_forward",
@@ -50,6 +53,7 @@ __all__ = [
     "check_schedule_in_order",
     "check_unit_may_recommend",
     "check_voter_eligible",
+    "check_voter_has_no_interest",
     "check_weights_sum_to_one",
     "combined_score",
     "compute_results",
@@ -59,10 +63,12 @@ __all__ = [
     "credit_linked_teacher",
     "decide_tie",
     "declare_conflict",
+    "declare_review_principles",
     "default_rubric",
     "default_schedule",
     "ends_early",
     "file_objection",
+    "has_declared",
     "inputs_hash",
     "phase_change_preview",
     "publish_results",

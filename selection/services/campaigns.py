@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent
@@ -75,25 +76,32 @@ def check_phase_forward(*, campaign: Campaign, to_phase: str) -> None:
         raise RuleBroken(_("评选阶段必须逐步推进，不能跳过。"), code="phase_skipped")
 
 
-def _move(*, campaign: Campaign, to_phase: str, actor, reason: str = "") -> Campaign:
+def _move(
+    *, campaign: Campaign, to_phase: str, actor, reason: str = "", moved_dates: dict | None = None
+) -> Campaign:
     check_phase_forward(campaign=campaign, to_phase=to_phase)
     PhaseTransition.objects.create(
-        campaign=campaign, from_phase=campaign.phase, to_phase=to_phase, actor=actor, reason=reason
-    )
-    audit(
-        type=AuditEvent.Type.PHASE_CHANGED,
+        campaign=campaign,
+        from_phase=campaign.phase,
+        to_phase=to_phase,
         actor=actor,
-        target=campaign,
-        data={"year": campaign.year, "from": campaign.phase, "to": to_phase, "reason": reason},
+        reason=reason,
+        moved_dates=moved_dates or {},
     )
+    data = {"year": campaign.year, "from": campaign.phase, "to": to_phase, "reason": reason}
+    if moved_dates:
+        data["moved_dates"] = moved_dates
+    audit(type=AuditEvent.Type.PHASE_CHANGED, actor=actor, target=campaign, data=data)
     campaign.phase = to_phase
     campaign.save(update_fields=["phase"])
     return campaign
 
 
-def move_phase(*, campaign: Campaign, to_phase: str, actor, reason: str = "") -> Campaign:
+def move_phase(
+    *, campaign: Campaign, to_phase: str, actor, reason: str = "", moved_dates: dict | None = None
+) -> Campaign:
     """The forward-only, recorded move; the checks of each change live in `phases.py`."""
-    return _move(campaign=campaign, to_phase=to_phase, actor=actor, reason=reason)
+    return _move(campaign=campaign, to_phase=to_phase, actor=actor, reason=reason, moved_dates=moved_dates)
 
 
 # The campaign settings admins may edit, in the order the settings form shows them.
@@ -143,11 +151,44 @@ def check_weights_sum_to_one(*, campaign: Campaign) -> None:
         raise ValidationError(_("专家评审权重与网络投票权重之和必须等于 1。"), code="weights_sum")
 
 
+# The current phase's window: moving its end earlier (or its start past now) ends it early.
+CURRENT_WINDOW = {
+    Phase.RECOMMENDATION: (None, "recommendation_deadline"),
+    Phase.REVIEW: ("review_start", "review_end"),
+    Phase.VOTING: ("voting_start", "voting_end"),
+    Phase.OBJECTION: ("objection_start", "objection_end"),
+}
+
+
+def _duration(start, end):
+    return end - start if start is not None and end is not None else None
+
+
+def cuts_a_window_short(*, campaign: Campaign, new: dict) -> bool:
+    """A settings change that ends the current phase before its published end (its end moved
+    earlier, or its start moved past now), or shortens the public notice (公示), needs the same
+    recorded reason as ending a phase early on its confirmation page."""
+    start_field, end_field = CURRENT_WINDOW[Phase(campaign.phase)]  # later phases edit nothing
+    old_end, new_end = getattr(campaign, end_field), new.get(end_field)
+    if old_end is not None and new_end is not None and new_end < old_end:
+        return True
+    old_start, new_start = getattr(campaign, start_field) if start_field else None, new.get(start_field)
+    if old_start is not None and new_start is not None and new_start > timezone.now() >= old_start:
+        return True
+    old = _duration(campaign.objection_start, campaign.objection_end)
+    shortened = _duration(
+        new.get("objection_start", campaign.objection_start), new.get("objection_end", campaign.objection_end)
+    )
+    return old is not None and shortened is not None and shortened < old
+
+
 @transaction.atomic
-def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign:
+def update_campaign_settings(*, campaign: Campaign, actor, reason: str = "", **fields) -> Campaign:
     """Dates, weights, limits and the selection rule are data; they are frozen once the results
-    are confirmed, and the weights and rule once the public notice has begun."""
+    are confirmed, and the weights and rule once the public notice has begun. Cutting the current
+    window or the 公示 short needs a reason (`cuts_a_window_short`), recorded with the change."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    reason = reason.strip()
     if campaign.is_past(Phase.OBJECTION):
         raise RuleBroken(_("结果已确认，不能再修改评选设置。"), code="settings_frozen")
     frozen = {
@@ -167,13 +208,18 @@ def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign
             raise RuleBroken(_("结果公示期间不能修改权重和入选规则。"), code="rule_frozen")
         if name == "blind_review" and campaign.phase == Phase.REVIEW and campaign.blind_review != value:
             raise RuleBroken(_("专家评审期间不能切换匿名评审。"), code="blind_frozen")
+    if not reason and cuts_a_window_short(campaign=campaign, new=fields):
+        raise RuleBroken(
+            _("此修改会提前结束当前阶段或缩短结果公示期，须填写理由。"), code="reason_required"
+        )
+    for name, value in fields.items():
         setattr(campaign, name, value)
     campaign.full_clean()
     check_schedule_in_order(campaign=campaign)
     check_weights_sum_to_one(campaign=campaign)
     campaign.save()
     # Old and new: moving a published end (then ending "on time") stays visible in the log.
-    audit_change(
+    event = audit_change(
         type=AuditEvent.Type.CAMPAIGN_SETTINGS_CHANGED,
         actor=actor,
         target=campaign,
@@ -181,6 +227,9 @@ def update_campaign_settings(*, campaign: Campaign, actor, **fields) -> Campaign
         new={name: getattr(campaign, name) for name in fields},
         labels=field_labels(Campaign, fields),
     )
+    if event is not None and reason:
+        event.data["reason"] = reason
+        event.save(update_fields=["data"])
     return campaign
 
 

@@ -3,9 +3,11 @@ open vote anomalies, unanswered objections) and is performed with a recorded rea
 the current phase before its published end, or moves to voting with courses lacking scores."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.services import jsonable
 from portal.deadlines import is_open
 
 from ..exceptions import RuleBroken
@@ -22,6 +24,13 @@ PHASE_END = {
     Phase.REVIEW: "review_end",
     Phase.VOTING: "voting_end",
     Phase.OBJECTION: "objection_end",
+}
+
+# When each phase's window opens: starting the phase opens it (a phase and its window are one thing).
+PHASE_START = {
+    Phase.REVIEW: "review_start",
+    Phase.VOTING: "voting_start",
+    Phase.OBJECTION: "objection_start",
 }
 
 EFFECTS = {
@@ -45,6 +54,25 @@ def ends_early(*, campaign: Campaign) -> bool:
     return end is not None and is_open(deadline=end)
 
 
+def window_moves(*, campaign: Campaign, to_phase: str) -> dict:
+    """The dates a phase change sets so that the phase's window is open from now: a start still in
+    the future becomes now, and the end of the phase it closes, if later, becomes now too (the
+    dates stay in order). The 公示 end is never moved here: publication waits for it."""
+    start_field = PHASE_START.get(Phase(to_phase))
+    if start_field is None:
+        return {}
+    now = timezone.now().replace(microsecond=0)
+    start = getattr(campaign, start_field)
+    if start is not None and start <= now:
+        return {}
+    moves = {start_field: now}
+    end_field = PHASE_END.get(Phase(campaign.phase))
+    end = getattr(campaign, end_field) if end_field else None
+    if end is not None and end > now:
+        moves[end_field] = now
+    return moves
+
+
 def courses_lacking_scores(*, campaign: Campaign) -> list:
     return [rec for rec in scoring_progress(campaign=campaign) if rec.scored < campaign.min_expert_scores]
 
@@ -58,6 +86,10 @@ def phase_change_preview(*, campaign: Campaign, to_phase: str) -> dict:
         "to_phase": to_phase,
         "effects": EFFECTS[to_phase],
         "early": ends_early(campaign=campaign),
+        # The dates the change sets to now (labels as staff read them).
+        "window_moves": [
+            Campaign._meta.get_field(name).verbose_name for name in window_moves(campaign=campaign, to_phase=to_phase)
+        ],
         "lacking_scores": lacking,
         "anomalies": employer_bursts(campaign=campaign) if to_phase in (Phase.OBJECTION, Phase.CONFIRMED) else [],
         "open_objections": list(
@@ -65,6 +97,18 @@ def phase_change_preview(*, campaign: Campaign, to_phase: str) -> dict:
         ),
         "teachers": teacher_outcomes(campaign=campaign) if to_phase == Phase.PUBLISHED else [],
     }
+
+
+def open_window(*, campaign: Campaign, to_phase: str) -> dict:
+    """Starting a phase opens its window (`window_moves`): the dates are saved and returned as
+    {field: [old, new]} for the transition's record."""
+    moves = window_moves(campaign=campaign, to_phase=to_phase)
+    moved = {name: [jsonable(getattr(campaign, name)), jsonable(value)] for name, value in moves.items()}
+    for name, value in moves.items():
+        setattr(campaign, name, value)
+    if moves:
+        campaign.save(update_fields=list(moves))
+    return moved
 
 
 @transaction.atomic
@@ -88,7 +132,8 @@ def change_phase(*, campaign: Campaign, to_phase: str, actor, reason: str = "") 
         return confirm_results(campaign=campaign, actor=actor, reason=reason)
     if to_phase == Phase.PUBLISHED:
         return publish_results(campaign=campaign, actor=actor, reason=reason)
-    move_phase(campaign=campaign, to_phase=to_phase, actor=actor, reason=reason)
+    moved = open_window(campaign=campaign, to_phase=to_phase)
+    move_phase(campaign=campaign, to_phase=to_phase, actor=actor, reason=reason, moved_dates=moved)
     if to_phase == Phase.OBJECTION:
         compute_results(campaign=campaign, actor=actor)
     return campaign

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent
@@ -14,7 +13,7 @@ from accounts.services import audit
 from portal.deadlines import in_window
 
 from ..exceptions import AlreadyDone, RuleBroken
-from ..models import Campaign, Objection, Phase, Result, ResultSnapshot, Score, TieDecision
+from ..models import Campaign, Objection, ObjectionAnswer, Phase, Result, ResultSnapshot, Score, TieDecision
 from ..selectors import candidates_with_votes, latest_snapshot
 from .campaigns import move_phase
 from .ranking import FORMULA, inputs_hash, rank_from_inputs
@@ -123,14 +122,30 @@ def file_objection(*, campaign: Campaign, user, reason: str, recommendation=None
     )
 
 
-def answer_objection(*, objection: Objection, answer: str, actor) -> Objection:
-    if not answer.strip():
+@transaction.atomic
+def answer_objection(*, objection: Objection, answer: str, actor, reason: str = "") -> Objection:
+    """The association answers each objection. An answer once given is not overwritten without a
+    trace: a changed answer needs a reason and becomes a new version (`ObjectionAnswer`, with who
+    and when); the earlier ones stay, for the filer and, after publication, for everyone."""
+    objection = Objection.objects.select_for_update().select_related("campaign").get(pk=objection.pk)
+    answer, reason = answer.strip(), reason.strip()
+    if not answer:
         raise ValidationError({"answer": _("请填写答复内容。")}, code="required")
     if objection.campaign.is_past(Phase.OBJECTION):
         raise RuleBroken(_("结果已确认，不能再修改答复。"), code="already_confirmed")
-    objection.answer = answer.strip()
+    if objection.answered_at is not None:
+        if answer == objection.answer:
+            return objection
+        if not reason:
+            raise ValidationError(
+                {"reason": _("该异议已答复，修改答复须填写理由（原答复将保留）。")}, code="reason_required"
+            )
+    version = ObjectionAnswer.objects.create(
+        objection=objection, answer=answer, reason=reason if objection.answered_at else "", actor=actor
+    )
+    objection.answer = answer
     objection.answered_by = actor
-    objection.answered_at = timezone.now()
+    objection.answered_at = version.created_at
     objection.save(update_fields=["answer", "answered_by", "answered_at"])
     return objection
 

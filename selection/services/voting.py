@@ -9,6 +9,7 @@ from portal.deadlines import in_window
 
 from ..exceptions import AlreadyDone, RuleBroken
 from ..models import Campaign, Phase, Recommendation, Vote, VoterBallot
+from ..selectors import voter_interest
 
 
 def check_voter_eligible(*, voter: User) -> None:
@@ -24,8 +25,27 @@ def check_in_voting_window(*, campaign: Campaign) -> None:
         raise RuleBroken(_("不在网络投票时间内。"), code="voting_closed")
 
 
+def check_voter_has_no_interest(*, recommendation: Recommendation, voter: User) -> None:
+    """ "通过网络投票方式面向全省专业技术人员征求意见": the vote asks those without a stake. A course's
+    teachers (their confirmed accounts), the current staff of its recommending unit and the experts
+    who scored it do not vote for it. One query."""
+    teacher, staff, scored = (
+        Recommendation.objects.filter(pk=recommendation.pk)
+        .annotate(**voter_interest(voter=voter))
+        .values_list("voter_teaches", "voter_works_there", "voter_scored")
+        .get()
+    )
+    if teacher:
+        raise RuleBroken(_("您是该课程的授课教师，不能为该课程投票。"), code="voter_teaches_course")
+    if staff:
+        raise RuleBroken(_("您是该课程推荐单位的工作人员，不能为该课程投票。"), code="voter_works_for_recommender")
+    if scored:
+        raise RuleBroken(_("您已作为评审专家为该课程评分，不能再为该课程投票。"), code="voter_scored_course")
+
+
 def cast_vote(*, campaign: Campaign, recommendation: Recommendation, voter: User) -> Vote:
-    """One vote per course per person, at most `votes_per_voter` courses (see `cast_counted_vote`)."""
+    """One vote per course per person, at most `votes_per_voter` courses, none for a course the
+    voter has a stake in (see `cast_counted_vote`)."""
     return cast_counted_vote(campaign=campaign, recommendation=recommendation, voter=voter)[0]
 
 
@@ -40,6 +60,7 @@ def cast_counted_vote(*, campaign: Campaign, recommendation: Recommendation, vot
     check_in_voting_window(campaign=campaign)
     if recommendation.campaign_id != campaign.pk or recommendation.status != Recommendation.Status.SUBMITTED:
         raise RuleBroken(_("该课程不在本次评选的候选名单中。"), code="not_candidate")
+    check_voter_has_no_interest(recommendation=recommendation, voter=voter)
     # The employer from the roles the eligibility check loaded (an active professional membership
     # of an active organisation; a professional has at most one).
     employer_id = first_organisation_id(voter, Role.PROFESSIONAL)

@@ -1,6 +1,6 @@
 """HTML pages of the evaluation, one module per audience."""
 
-from .expert import expert_assignment, expert_conflict, expert_home
+from .expert import expert_assignment, expert_conflict, expert_declaration, expert_home
 from .manage import (
     manage_anomalies,
     manage_answer,
@@ -14,7 +14,7 @@ from .manage import (
     manage_settings,
     manage_tie,
 )
-from .public import candidates, index, objection_new, recommendation_detail, results, teacher_pool
+from .public import candidates, index, my_objections, objection_new, recommendation_detail, results, teacher_pool
 from .unit import unit_detail, unit_home, unit_licence, unit_new, unit_pledge_scan, unit_submit, unit_withdraw
 from .voter import vote_cast, vote_home
 
@@ -22,6 +22,7 @@ __all__ = [
     "candidates",
     "expert_assignment",
     "expert_conflict",
+    "expert_declaration",
     "expert_home",
     "index",
     "manage_anomalies",
@@ -35,6 +36,7 @@ __all__ = [
     "manage_phase",
     "manage_settings",
     "manage_tie",
+    "my_objections",
     "objection_new",
     "recommendation_detail",
     "results",

@@ -1,4 +1,5 @@
-"""The expert's pages: my assignments, the scoring form, conflict declaration."""
+"""The expert's pages: my assignments, the declaration before scoring, the scoring form, conflict
+declaration."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from portal.permissions import permission_required
 from .. import selectors, services
 from ..forms import ConflictForm, ScoreForm
 from ..models import Phase
+from .common import campaign_or_404
 
 
 def _my_assignments(request):
@@ -24,7 +26,32 @@ def expert_home(request):
     assignments = list(_my_assignments(request))
     for a in assignments:
         a.identities_hidden = selectors.identities_hidden(campaign=a.recommendation.campaign, user=request.user)
-    return render(request, "selection/expert_home.html", {"assignments": assignments})
+    campaigns = {a.recommendation.campaign.pk: a.recommendation.campaign for a in assignments}
+    declared = set(selectors.declared_campaign_ids(expert=request.user))
+    undeclared = [c for pk, c in campaigns.items() if pk not in declared and c.phase == Phase.REVIEW]
+    return render(request, "selection/expert_home.html", {"assignments": assignments, "undeclared": undeclared})
+
+
+@permission_required("selection.review")
+def expert_declaration(request, year: int):
+    """The declaration the expert confirms once per campaign before scoring."""
+    campaign = campaign_or_404(year)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("请勾选“本人已阅读并遵守以上声明”。"))
+        else:
+            services.declare_review_principles(campaign=campaign, expert=request.user)
+            messages.success(request, _("已确认评审专家声明。"))
+            return redirect("selection:expert")
+    return render(
+        request,
+        "selection/expert_declaration.html",
+        {
+            "campaign": campaign,
+            "clauses": services.REVIEW_DECLARATION,
+            "declaration": selectors.declaration_of(campaign=campaign, expert=request.user),
+        },
+    )
 
 
 @permission_required("selection.review")
@@ -40,8 +67,10 @@ def expert_assignment(request, pk: int):
         initial_values=existing.values if existing else None,
         initial={"comment": existing.comment if existing else ""},
     )
+    declared = services.has_declared(campaign=campaign, expert=request.user)
     if request.method == "POST" and form.is_valid():
         try:
+            services.check_declared(campaign=campaign, expert=request.user)
             services.submit_score(
                 assignment=assignment,
                 expert=request.user,
@@ -68,6 +97,7 @@ def expert_assignment(request, pk: int):
             "conflict_form": ConflictForm(),
             "others": others,
             "in_review": campaign.phase == Phase.REVIEW,
+            "declared": declared,
             "identities_hidden": selectors.identities_hidden(campaign=campaign, user=request.user),
             "teachers": list(rec.course.teachers.all()),
         },

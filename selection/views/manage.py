@@ -60,7 +60,7 @@ def manage_campaign(request, year: int):
             "progress": selectors.scoring_progress(campaign=campaign),
             "ranking": selectors.results_of(campaign=campaign),
             "deviations": selectors.expert_deviations(campaign=campaign),
-            "objections": campaign.objections.select_related("recommendation__course", "filed_by", "answered_by"),
+            "objections": selectors.objections_with_answers(campaign=campaign),
             "answer_form": AnswerForm(),
             "snapshot": selectors.latest_snapshot(campaign=campaign),
             "criteria": selectors.criteria_of(campaign),
@@ -128,7 +128,12 @@ def manage_answer(request, year: int, pk: int):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_objection(objection=objection, answer=form.cleaned_data["answer"], actor=request.user)
+            services.answer_objection(
+                objection=objection,
+                answer=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
         except ValidationError as exc:
             error_messages(request, exc)
         else:
@@ -259,9 +264,11 @@ def manage_settings(request, year: int):
     )
     try:
         if action == "settings" and form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
             campaign.refresh_from_db()
-            services.update_campaign_settings(campaign=campaign, actor=request.user, **fields)
+            services.update_campaign_settings(
+                campaign=campaign, actor=request.user, reason=form.cleaned_data["reason"], **fields
+            )
             messages.success(request, _("评选设置已保存。"))
             return redirect("selection:manage_settings", year=year)
         if action == "rubric" and rubric.is_valid():
@@ -271,6 +278,8 @@ def manage_settings(request, year: int):
             return redirect("selection:manage_settings", year=year)
     except ValidationError as exc:
         error_messages(request, exc)
+        if getattr(exc, "code", None) == "reason_required":
+            form.ask_reason()
     return render(
         request,
         "selection/manage_settings.html",

@@ -52,6 +52,7 @@ def results(request, year: int):
             "campaign": campaign,
             "rows": rows,
             "rules": services.published_rules(campaign) if rows is not None else [],
+            "answered_objections": selectors.public_objection_answers(campaign=campaign),
         },
     )
 
@@ -78,9 +79,17 @@ def objection_new(request, year: int):
         except ValidationError as exc:
             error_messages(request, exc)
         else:
-            messages.success(request, _("异议已提交，协会将逐一答复。"))
-            return redirect("selection:results", year=year)
+            messages.success(request, _("异议已提交，协会将逐一答复，答复在“我的异议”中查看。"))
+            return redirect("selection:my_objections")
     return render(request, "selection/objection_form.html", {"campaign": campaign, "form": form})
+
+
+@permission_required(SIGNED_IN)
+def my_objections(request):
+    """我的异议: the objections the user filed, with every answer as soon as it is given."""
+    return render(
+        request, "selection/my_objections.html", {"objections": selectors.objections_filed_by(user=request.user)}
+    )
 
 
 def _recommendation_for(request, pk: int):

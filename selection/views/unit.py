@@ -17,6 +17,21 @@ from ..forms import LicenceForm, PledgeForm, RecommendationForm
 from ..models import Recommendation
 
 
+def _warn_if_intro_names_identity(request, rec: Recommendation) -> None:
+    """Blind review shows experts the course introduction: warn the unit (at save and at submit)
+    when it names the unit or a teacher."""
+    found = selectors.names_in_intro(intro=rec.intro, organisation=rec.organisation, course=rec.course)
+    if found:
+        messages.warning(
+            request,
+            _(
+                "课程简介中出现了“%(names)s”。匿名评审时专家能看到课程简介，请删去单位名称、简称和教师姓名"
+                "（教师介绍请写在“师资简介”中）。"
+            )
+            % {"names": "、".join(found)},
+        )
+
+
 def _unit(request):
     """The unit the user recommends for (the first one if they hold several)."""
     return selectors.recommending_organisations(request.user).first()
@@ -60,6 +75,7 @@ def unit_new(request):
             error_messages(request, exc)
         else:
             messages.success(request, _("推荐已保存为草稿，请填写知识产权保护承诺书后报送。"))
+            _warn_if_intro_names_identity(request, rec)
             return redirect("selection:unit_detail", pk=rec.pk)
     return render(request, "selection/unit_form.html", {"campaign": campaign, "form": form, "unit": unit})
 
@@ -93,6 +109,7 @@ def unit_detail(request, pk: int):
                 rec.refresh_from_db()
                 services.update_recommendation(recommendation=rec, **fields)
                 messages.success(request, _("推荐信息已保存。"))
+                _warn_if_intro_names_identity(request, rec)
                 return redirect("selection:unit_detail", pk=rec.pk)
             if action == "licence" and licence_form.is_valid():
                 services.save_licence(recommendation=rec, licence=licence_form.cleaned_data["licence"])
@@ -107,7 +124,16 @@ def unit_detail(request, pk: int):
     return render(
         request,
         "selection/unit_detail.html",
-        {"rec": rec, "pledge": pledge, "form": form, "pledge_form": pledge_form, "licence_form": licence_form},
+        {
+            "rec": rec,
+            "pledge": pledge,
+            "form": form,
+            "pledge_form": pledge_form,
+            "licence_form": licence_form,
+            "names_in_intro": selectors.names_in_intro(
+                intro=rec.intro, organisation=rec.organisation, course=rec.course
+            ),
+        },
     )
 
 
@@ -121,6 +147,7 @@ def unit_submit(request, pk: int):
         error_messages(request, exc)
     else:
         messages.success(request, _("推荐已报送至山东省继续工程教育协会。"))
+        _warn_if_intro_names_identity(request, rec)
     return redirect("selection:unit_detail", pk=rec.pk)
 
 

@@ -22,6 +22,7 @@ def vote_home(request):
         context.update(
             candidates=selectors.candidates(campaign=campaign),
             voted=selectors.my_voted_ids(campaign=campaign, voter=request.user),
+            interested=selectors.interested_ids(campaign=campaign, voter=request.user),
             remaining=selectors.remaining_votes(campaign=campaign, voter=request.user),
             open=campaign.phase == Phase.VOTING,
         )

@@ -32,6 +32,12 @@ def public_and_professional(journey, viewport, year: int):
 def expert_scores(journey, viewport, assignment):
     expert = journey(viewport, "expert", "expert")
     expert.go("/selection/expert/", expect=assignment.recommendation.course.title)
+    campaign = assignment.recommendation.campaign
+    if not services.has_declared(campaign=campaign, expert=assignment.expert):
+        # Once per campaign, before the first score: the expert's declaration.
+        page = expert.click("#main a", has_text="评审专家声明", expect="不通过课程所在学习平台")
+        page.check("input[name=confirm]")
+        expert.click("#main form button[type=submit]", expect="已确认评审专家声明")
     page = expert.go(f"/selection/expert/assignments/{assignment.pk}/", expect="当前总分")
     fields = page.locator("form[data-score-sheet] input[type=number]")
     for i in range(fields.count()):

@@ -87,6 +87,9 @@ def test_score_by_assigned_expert_in_window():
     e = expert()
     assignment = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=e)
     url = f"/api/v1/selection/assignments/{assignment.pk}/score/"
+    undeclared = client_for(e).post(url, {"criteria": full_marks(campaign)}, format="json")
+    assert undeclared.status_code == 422 and undeclared.json()["code"] == "declaration_required"
+    services.declare_review_principles(campaign=campaign, expert=e)
     bad = client_for(e).post(url, {"criteria": {**full_marks(campaign), "originality": 99}}, format="json")
     assert bad.status_code == 400
     ok = client_for(e).post(url, {"criteria": full_marks(campaign), "comment": "优秀"}, format="json")
@@ -163,6 +166,7 @@ def test_malformed_score_body_is_400_and_scores_nothing(body):
     campaign = open_campaign(phase=Phase.REVIEW)
     e = expert()
     assignment = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=e)
+    services.declare_review_principles(campaign=campaign, expert=e)
     response = client_for(e).post(f"/api/v1/selection/assignments/{assignment.pk}/score/", body, format="json")
     assert response.status_code == 400 and response.json()["detail"]
     assert not Score.objects.exists()

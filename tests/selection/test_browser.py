@@ -28,6 +28,7 @@ def test_score_sheet_shows_the_sum_of_points_as_the_expert_types(live_server, pa
     campaign = open_campaign(phase=Phase.REVIEW)
     reviewer = expert(username="score-expert")
     assignment = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=reviewer)
+    services.declare_review_principles(campaign=campaign, expert=reviewer)
     _login(page, live_server, "score-expert")
     page.goto(f"{live_server.url}/selection/expert/assignments/{assignment.pk}/")
     total = page.locator("[data-score-total]")
@@ -35,6 +36,20 @@ def test_score_sheet_shows_the_sum_of_points_as_the_expert_types(live_server, pa
     page.fill("input[name=c_originality]", "18")
     page.fill("input[name=c_relevance]", "17.5")
     assert total.inner_text() == "35.5"
+    assert no_horizontal_scroll(page)
+    assert serious_axe_violations(page) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_declaration_page_fits_a_phone(live_server, page):
+    campaign = open_campaign(phase=Phase.REVIEW)
+    expert(username="declaring-expert")
+    _login(page, live_server, "declaring-expert")
+    page.goto(f"{live_server.url}/selection/expert/{campaign.year}/declaration/")
+    page.check("input[name=confirm]")
+    page.click("#main form button[type=submit]")
+    assert "已确认评审专家声明" in page.content()
+    page.goto(f"{live_server.url}/selection/expert/{campaign.year}/declaration/")
     assert no_horizontal_scroll(page)
     assert serious_axe_violations(page) == []
 

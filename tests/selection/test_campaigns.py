@@ -76,7 +76,7 @@ def test_admin_creates_campaign_and_edits_settings_and_rubric_on_pages(client):
     for name in form.fields:
         value = form.initial.get(name)
         if isinstance(value, datetime.datetime):
-            value = value.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
+            value = value.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M:%S")
         data[name] = "" if value is None else value
     data["votes_per_voter"] = 8
     client.post(reverse("selection:manage_settings", args=[2027]), data)

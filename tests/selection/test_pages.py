@@ -116,6 +116,8 @@ def test_expert_page_shows_scoring_form_and_hides_other_scores_during_review(cli
     Score.objects.create(assignment=theirs, values={}, total=Decimal("77.77"), submitted_at=campaign.review_start)
     client.force_login(me)
     url = reverse("selection:expert_assignment", args=[mine.pk])
+    assert "评审专家声明" in client.get(url).content.decode()  # scoring starts with the declaration
+    services.declare_review_principles(campaign=campaign, expert=me)
     page = client.get(url).content.decode()
     assert "提交评分" in page and "77.77" not in page
     response = client.post(url, {"c_" + c.code: "10" for c in campaign.criteria.all()} | {"comment": "好"})
@@ -245,6 +247,7 @@ def test_list_pages_query_count_is_flat(n, client, db):
                 "courses_course_teachers",  # ... the courses' confirmed teachers
                 "courses_teacher_former_units",  # ... their former units
                 "selection_assignment",  # the page of assignments (with course, score)
+                "selection_expertdeclaration",  # the campaigns the expert has made the declaration for
             ],
         ),
         (
@@ -254,6 +257,7 @@ def test_list_pages_query_count_is_flat(n, client, db):
                 *SIGNED_IN,
                 *["selection_campaign"] * 3,  # open vote, else current (this year's, else latest)
                 "selection_vote",  # my votes
+                rec_,  # the candidates I may not vote for (teacher, unit staff, scored it)
                 "selection_voterballot",  # my ballot
                 rec_,  # the candidates
             ],

@@ -168,6 +168,8 @@ def test_the_association_sets_minimum_tie_rule_and_blind_review_on_the_settings_
             "voting_end": "2022-06-15T23:59",
             "objection_start": "2022-06-20T00:00",
             "objection_end": "2022-06-26T23:59",
+            # The recommendation deadline moves before now: ending the open phase early has a reason.
+            "reason": "按公布的日程调整",
         }
     )
     data.pop("blind_review")

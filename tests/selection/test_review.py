@@ -122,6 +122,7 @@ def test_score_form_adds_points_live_and_the_server_checks_the_sum(client):
     campaign = open_campaign(phase=Phase.REVIEW)
     e = expert()
     assignment = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=e)
+    services.declare_review_principles(campaign=campaign, expert=e)
     client.force_login(e)
     url = reverse("selection:expert_assignment", args=[assignment.pk])
     body = client.get(url).content.decode()

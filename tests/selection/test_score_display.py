@@ -49,6 +49,7 @@ def test_published_results_show_scores_without_trailing_zeros(client):
 def test_expert_sees_totals_and_criteria_in_points(client):
     campaign, _rec, assignment = _scored(Phase.REVIEW)
     me = assignment.expert
+    services.declare_review_principles(campaign=campaign, expert=me)
     client.force_login(me)
     page = client.get(reverse("selection:expert_assignment", args=[assignment.pk])).content.decode()
     assert "85.5 分" in page and "85.50" not in page

@@ -33,12 +33,14 @@ def test_a_vote_costs_the_token_roles_candidate_insert_and_counter():
     recs = [submitted_recommendation(campaign) for _ in range(2)]
     voter = user_with_role(Role.PROFESSIONAL)
     client = _token_client(voter)
-    # The candidate comes with its campaign (one query). The first vote also creates the voter's
-    # counter (the UPDATE finds none, then raises it).
+    # The candidate comes with its campaign (one query); one more asks whether the voter teaches
+    # it, works for its unit or scored it. The first vote also creates the voter's counter (the
+    # UPDATE finds none, then raises it).
     with expect_queries(
         "authtoken_token",
         "accounts_membership",
         "selection_recommendation",
+        "courses_teacher",  # no interest: teacher, unit staff, expert who scored it (one SELECT EXISTS)
         "SAVEPOINT",
         "selection_vote",
         "selection_voterballot",
@@ -52,6 +54,7 @@ def test_a_vote_costs_the_token_roles_candidate_insert_and_counter():
         "authtoken_token",
         "accounts_membership",
         "selection_recommendation",
+        "courses_teacher",  # no interest
         "SAVEPOINT",
         "selection_vote",
         "selection_voterballot",
