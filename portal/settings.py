@@ -87,6 +87,8 @@ MIDDLEWARE = [
     # Outermost after security: it sees every response, including Django's own error pages.
     "portal.api.middleware.ApiJsonErrorsMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    # Control characters and over-long URLs are refused before any other middleware reads them.
+    "portal.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseFirstLocaleMiddleware",
@@ -389,3 +391,25 @@ UNOSERVER_PYTHON = env.str("UNOSERVER_PYTHON", default="/usr/bin/python3")
 # `make bench` (bench/scale): serves the baseline view (one primary-key query behind the same
 # middleware and session auth) that every measured page is compared with. Off everywhere else.
 PORTAL_BENCH = env.bool("PORTAL_BENCH", default=False)
+
+# Issue 22, jobs without their worker or broker (documents.heartbeat, documents.services._enqueue).
+# A running job writes a heartbeat every DOCUMENTS_HEARTBEAT_SECONDS; without one for
+# DOCUMENTS_HEARTBEAT_TIMEOUT its worker is gone: the sweep ends it and asking again starts anew.
+DOCUMENTS_HEARTBEAT_SECONDS = env.float("DOCUMENTS_HEARTBEAT_SECONDS", default=5)
+DOCUMENTS_HEARTBEAT_TIMEOUT = env.int("DOCUMENTS_HEARTBEAT_TIMEOUT", default=60)
+# Queuing a job tries the broker twice within about a second; then the job ends failed at once
+# (with a retry button) instead of the request waiting on the broker.
+DOCUMENTS_ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.5, "interval_step": 0.5, "interval_max": 0.5}
+# Issue 22, beat runs once: `celery beat` is its own process (`make beat`, never `worker -B`);
+# RedBeat keeps the schedule in the broker's Redis and holds a lock there, renewed every tick,
+# so a second beat waits instead of sending every periodic task again. A beat that dies hands
+# the lock over within CELERY_REDBEAT_LOCK_TIMEOUT seconds.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=30)
+CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+# A hung Redis costs beat seconds per call, never its loop.
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+# Longer URLs are refused in Chinese (portal.input_guard) before gunicorn's own, larger limit
+# (limit_request_line in gunicorn.conf.py) would answer an English 414.
+PORTAL_MAX_URL_LENGTH = env.int("PORTAL_MAX_URL_LENGTH", default=4000)
