@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Role
@@ -20,7 +19,7 @@ from accounts.selectors import has_role
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
 
-from . import caching, selectors, services
+from . import caching, selectors, services, throttle
 from .models import HourRecord
 from .selectors.people import employer_visible_to
 from .selectors.plan import my_hours
@@ -188,20 +187,18 @@ class MeHoursView(APIView):
         return data
 
 
-class IntakeThrottle(SimpleRateThrottle):
-    """Intake posts per sending unit (a platform's organisation; a professional counts alone), so
-    one unit cannot flood the ledger or probe ID numbers at speed. Cache-based: works on the
-    default local-memory cache and on a shared cache in production."""
+class IntakeThrottle(BaseThrottle):
+    """Intake rows per sending unit (credits.throttle, shared with the Excel import page): a
+    bulk list spends one row of the budget per row."""
 
-    scope = "hour_intake"
+    def allow_request(self, request, view):
+        rows = request.data
+        count = min(len(rows), services.MAX_BULK_ROWS) if isinstance(rows, list) else 1
+        self.seconds = throttle.spend(user=request.user, rows=count)
+        return self.seconds is None
 
-    def get_rate(self):
-        return getattr(settings, "CREDITS_INTAKE_RATE", "120/minute")
-
-    def get_cache_key(self, request, view):
-        platform = services.platform_organisation_of(request.user)
-        ident = f"org{platform.pk}" if platform is not None else f"user{request.user.pk}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+    def wait(self):
+        return self.seconds
 
 
 class IntakeThrottled(exceptions.Throttled):

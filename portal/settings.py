@@ -413,3 +413,5 @@ CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5
 # Longer URLs are refused in Chinese (portal.input_guard) before gunicorn's own, larger limit
 # (limit_request_line in gunicorn.conf.py) would answer an English 414.
 PORTAL_MAX_URL_LENGTH = env.int("PORTAL_MAX_URL_LENGTH", default=4000)
+# Intake rows (not requests) per sending unit, API and Excel import together (credits.throttle).
+CREDITS_INTAKE_RATE = env.str("CREDITS_INTAKE_RATE", default="50000/hour")
