@@ -18,6 +18,7 @@ from accounts.models import Role
 from accounts.selectors import has_role
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
+from portal.api.schema import year_parameter
 
 from . import caching, selectors, services, throttle
 from .models import HourRecord
@@ -29,9 +30,12 @@ HOURS = {"max_digits": 7, "decimal_places": 1}
 TENTH = Decimal("0.1")
 
 
+YEAR_MIN, YEAR_MAX = 1901, 2999
+
+
 def _year(request) -> int:
     raw = request.query_params.get("year") or str(timezone.localdate().year)
-    if not raw.isdigit() or not 1900 < int(raw) < 3000:
+    if not raw.isdigit() or not YEAR_MIN <= int(raw) <= YEAR_MAX:
         raise exceptions.ValidationError({"year": [_("年度格式不正确。")]})
     return int(raw)
 
@@ -156,7 +160,7 @@ class MeHoursView(APIView):
     permission_classes = [RulesPermission]
     permission_required = "credits.view_my_hours"
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=MeHoursSerializer)
+    @extend_schema(parameters=[year_parameter(YEAR_MIN, YEAR_MAX)], responses=MeHoursSerializer)
     def get(self, request):
         year = _year(request)
         # The serialized body too is kept behind the person's versions (credits.caching), per
@@ -376,7 +380,7 @@ class OrganisationComplianceView(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", int),
+            year_parameter(YEAR_MIN, YEAR_MAX),
             OpenApiParameter("compliant", bool),
             OpenApiParameter("department", str),
             OpenApiParameter("missing", str, enum=["public", "professional"]),

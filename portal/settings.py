@@ -278,7 +278,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated request is answered 401 with WWW-Authenticate.
         "accounts.tokens.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "portal.api.authentication.SessionAuthentication",
     ],
     # A view that names no rule is refused (portal.api.permissions); public endpoints say AllowAny.
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.RulesPermission"],
@@ -309,6 +309,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several models share field names like "status"; name their enums after the model.
+    # Ids' ranges, and no serializer docstrings (portal.api.schema.document_limits).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api.schema.document_limits"],
     "ENUM_NAME_OVERRIDES": {
         "CourseCategoryEnum": "courses.models.Category",
         "CourseStatusEnum": "courses.models.Course.Status",
@@ -415,3 +417,5 @@ CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5
 PORTAL_MAX_URL_LENGTH = env.int("PORTAL_MAX_URL_LENGTH", default=4000)
 # Intake rows (not requests) per sending unit, API and Excel import together (credits.throttle).
 CREDITS_INTAKE_RATE = env.str("CREDITS_INTAKE_RATE", default="50000/hour")
+# A form sent without a valid CSRF token: Chinese page, or the API's error shape (portal.errors).
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"

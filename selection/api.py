@@ -91,7 +91,7 @@ class CourseBriefSerializer(serializers.Serializer):
 class CandidateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     course = CourseBriefSerializer()
-    organisation = serializers.SerializerMethodField()
+    organisation = serializers.SerializerMethodField(help_text="推荐单位名称；专家盲评期间为 null。")
     intro = serializers.CharField()
     study_url = serializers.URLField()
     votes = serializers.SerializerMethodField()
