@@ -1,6 +1,16 @@
 """Control characters and over-long URLs are refused before any view (issue 22, audit): a NUL in
 a query string or path once reached PostgreSQL and answered 500 on four endpoints."""
 
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
 import pytest
 from django.urls import reverse
 
@@ -76,3 +86,50 @@ def test_an_over_long_url_gets_a_chinese_414_before_gunicorns_limit(client, sett
     gunicorn = {}
     exec((settings.BASE_DIR / "gunicorn.conf.py").read_text(), gunicorn)  # noqa: S102 -- our own config file
     assert gunicorn["limit_request_line"] > settings.PORTAL_MAX_URL_LENGTH
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 -- our own local server
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_under_gunicorn_a_long_url_gets_djangos_chinese_414_not_gunicorns(settings, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "gunicorn.log").open("wb"),
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("gunicorn did not start") from None
+                time.sleep(0.3)
+        # Longer than gunicorn's default request line (4,094) and the portal's limit (4,000).
+        status, body = _get(f"http://127.0.0.1:{port}/api/v1/topics/?q={'x' * 5000}")
+        assert status == 414 and json.loads(body)["code"] == "uri_too_long"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
