@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # QR codes on certificates open the server that made them, unless PORTAL_BASE_URL says otherwise.
 PORTAL_BASE_URL ?= http://$(HOST)
 
-.PHONY: run test setup venv system-deps js-deps migrate seed lint check bench worker clean
+.PHONY: run test setup venv system-deps js-deps migrate seed lint check bench worker beat clean
 
 run: setup migrate seed ## set up, migrate, seed demo data, serve on 127.0.0.1:8000 with DEBUG on
 	DJANGO_DEBUG=true PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PY) manage.py runserver $(HOST)
@@ -57,8 +57,14 @@ SCALE ?= small
 bench: venv system-deps
 	$(PY) -m bench.scale --scale $(SCALE)
 
-worker: venv ## a Celery worker and beat (needs CELERY_BROKER_URL)
-	$(VENV)/bin/celery -A portal worker -B -l info
+# Worker and beat are separate processes (never a worker with an embedded beat): run `make worker` on each worker
+# machine and `make beat` once; a second beat waits on RedBeat's lock instead of running the
+# periodic tasks again (README, deployment).
+worker: venv ## a Celery worker (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A portal worker -l info
+
+beat: venv ## the Celery beat, its own process (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A portal beat -l info
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles var .pytest_cache

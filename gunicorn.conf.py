@@ -37,3 +37,8 @@ def post_fork(server, worker):
     every request that allocates enough (it was about a third of a 10,000-row bulk intake), and
     the pages stay shared with the master instead of being written by the collector."""
     gc.freeze()
+
+
+# Above the portal's own limit (settings.PORTAL_MAX_URL_LENGTH): a long URL gets the portal's
+# Chinese 414 from Django instead of gunicorn's English one (8190 is gunicorn's maximum).
+limit_request_line = 8190

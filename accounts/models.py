@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .validators import mask_id_number, mask_phone, normalise_id_number, validate_id_number
@@ -51,6 +52,9 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     # Real-name verification (实名认证): only verified professionals may vote in the poll.
     is_verified = models.BooleanField(_("已实名认证"), default=False)
+    # Raised to end every browser session opened before (a lockout, see accounts.signals): it is
+    # part of the session's auth hash, which Django checks on every request.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PortalUserManager()
 
@@ -67,6 +71,17 @@ class User(AbstractUser):
             self.id_number = normalise_id_number(self.id_number)
         else:
             self.id_number = None
+
+    def _get_session_auth_hash(self, secret=None):
+        # Generation 0 keeps Django's own hash, so sessions opened before this field existed last.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}|{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def save(self, *args, **kwargs):
         # Store one spelling only, so uniqueness can't be dodged with a lower-case x.

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .models import ROLE_ORGANISATION_KIND, AuditEvent, Membership, Organisation, Role, User
@@ -182,3 +183,10 @@ def revoke_role(*, membership: Membership, revoked_by=None) -> None:
         target=membership.user.username,
         data={"role": membership.role},
     )
+
+
+def end_browser_sessions(*, user: User) -> None:
+    """Every browser session the user opened so far ends at its next request (the session's
+    auth hash includes session_generation; Django logs such a session out). One UPDATE, whatever
+    the session backend and however many sessions there are."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)

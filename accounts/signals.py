@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from .backends import find_user
 from .models import AuditEvent
-from .services import audit
+from .services import audit, end_browser_sessions
 from .tokens import revoke_tokens
 
 
@@ -43,8 +43,9 @@ def revoke_tokens_on_password_change_or_deactivation(sender, instance, update_fi
 
 @receiver(user_locked_out)
 def revoke_tokens_on_lockout(sender, request=None, username=None, **kwargs):
-    """A locked account (django-axes) loses its tokens: whoever is guessing its password may
-    already hold one."""
+    """A locked account (django-axes) loses its tokens and its browser sessions: whoever is
+    guessing its password may already hold one."""
     user = find_user(username or "")
     if user is not None:
         revoke_tokens(user)
+        end_browser_sessions(user=user)

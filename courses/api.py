@@ -13,11 +13,12 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation
 from portal.api.permissions import RulesPermission
+from portal.api.schema import year_parameter
 
 from . import selectors, services
 from .filters import CourseFilter
 from .models import Course, LearningPlatform, StudyGuide, Topic
-from .services.common import COURSE_FIELDS
+from .services.common import COURSE_FIELDS, MAX_YEAR, MIN_YEAR
 
 
 class OrganisationRefSerializer(serializers.ModelSerializer):
@@ -55,10 +56,12 @@ class TeacherSerializer(serializers.Serializer):
 
 
 class CourseSerializer(serializers.ModelSerializer):
-    topic = TopicSerializer(read_only=True)
-    sector = OrganisationRefSerializer(read_only=True)
+    # Null where the course has none: a professional course has no topic, a public one no
+    # sector, an offline one no platform.
+    topic = TopicSerializer(read_only=True, allow_null=True)
+    sector = OrganisationRefSerializer(read_only=True, allow_null=True)
     provider = OrganisationRefSerializer(read_only=True)
-    platform = PlatformRefSerializer(read_only=True)
+    platform = PlatformRefSerializer(read_only=True, allow_null=True)
     teachers = TeacherSerializer(many=True, read_only=True)
     hours = serializers.DecimalField(max_digits=4, decimal_places=1, read_only=True)
 
@@ -156,6 +159,7 @@ class _ReadPublicWriteProviders:
             OpenApiParameter("topic", OpenApiTypes.STR, description="专题 id 或名称"),
             OpenApiParameter("provider", OpenApiTypes.STR, description="提供单位 id 或名称"),
             OpenApiParameter("mine", OpenApiTypes.BOOL, description="true：本单位的全部课程（含草稿）"),
+            year_parameter(MIN_YEAR, MAX_YEAR),
         ],
     ),
     post=extend_schema(summary="提供单位新建课程", request=CourseWriteSerializer, responses=CourseSerializer),

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Organisation
-from portal.spreadsheets import append_row, workbook_bytes
+from portal.spreadsheets import append_row, workbook_bytes, write_cell
 
 from .models import LearningPlatform, Topic
 
@@ -97,7 +97,7 @@ def template_workbook(*, columns, provider: Organisation | None) -> bytes:
             continue
         letter = get_column_letter(list_column)
         for row_number, value in enumerate(values, start=1):
-            lists.cell(row=row_number, column=list_column, value=value)
+            write_cell(lists, row=row_number, column=list_column, value=value)
         target = get_column_letter(names.index(name) + 1)
         validation = DataValidation(
             type="list",

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -12,15 +11,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.selectors import has_role
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
+from portal.api.schema import year_parameter
 
-from . import caching, selectors, services
+from . import caching, selectors, services, throttle
 from .models import HourRecord
 from .selectors.people import employer_visible_to
 from .selectors.plan import my_hours
@@ -30,9 +30,12 @@ HOURS = {"max_digits": 7, "decimal_places": 1}
 TENTH = Decimal("0.1")
 
 
+YEAR_MIN, YEAR_MAX = 1901, 2999
+
+
 def _year(request) -> int:
     raw = request.query_params.get("year") or str(timezone.localdate().year)
-    if not raw.isdigit() or not 1900 < int(raw) < 3000:
+    if not raw.isdigit() or not YEAR_MIN <= int(raw) <= YEAR_MAX:
         raise exceptions.ValidationError({"year": [_("年度格式不正确。")]})
     return int(raw)
 
@@ -157,7 +160,7 @@ class MeHoursView(APIView):
     permission_classes = [RulesPermission]
     permission_required = "credits.view_my_hours"
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=MeHoursSerializer)
+    @extend_schema(parameters=[year_parameter(YEAR_MIN, YEAR_MAX)], responses=MeHoursSerializer)
     def get(self, request):
         year = _year(request)
         # The serialized body too is kept behind the person's versions (credits.caching), per
@@ -188,20 +191,18 @@ class MeHoursView(APIView):
         return data
 
 
-class IntakeThrottle(SimpleRateThrottle):
-    """Intake posts per sending unit (a platform's organisation; a professional counts alone), so
-    one unit cannot flood the ledger or probe ID numbers at speed. Cache-based: works on the
-    default local-memory cache and on a shared cache in production."""
+class IntakeThrottle(BaseThrottle):
+    """Intake rows per sending unit (credits.throttle, shared with the Excel import page): a
+    bulk list spends one row of the budget per row."""
 
-    scope = "hour_intake"
+    def allow_request(self, request, view):
+        rows = request.data
+        count = min(len(rows), services.MAX_BULK_ROWS) if isinstance(rows, list) else 1
+        self.seconds = throttle.spend(user=request.user, rows=count)
+        return self.seconds is None
 
-    def get_rate(self):
-        return getattr(settings, "CREDITS_INTAKE_RATE", "120/minute")
-
-    def get_cache_key(self, request, view):
-        platform = services.platform_organisation_of(request.user)
-        ident = f"org{platform.pk}" if platform is not None else f"user{request.user.pk}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+    def wait(self):
+        return self.seconds
 
 
 class IntakeThrottled(exceptions.Throttled):
@@ -379,7 +380,7 @@ class OrganisationComplianceView(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", int),
+            year_parameter(YEAR_MIN, YEAR_MAX),
             OpenApiParameter("compliant", bool),
             OpenApiParameter("department", str),
             OpenApiParameter("missing", str, enum=["public", "professional"]),

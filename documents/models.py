@@ -65,6 +65,21 @@ class GeneratedDocument(models.Model):
         return self.filename
 
 
+def heartbeat_cutoff(now):
+    """A running job whose last heartbeat is older than this has lost its worker."""
+    return now - timedelta(seconds=settings.DOCUMENTS_HEARTBEAT_TIMEOUT)
+
+
+def stale_jobs(now) -> models.Q:
+    """Unfinished jobs whose worker is gone: no progress for longer than any job may run (a
+    message lost on the way), or running without a heartbeat for DOCUMENTS_HEARTBEAT_TIMEOUT
+    (the process running it was killed)."""
+    unfinished = models.Q(status__in=[DocumentJob.Status.PENDING, DocumentJob.Status.RUNNING])
+    no_progress = models.Q(updated_at__lt=now - timedelta(seconds=settings.DOCUMENTS_JOB_TIME_LIMIT))
+    no_heartbeat = models.Q(status=DocumentJob.Status.RUNNING, heartbeat_at__lt=heartbeat_cutoff(now))
+    return unfinished & (no_progress | no_heartbeat)
+
+
 class DocumentJob(models.Model):
     """One request to generate documents, with progress for the page that polls it."""
 
@@ -93,6 +108,9 @@ class DocumentJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Written every few seconds by the process running the job (documents.heartbeat): a running
+    # job whose heartbeat stopped lost its worker, long before DOCUMENTS_JOB_TIME_LIMIT.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("文书生成任务")
@@ -115,9 +133,13 @@ class DocumentJob(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """Unfinished without progress for longer than any job may run: its worker is gone."""
-        limit = timedelta(seconds=settings.DOCUMENTS_JOB_TIME_LIMIT)
-        return not self.is_finished and self.updated_at < timezone.now() - limit
+        """Unfinished and its worker is gone (see stale_jobs)."""
+        now = timezone.now()
+        if self.is_finished:
+            return False
+        if self.updated_at < now - timedelta(seconds=settings.DOCUMENTS_JOB_TIME_LIMIT):
+            return True
+        return self.status == self.Status.RUNNING and self.heartbeat_at < heartbeat_cutoff(now)
 
     @property
     def progress_step(self) -> int:

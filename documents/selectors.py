@@ -4,9 +4,6 @@ The adapters read other apps' models (never write them); each raises DocumentInp
 Chinese message when the data can't make the document.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -32,7 +29,7 @@ from .data import (
     TeacherCertificateDoc,
 )
 from .generators import DocumentInputError, cn_number
-from .models import DocumentJob, GeneratedDocument
+from .models import DocumentJob, GeneratedDocument, stale_jobs
 
 # The attachment 1 headings after 一、学习内容, and the StudyGuide fields that fill them.
 GUIDE_TEXT_PARTS = (
@@ -188,10 +185,11 @@ def jobs_of(user) -> QuerySet[DocumentJob]:
 
 def running_jobs_of(user) -> QuerySet[DocumentJob]:
     """The user's jobs still queued or running and still making progress (a stale one is not
-    waited for: its worker is gone, see DocumentJob.is_stale)."""
-    return jobs_of(user).filter(
-        status__in=[DocumentJob.Status.PENDING, DocumentJob.Status.RUNNING],
-        updated_at__gte=timezone.now() - timedelta(seconds=settings.DOCUMENTS_JOB_TIME_LIMIT),
+    waited for: its worker is gone, see documents.models.stale_jobs)."""
+    return (
+        jobs_of(user)
+        .filter(status__in=[DocumentJob.Status.PENDING, DocumentJob.Status.RUNNING])
+        .exclude(stale_jobs(timezone.now()))
     )
 
 

@@ -20,12 +20,14 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from . import background, generators, selectors
 from .conversion import ConversionError, docx_to_pdf, unoserver_available, warm_converter
 from .data import input_hash
 from .generators import DocumentInputError
-from .models import DocumentJob, Format, GeneratedDocument, Kind
+from .heartbeat import beating
+from .models import DocumentJob, Format, GeneratedDocument, Kind, stale_jobs
 from .targets import Part, Target, resolve
 
 __all__ = [
@@ -255,13 +257,20 @@ def _enqueue(job_id: int) -> None:
     if generate_document.app.conf.task_always_eager:
         sweep_stale_jobs()  # no beat runs the periodic sweep without a broker
         background.submit(generate_document.apply, (job_id,))
-    else:
-        generate_document.delay(job_id)
+        return
+    try:
+        # Bounded: a broker that is down costs the request about a second, not Kombu's defaults.
+        generate_document.apply_async((job_id,), retry=True, retry_policy=settings.DOCUMENTS_ENQUEUE_RETRY_POLICY)
+    except (BrokerError, OSError):
+        logger.warning("document job %s not queued: the broker is unreachable", job_id, exc_info=True)
+        fail_job(job_id=job_id, message=_("生成服务暂时不可用，任务未能排队。请稍后点击“重新生成”再试一次。"))
 
 
 def _update(job_id: int, **fields) -> None:
     # updated_at is what the stale-job sweep reads; QuerySet.update() does not touch auto_now.
-    DocumentJob.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
+    # Whoever writes the job is alive: the heartbeat moves with every write.
+    now = timezone.now()
+    DocumentJob.objects.filter(pk=job_id).update(updated_at=now, heartbeat_at=now, **fields)
 
 
 def run_job(*, job_id: int) -> DocumentJob:
@@ -284,17 +293,8 @@ def run_job(*, job_id: int) -> DocumentJob:
     # machine should not time out the same way again.
     timeout = settings.LIBREOFFICE_TIMEOUT * 2**job.attempts
     try:
-        target = resolve(kind=job.kind, object_id=job.object_id, year=job.year, user=job.requested_by)
-        if job.kind == Kind.PACKAGE:
-            # Retries convert cold: if the warm instance was what failed, the retry must not need it.
-            result = produce_package(
-                target,
-                progress=lambda p: _update(job_id, progress=max(5, p)),
-                timeout=timeout,
-                warm=job.attempts == 0,
-            )
-        else:
-            result = produce(target.parts[0], job.format, timeout=timeout)
+        with beating(job_id):
+            target, result = _produce_job(job, timeout=timeout)
     except (DocumentInputError, Http404) as exc:
         fail_job(job_id=job_id, message=str(exc))
     except ConversionError as exc:
@@ -307,6 +307,19 @@ def run_job(*, job_id: int) -> DocumentJob:
         _update(job_id, status=DocumentJob.Status.DONE, progress=100, result=result, message=message)
     job.refresh_from_db()
     return job
+
+
+def _produce_job(job: DocumentJob, *, timeout: float) -> tuple[Target, GeneratedDocument]:
+    target = resolve(kind=job.kind, object_id=job.object_id, year=job.year, user=job.requested_by)
+    if job.kind != Kind.PACKAGE:
+        return target, produce(target.parts[0], job.format, timeout=timeout)
+    # Retries convert cold: if the warm instance was what failed, the retry must not need it.
+    return target, produce_package(
+        target,
+        progress=lambda p: _update(job.pk, progress=max(5, p)),
+        timeout=timeout,
+        warm=job.attempts == 0,
+    )
 
 
 def note_retry(*, job_id: int, message: str) -> None:
@@ -335,11 +348,18 @@ def stale_before(now=None):
 
 
 def sweep_stale_jobs(*, now=None) -> int:
-    """End, as failed, every unfinished job without progress for longer than its limit (its
-    worker died, or its message was lost). How many."""
-    return DocumentJob.objects.filter(
-        status__in=[DocumentJob.Status.PENDING, DocumentJob.Status.RUNNING], updated_at__lt=stale_before(now)
-    ).update(
+    """End, as failed, every unfinished job whose worker is gone: running without a heartbeat for
+    a minute (its process was killed), or without progress for longer than its limit (its
+    message was lost). How many."""
+    now = now or timezone.now()
+    stale = DocumentJob.objects.filter(stale_jobs(now))
+    dead = stale.filter(status=DocumentJob.Status.RUNNING, updated_at__gte=stale_before(now)).update(
+        status=DocumentJob.Status.FAILED,
+        result=None,
+        updated_at=timezone.now(),
+        message=_("生成进程意外中止（可能被终止或内存不足）。请点击“重新生成”再试一次。"),
+    )
+    return dead + stale.update(
         status=DocumentJob.Status.FAILED,
         result=None,
         updated_at=timezone.now(),

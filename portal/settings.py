@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Outermost after security: it sees every response, including Django's own error pages.
     "portal.api.middleware.ApiJsonErrorsMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    # Control characters and over-long URLs are refused before any other middleware reads them.
+    "portal.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseFirstLocaleMiddleware",
@@ -295,7 +297,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated request is answered 401 with WWW-Authenticate.
         "accounts.tokens.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "portal.api.authentication.SessionAuthentication",
     ],
     # A view that names no rule is refused (portal.api.permissions); public endpoints say AllowAny.
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.RulesPermission"],
@@ -326,6 +328,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several models share field names like "status"; name their enums after the model.
+    # Ids' ranges, and no serializer docstrings (portal.api.schema.document_limits).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api.schema.document_limits"],
     "ENUM_NAME_OVERRIDES": {
         "CourseCategoryEnum": "courses.models.Category",
         "CourseStatusEnum": "courses.models.Course.Status",
@@ -408,3 +412,29 @@ UNOSERVER_PYTHON = env.str("UNOSERVER_PYTHON", default="/usr/bin/python3")
 # `make bench` (bench/scale): serves the baseline view (one primary-key query behind the same
 # middleware and session auth) that every measured page is compared with. Off everywhere else.
 PORTAL_BENCH = env.bool("PORTAL_BENCH", default=False)
+
+# Issue 22, jobs without their worker or broker (documents.heartbeat, documents.services._enqueue).
+# A running job writes a heartbeat every DOCUMENTS_HEARTBEAT_SECONDS; without one for
+# DOCUMENTS_HEARTBEAT_TIMEOUT its worker is gone: the sweep ends it and asking again starts anew.
+DOCUMENTS_HEARTBEAT_SECONDS = env.float("DOCUMENTS_HEARTBEAT_SECONDS", default=5)
+DOCUMENTS_HEARTBEAT_TIMEOUT = env.int("DOCUMENTS_HEARTBEAT_TIMEOUT", default=60)
+# Queuing a job tries the broker twice within about a second; then the job ends failed at once
+# (with a retry button) instead of the request waiting on the broker.
+DOCUMENTS_ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.5, "interval_step": 0.5, "interval_max": 0.5}
+# Issue 22, beat runs once: `celery beat` is its own process (`make beat`, never `worker -B`);
+# RedBeat keeps the schedule in the broker's Redis and holds a lock there, renewed every tick,
+# so a second beat waits instead of sending every periodic task again. A beat that dies hands
+# the lock over within CELERY_REDBEAT_LOCK_TIMEOUT seconds.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=30)
+CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+# A hung Redis costs beat seconds per call, never its loop.
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+# Longer URLs are refused in Chinese (portal.input_guard) before gunicorn's own, larger limit
+# (limit_request_line in gunicorn.conf.py) would answer an English 414.
+PORTAL_MAX_URL_LENGTH = env.int("PORTAL_MAX_URL_LENGTH", default=4000)
+# Intake rows (not requests) per sending unit, API and Excel import together (credits.throttle).
+CREDITS_INTAKE_RATE = env.str("CREDITS_INTAKE_RATE", default="50000/hour")
+# A form sent without a valid CSRF token: Chinese page, or the API's error shape (portal.errors).
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"

@@ -96,24 +96,24 @@ class CourseBriefSerializer(serializers.Serializer):
 
 class CandidateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    course = serializers.SerializerMethodField()
-    organisation = serializers.SerializerMethodField()
+    course = serializers.SerializerMethodField(help_text="课程；专家盲评期间 id 为 null。")
+    organisation = serializers.SerializerMethodField(help_text="推荐单位名称；专家盲评期间为 null。")
     intro = serializers.CharField()
     study_url = serializers.URLField()
     votes = serializers.SerializerMethodField()
 
     @extend_schema_field(CourseBriefSerializer)
     def get_course(self, obj) -> dict:
-        """Under blind review the anonymised view (`selectors.anonymised_course`): the candidate's
-        own `id` identifies it; `course.id` is null, as the catalogue resolves a course id to its
-        provider and teachers."""
+        # Under blind review the anonymised view (selectors.anonymised_course): the candidate's
+        # own id identifies it; course.id is null, as the catalogue resolves a course id to its
+        # provider and teachers.
         if self.context.get("identities_hidden"):
             view = selectors.anonymised_course(obj)
             return {"id": None, "title": view.title, "hours": f"{view.hours:.1f}"}
         return {"id": obj.course.pk, "title": obj.course.title, "hours": f"{obj.course.hours:.1f}"}
 
     def get_organisation(self, obj) -> str | None:
-        """Null under blind review (see `selectors.identities_hidden`)."""
+        # Null under blind review (selectors.identities_hidden).
         return None if self.context.get("identities_hidden") else obj.organisation.name
 
     def get_votes(self, obj) -> int | None:

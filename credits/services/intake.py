@@ -128,8 +128,13 @@ def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) 
             problems["external_ref"] = _("同一批次中外部编号重复。")
         seen_refs.add(row.external_ref)
         person = people.get(row.id_number)  # an id
-        if person is None and "id_number" not in problems:
-            problems["id_number"] = _(rights.NOT_IN_SCOPE)
+        if person is None:
+            # Scope first, and alone: were the row's other faults listed too, which of them are
+            # found (a course's hours, a duplicate) would tell a known person from an unknown one.
+            errors.append(
+                RowError(index=index, errors={"id_number": problems.get("id_number", _(rights.NOT_IN_SCOPE))})
+            )
+            continue
         policy = policies.get(row.year)
         if row.year is not None and policy is None:
             problems["year"] = _("%(year)s年度的学时要求尚未设置。") % {"year": row.year}

@@ -10,7 +10,7 @@ from accounts.models import AuditEvent
 from accounts.services import audit_change, field_labels
 from portal.permissions import permission_required
 
-from .. import excel, services
+from .. import excel, services, throttle
 from ..forms import (
     ConversionRuleFormSet,
     ImportForm,
@@ -69,12 +69,16 @@ def policy_edit(request, year: int | None = None):
 def import_records(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     row_errors = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         organisation = services.platform_organisation_of(request.user)
         try:
             rows = excel.read_import_rows(form.cleaned_data["file"], max_rows=services.MAX_BULK_ROWS)
             if not rows:
                 raise ValidationError(_("表格中没有数据行。"))
+            if throttle.spend(user=request.user, rows=len(rows)) is not None:
+                status = 429
+                raise ValidationError(_("本单位提交学时记录过于频繁，请稍后再试。"))
             results = services.record_platform_hours(organisation=organisation, actor=request.user, rows=rows)
         except services.BulkRejected as exc:
             # Row numbers as the user sees them in Excel: the header is row 1.
@@ -90,7 +94,7 @@ def import_records(request):
                 % {"new": created, "old": len(results) - created},
             )
             return redirect("credits:import")
-    return render(request, "credits/import.html", {"form": form, "row_errors": row_errors})
+    return render(request, "credits/import.html", {"form": form, "row_errors": row_errors}, status=status)
 
 
 @permission_required("credits.import_records")

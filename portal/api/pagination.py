@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -6,9 +8,22 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request):
+        """page_size from 1 to max_page_size; anything else is refused (400), never served as
+        some other size."""
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [_("每页条数应为 1 至 %(max)s 的整数。") % {"max": self.max_page_size}]},
+                code="invalid_page_size",
+            )
+        return int(raw)
+
     def get_schema_operation_parameters(self, view):
         """The schema states the bounds: pages count from 1 (a page past the end is 404), and a
-        page holds at most max_page_size rows (a larger page_size is served as max_page_size)."""
+        page holds 1 to max_page_size rows (another page_size is refused with 400)."""
         parameters = super().get_schema_operation_parameters(view)
         bounds = {
             self.page_query_param: {"minimum": 1},

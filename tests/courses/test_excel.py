@@ -12,10 +12,11 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import Role
 from courses import excel, export
 from courses.models import Course
+from portal.spreadsheets import formula_in
 from tests.factories import user_with_role
 from tests.queries import expect_queries
 
-from .factories import CourseFactory, PlatformFactory, TeacherFactory
+from .factories import CourseFactory, PlatformFactory, TeacherFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +268,14 @@ def test_an_overlong_teacher_name_is_a_row_error_not_a_database_error(base_admin
     assert [(e.row, e.column) for e in result.errors] == [(3, "授课教师")]
     assert "授课教师姓名不能超过64个字" in result.errors[0].reason
     assert not Course.objects.exists()
+
+
+def test_topic_and_platform_names_in_the_templates_option_lists_are_text_not_formulas(client, base, base_admin):
+    PlatformFactory(owner=base, name='=HYPERLINK("http://evil.example.com","平台")')
+    TopicFactory(name="=1+1")
+    client.force_login(base_admin)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("courses:upload_template")).content))
+    lists = workbook["选项"]
+    assert all(formula_in(row) is None for row in lists.iter_rows())
+    names = {cell.value for row in lists.iter_rows() for cell in row}
+    assert {"=1+1", '=HYPERLINK("http://evil.example.com","平台")'} <= names

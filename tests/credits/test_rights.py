@@ -227,11 +227,12 @@ def test_hours_beyond_the_policys_review_threshold_go_to_review(base_client, bas
 
 
 def test_intake_is_rate_limited_per_unit_with_the_error_shape(base_client, base, policy, employer, settings):
-    settings.CREDITS_INTAKE_RATE = "2/minute"
+    settings.CREDITS_INTAKE_RATE = "2/minute"  # rows, not requests (credits.throttle)
     person = professional_of(employer)
     course = CourseFactory(provider=base)
     assert post(base_client, reverse("api-hour-records"), platform_row(person, course, "R1")).status_code == 201
-    assert post(base_client, reverse("api-hour-records-bulk"), []).status_code in (200, 201)
+    bulk = [platform_row(person, CourseFactory(provider=base), "R1b")]
+    assert post(base_client, reverse("api-hour-records-bulk"), bulk).status_code == 201
     limited = post(base_client, reverse("api-hour-records"), platform_row(person, course, "R2"))
     assert limited.status_code == 429
     body = limited.json()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from portal.spreadsheets import append_row, formula_in, workbook_bytes
+from portal.spreadsheets import append_row, formula_in, workbook_bytes, write_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["accounts", "courses", "credits", "selection", "submissions", "documents", "portal"]
@@ -52,3 +52,27 @@ def test_every_export_writes_its_rows_through_the_helper():
         if SHEET_APPEND.search(line)
     ]
     assert offenders == [], "write rows with portal.spreadsheets.append_row:\n" + "\n".join(offenders)
+
+
+def test_one_cell_written_by_the_helper_stays_text():
+    wb = Workbook()
+    for column, value in enumerate(['=HYPERLINK("http://evil.example.com","点击")', "普通文字", 3], start=1):
+        write_cell(wb.active, row=1, column=column, value=value)
+    cells = next(load_workbook(io.BytesIO(workbook_bytes(wb))).active.iter_rows())
+    assert formula_in(cells) is None
+    assert (cells[0].data_type, cells[0].quotePrefix, cells[1].value, cells[2].value) == ("s", True, "普通文字", 3)
+
+
+CELL_WITH_VALUE = re.compile(r"\.cell\((?=[^)]*\bvalue\s*=)")
+
+
+def test_no_cell_is_written_outside_the_helper():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if path.name != "spreadsheets.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if CELL_WITH_VALUE.search(line)
+    ]
+    assert offenders == [], "write cells with portal.spreadsheets.write_cell:\n" + "\n".join(offenders)

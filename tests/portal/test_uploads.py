@@ -1,11 +1,13 @@
 import io
 import zipfile
+from pathlib import Path
 
+import olefile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.uploads import DOCX, JPEG, PDF, PNG, XLSX, GeneratedName, upload_to, validate_upload
+from portal.uploads import DOC, DOCX, JPEG, PDF, PNG, XLSX, GeneratedName, upload_to, validate_upload
 
 MB = 1024 * 1024
 
@@ -137,3 +139,61 @@ def test_downloads_encode_chinese_file_names_for_browsers():
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''%E8%AF%BE%E7%A8%8B" in disposition
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+
+
+def _ooxml_with(content: bytes, part: str, replacement: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, replacement if item.filename == part else source.read(item.filename))
+    return out.getvalue()
+
+
+def _late_dtd(part: bytes) -> bytes:
+    """The same part with a DTD after 5,000 bytes of comment: a check of each part's first
+    4,096 bytes never saw it, and the part still parses."""
+    declaration, _, rest = part.rpartition(b"?>")
+    prolog = b"<!--" + b"x" * 5000 + b'--><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>'
+    return (declaration + b"?>" if declaration else b"") + prolog + rest.lstrip()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind", "part"),
+    [("a.docx", docx_bytes, DOCX, "word/document.xml"), ("a.xlsx", xlsx_bytes, XLSX, "xl/workbook.xml")],
+)
+def test_a_dtd_after_a_long_comment_is_refused(name, content, kind, part):
+    original = content()
+    with zipfile.ZipFile(io.BytesIO(original)) as archive:
+        crafted = _ooxml_with(original, part, _late_dtd(archive.read(part)))
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(upload(name, crafted), allowed={kind}, max_bytes=MB)
+    assert exc.value.code == "corrupt" and "无法打开" in exc.value.messages[0]
+
+
+WORD_97 = Path(__file__).resolve().parents[1] / "submissions" / "data" / "word97.doc"
+
+
+def test_a_word_97_file_that_opens_is_accepted():
+    assert validate_upload(upload("a.doc", WORD_97.read_bytes()), allowed={DOC}, max_bytes=MB) == DOC
+
+
+def _without_fib(data: bytes) -> bytes:
+    """The same compound file with its WordDocument stream's first bytes (the FIB) zeroed."""
+    with olefile.OleFileIO(data) as ole:
+        start = ole.openstream("WordDocument").read(32)
+    at = data.index(start)
+    return data[:at] + b"\x00" * 32 + data[at + 32 :]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param(lambda data: data[:2048], id="truncated"),
+        pytest.param(_without_fib, id="no-word-header"),
+        pytest.param(lambda data: data[:512] + b"\xff" * (len(data) - 512), id="allocation-tables-garbage"),
+    ],
+)
+def test_a_doc_that_cannot_be_opened_is_refused(broken):
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(upload("a.doc", broken(WORD_97.read_bytes())), allowed={DOC}, max_bytes=MB)
+    assert exc.value.code == "wrong_type"
