@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.pages import add_errors, paginate
+from portal.pages import add_errors, error_messages, paginate
 from portal.permissions import SIGNED_IN, permission_required
 
 from .. import selectors, services
@@ -100,6 +100,9 @@ def my_teaching_answer(request, pk: int):
         answer(user=request.user, teacher_id=pk)
     except Teacher.DoesNotExist as exc:
         raise Http404 from exc
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return redirect("courses:my_teaching")
     if action == "confirm":
         messages.success(request, _("已确认关联，该课程的授课记录将计入您的账号。"))
     else:

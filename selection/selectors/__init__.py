@@ -37,6 +37,7 @@ from .results import (
 )
 from .review import (
     assignments_of_expert,
+    conflict_flags,
     conflicted_assignments,
     conflicts_by_recommendation,
     conflicts_for,
@@ -48,6 +49,7 @@ from .review import (
     score_of,
     scoring_progress,
 )
+from .sealed import corrections_of, public_results_view, sealed_snapshot
 from .voting import (
     candidates_with_votes,
     employer_bursts,
@@ -64,9 +66,11 @@ __all__ = [
     "campaigns",
     "candidates",
     "candidates_with_votes",
+    "conflict_flags",
     "conflicted_assignments",
     "conflicts_by_recommendation",
     "conflicts_for",
+    "corrections_of",
     "criteria_of",
     "current_campaign",
     "employer_bursts",
@@ -79,6 +83,7 @@ __all__ = [
     "other_scores",
     "other_scores_visible",
     "public_results",
+    "public_results_view",
     "published_results",
     "recommendable_courses",
     "recommendation_files_visible_to",
@@ -93,6 +98,7 @@ __all__ = [
     "results_of",
     "score_of",
     "scoring_progress",
+    "sealed_snapshot",
     "selected_count_by_unit",
     "selected_count_for_unit",
     "selected_counts_for_unit",

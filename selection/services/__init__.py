@@ -12,7 +12,7 @@ from .campaigns import (
 )
 from .conflicts import access_assignments, release_conflicted_assignments
 from .phases import change_phase, ends_early, phase_change_preview
-from .publication import check_may_publish, credit_linked_teacher, publish_results
+from .publication import check_may_publish, credit_linked_teacher, publish_results, reverse_unlinked_teacher
 from .ranking import FORMULA, average_expert_score, combined_score, inputs_hash, published_rules, rank_from_inputs
 from .recommendations import (
     check_before_recommendation_deadline,
@@ -27,7 +27,15 @@ from .recommendations import (
     update_recommendation,
     withdraw_recommendation,
 )
-from .results import answer_objection, compute_results, confirm_results, decide_tie, file_objection, verify_snapshot
+from .results import (
+    answer_objection,
+    compute_results,
+    confirm_results,
+    decide_tie,
+    file_objection,
+    verify_results,
+    verify_snapshot,
+)
 from .review import assign_expert, auto_assign, declare_conflict, rubric_total, submit_score
 from .voting import cast_counted_vote, cast_vote, check_voter_eligible
 
@@ -69,6 +77,7 @@ __all__ = [
     "published_rules",
     "rank_from_inputs",
     "release_conflicted_assignments",
+    "reverse_unlinked_teacher",
     "rubric_total",
     "save_licence",
     "save_pledge",
@@ -77,6 +86,7 @@ __all__ = [
     "update_campaign_settings",
     "update_recommendation",
     "update_rubric",
+    "verify_results",
     "verify_snapshot",
     "withdraw_recommendation",
 ]
