@@ -29,6 +29,7 @@ urlpatterns = [
     path("manage/<int:year>/settings/", views.manage_settings, name="manage_settings"),
     path("manage/<int:year>/phase/<slug:to_phase>/", views.manage_phase, name="manage_phase"),
     path("manage/<int:year>/tie/", views.manage_tie, name="manage_tie"),
+    path("manage/<int:year>/correct/", views.manage_correct, name="manage_correct"),
     path("manage/<int:year>/objections/<int:pk>/answer/", views.manage_answer, name="manage_answer"),
     path("manage/<int:year>/assignments/", views.manage_assignments, name="manage_assignments"),
     path("manage/<int:year>/anomalies/", views.manage_anomalies, name="manage_anomalies"),

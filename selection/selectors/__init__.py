@@ -49,7 +49,13 @@ from .review import (
     score_of,
     scoring_progress,
 )
-from .sealed import corrections_of, public_results_view, sealed_snapshot
+from .sealed import (
+    corrections_of,
+    pending_teaching_credits,
+    public_results_view,
+    sealed_snapshot,
+    teaching_credits_of,
+)
 from .voting import (
     candidates_with_votes,
     employer_bursts,
@@ -82,6 +88,7 @@ __all__ = [
     "objections_of",
     "other_scores",
     "other_scores_visible",
+    "pending_teaching_credits",
     "public_results",
     "public_results_view",
     "published_results",
@@ -105,6 +112,7 @@ __all__ = [
     "submitted_recommendations_of",
     "teacher_outcomes",
     "teacher_pool",
+    "teaching_credits_of",
     "tied_at_line",
     "vote_counts_visible",
     "votes_per_hour",

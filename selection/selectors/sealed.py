@@ -3,7 +3,7 @@ proposed list during 公示), the latest ranking with live course data."""
 
 from django.db.models import F
 
-from ..models import Campaign, Phase, ResultSnapshot
+from ..models import Campaign, Phase, ResultSnapshot, TeachingCredit
 from .results import results_of
 
 
@@ -89,3 +89,24 @@ def public_results_view(*, campaign: Campaign) -> dict | None:
         "rows": rows,
         "corrections": [],
     }
+
+
+def teaching_credits_of(*, campaign: Campaign) -> list[TeachingCredit]:
+    """Every teaching credit of the campaign (given, pending for a closed year, reversed), for the
+    association and the city bureaus: a pending one needs a bureau's correction to count."""
+    return list(
+        TeachingCredit.objects.filter(campaign=campaign).select_related("person", "recommendation__course", "actor")
+    )
+
+
+def pending_teaching_credits(*, city: str | None = None):
+    """Credits of a closed year waiting for a city bureau (all cities, or the persons employed in one)."""
+    from accounts.models import Membership, Role  # noqa: PLC0415 (only this read needs memberships)
+
+    qs = TeachingCredit.objects.filter(status=TeachingCredit.Status.PENDING).select_related(
+        "person", "campaign", "recommendation__course"
+    )
+    if city is not None:
+        employed = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city=city)
+        qs = qs.filter(person__in=employed.values("user_id"))
+    return qs

@@ -11,6 +11,7 @@ from .campaigns import (
     update_rubric,
 )
 from .conflicts import access_assignments, release_conflicted_assignments
+from .corrections import correct_results
 from .phases import change_phase, ends_early, phase_change_preview
 from .publication import check_may_publish, credit_linked_teacher, publish_results, reverse_unlinked_teacher
 from .ranking import FORMULA, average_expert_score, combined_score, inputs_hash, published_rules, rank_from_inputs
@@ -62,6 +63,7 @@ __all__ = [
     "combined_score",
     "compute_results",
     "confirm_results",
+    "correct_results",
     "create_campaign",
     "create_recommendation",
     "credit_linked_teacher",

@@ -1,5 +1,6 @@
 """HTML pages of the evaluation, one module per audience."""
 
+from .corrections import manage_correct
 from .expert import expert_assignment, expert_conflict, expert_home
 from .manage import (
     manage_anomalies,
@@ -28,6 +29,7 @@ __all__ = [
     "manage_answer",
     "manage_assignments",
     "manage_campaign",
+    "manage_correct",
     "manage_export_results",
     "manage_export_scores",
     "manage_home",

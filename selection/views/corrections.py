@@ -1,0 +1,28 @@
+"""The association's correction of a sealed result (a POST from the campaign page)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.pages import error_messages
+from portal.permissions import permission_required
+
+from .. import services
+from .common import campaign_or_404
+
+
+@require_POST
+@permission_required("selection.manage_campaign")
+def manage_correct(request, year: int):
+    campaign = campaign_or_404(year)
+    try:
+        snapshot = services.correct_results(
+            campaign=campaign, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("已生成第 %(v)s 版结果，更正记录已公布。") % {"v": snapshot.version})
+    return redirect("selection:manage_campaign", year=year)
