@@ -72,6 +72,7 @@ def public_results_view(*, campaign: Campaign) -> dict | None:
     if snapshot is not None:
         return {
             "final": campaign.is_published,
+            "title": snapshot.inputs["sealed"]["title"],
             "sealed": snapshot,
             "rules": snapshot.inputs["sealed"]["rules"],
             "expert_weight": snapshot.inputs["expert_weight"],
@@ -82,6 +83,7 @@ def public_results_view(*, campaign: Campaign) -> dict | None:
     rows = _live_rows(campaign)
     return {
         "final": campaign.is_published,
+        "title": campaign.title,
         "sealed": None,
         "rules": published_rules(campaign),
         "expert_weight": str(campaign.expert_weight),

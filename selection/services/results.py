@@ -121,7 +121,8 @@ def verify_snapshot(*, snapshot: ResultSnapshot) -> list[str]:
 def verify_results(*, snapshot: ResultSnapshot) -> list[str]:
     """`manage.py verify_results`: the stored ranking recomputed from its snapshot and, once
     sealed, every difference between the snapshot and the live scores, votes, courses and teachers."""
-    return verify_snapshot(snapshot=snapshot) + live_differences(snapshot=snapshot)
+    rules = published_rules(snapshot.campaign) if snapshot.is_sealed else []
+    return verify_snapshot(snapshot=snapshot) + live_differences(snapshot=snapshot, rules=rules)
 
 
 def check_in_objection_period(*, campaign: Campaign) -> None:

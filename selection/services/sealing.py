@@ -9,7 +9,10 @@ from decimal import Decimal
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+
 from ..models import Campaign, Recommendation, ResultSnapshot, Score, Vote
+from ..selectors import conflicts_by_recommendation
 
 FINGERPRINT_SALT = "selection.teacher-id-number"
 
@@ -179,16 +182,68 @@ def _vote_differences(sealed: dict[str, list[int]], live: dict[str, list[int]]) 
     return problems
 
 
-def live_differences(*, snapshot: ResultSnapshot) -> list[str]:
+SETTINGS = {
+    "expert_weight": "专家评审权重",
+    "vote_weight": "网络投票权重",
+    "drop_extremes_min_experts": "去掉最高最低分的专家人数",
+    "min_expert_scores": "最少专家评分数",
+    "tie_rule": "同分规则",
+    "select_count": "入选名额",
+    "min_combined_score": "入选最低综合得分",
+}
+
+
+def _settings_differences(snapshot: ResultSnapshot, campaign: Campaign, rules: list[str]) -> list[str]:
+    problems = []
+    for field, label in SETTINGS.items():
+        live = getattr(campaign, field)
+        live = None if live is None else (live if isinstance(live, int) else str(live))
+        if snapshot.inputs.get(field) != live:
+            problems.append(
+                _("评选设置“%(what)s”已改变：快照 %(old)s，现为 %(new)s。")
+                % {"what": label, "old": snapshot.inputs.get(field), "new": live}
+            )
+    sealed = snapshot.inputs["sealed"]
+    if sealed["title"] != campaign.title:
+        problems.append(
+            _("评选名称已改变：快照 %(old)s，现为 %(new)s。") % {"old": sealed["title"], "new": campaign.title}
+        )
+    if sealed["rules"] != [str(r) for r in rules]:
+        problems.append(_("按现有设置打印的评选规则与封存的规则不一致。"))
+    return problems
+
+
+def _conflict_differences(scores: list[dict]) -> list[str]:
+    """A scoring expert who now has a conflict with the course (a new job, a teacher's new unit):
+    reported, never acted on here."""
+    by_expert: dict[int, set[int]] = {}
+    for s in scores:
+        by_expert.setdefault(s["expert"], set()).add(s["recommendation"])
+    problems = []
+    for user in User.objects.filter(pk__in=by_expert).order_by("pk"):
+        recs = Recommendation.objects.filter(pk__in=by_expert[user.pk]).order_by("pk")
+        for rec_id, types in sorted(conflicts_by_recommendation(expert=user, recommendations=recs).items()):
+            problems.append(
+                _("评分专家 %(expert)s 现与推荐 %(rec)s 存在利益冲突（%(types)s），其评分仍计入封存结果。")
+                % {"expert": user.pk, "rec": rec_id, "types": "、".join(types)}
+            )
+    return problems
+
+
+def live_differences(*, snapshot: ResultSnapshot, rules: list[str]) -> list[str]:
     """Every difference between a sealed snapshot and the live data: courses (title, hours, units),
-    teachers (identity, units), each expert score and each vote. Empty for an unsealed snapshot."""
+    teachers (identity, units), each expert score and each vote, the settings and the rules, and
+    conflicts of interest that appeared since. Empty for an unsealed snapshot. `rules`: the rules
+    as the live settings print them."""
     if not snapshot.is_sealed:
         return []
     sealed = snapshot.inputs["sealed"]
-    campaign = snapshot.campaign
+    campaign = Campaign.objects.get(pk=snapshot.campaign_id)
     courses = sealed_courses(snapshot)
     live_courses = {c["recommendation"]: c for c in _courses(list(courses))}
     problems = _course_differences(courses, live_courses)
     problems += _score_differences(sealed["scores"], _scores(campaign))
     problems += _vote_differences(sealed["votes"], _votes(campaign))
+    problems += _settings_differences(snapshot, campaign, rules)
+    problems += _conflict_differences(sealed["scores"])
     return problems

@@ -50,6 +50,7 @@ def results(request, year: int):
         "selection/results.html",
         {
             "campaign": campaign,
+            "title": view["title"] if view else campaign.title,
             "rows": view["rows"] if view else None,
             "rules": view["rules"] if view else [],
             "corrections": view["corrections"] if view else [],
