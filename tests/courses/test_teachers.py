@@ -102,10 +102,9 @@ def test_editing_without_an_id_number_keeps_the_current_link(client, base_admin,
     )
     services.confirm_teacher_link(user=professional, teacher_id=teacher.pk)
     client.force_login(base_admin)
-    # (A new name would no longer match the linked account: see test_teacher_identity.py.)
-    client.post(
-        reverse("courses:teacher_edit", args=[teacher.pk]), {"name": "王老师", "professional_title": "教授", "id_number": ""}
-    )
+    # (A new name would no longer match the linked account: see test_teaching_credit_sealed.py.)
+    data = {"name": "王老师", "professional_title": "教授", "id_number": ""}
+    client.post(reverse("courses:teacher_edit", args=[teacher.pk]), data)
     teacher.refresh_from_db()
     assert (teacher.professional_title, teacher.user) == ("教授", professional)
 
