@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:year>/results/", views.results, name="results"),
     path("<int:year>/objections/new/", views.objection_new, name="objection_new"),
     path("teachers/", views.teacher_pool, name="teacher_pool"),
+    path("teaching-credits/pending/", views.pending_teaching_credits, name="pending_teaching_credits"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("unit/", views.unit_home, name="unit"),
     path("unit/new/", views.unit_new, name="unit_new"),

@@ -51,7 +51,7 @@ from .review import (
 )
 from .sealed import (
     corrections_of,
-    pending_teaching_credits,
+    pending_teaching_credits_for,
     public_results_view,
     sealed_snapshot,
     teaching_credits_of,
@@ -88,7 +88,7 @@ __all__ = [
     "objections_of",
     "other_scores",
     "other_scores_visible",
-    "pending_teaching_credits",
+    "pending_teaching_credits_for",
     "public_results",
     "public_results_view",
     "published_results",

@@ -101,14 +101,17 @@ def teaching_credits_of(*, campaign: Campaign) -> list[TeachingCredit]:
     )
 
 
-def pending_teaching_credits(*, city: str | None = None):
-    """Credits of a closed year waiting for a city bureau (all cities, or the persons employed in one)."""
+def pending_teaching_credits_for(user):
+    """Credits of a closed year waiting for a city bureau: all of them for the association, the
+    persons employed in their city for city bureau staff, nothing for anyone else."""
     from accounts.models import Membership, Role  # noqa: PLC0415 (only this read needs memberships)
+    from accounts.selectors import cities_of_city_staff, has_role  # noqa: PLC0415
 
     qs = TeachingCredit.objects.filter(status=TeachingCredit.Status.PENDING).select_related(
         "person", "campaign", "recommendation__course"
     )
-    if city is not None:
-        employed = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city=city)
-        qs = qs.filter(person__in=employed.values("user_id"))
-    return qs
+    if has_role(user, Role.ASSOCIATION_ADMIN):
+        return qs
+    cities = cities_of_city_staff(user)
+    employed = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city__in=cities)
+    return qs.filter(person__in=employed.values("user_id")) if cities else qs.none()

@@ -1,6 +1,6 @@
 """HTML pages of the evaluation, one module per audience."""
 
-from .corrections import manage_correct
+from .corrections import manage_correct, pending_teaching_credits
 from .expert import expert_assignment, expert_conflict, expert_home
 from .manage import (
     manage_anomalies,
@@ -38,6 +38,7 @@ __all__ = [
     "manage_settings",
     "manage_tie",
     "objection_new",
+    "pending_teaching_credits",
     "recommendation_detail",
     "results",
     "teacher_pool",

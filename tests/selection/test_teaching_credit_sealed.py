@@ -10,12 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent, City, Role
 from courses import services as course_services
 from courses.models import Course, Teacher
 from credits.models import HourRecord, YearPolicy, YearSummary
 from selection.models import Phase, TeachingCredit
 from tests.factories import OrganisationFactory, user_with_role, valid_id_number
+from tests.queries import expect_queries
 
 from .published import advance_to, evaluation
 
@@ -45,14 +46,17 @@ def test_publication_credits_the_sealed_teacher_and_names_who_caused_it():
     )
     event = AuditEvent.objects.get(data__event="teaching_credited")
     assert event.actor == ev.admin
-    assert event.data.items() >= {
-        "campaign": 2022,
-        "course": ev.selected.course_id,
-        "teacher": ev.teacher.pk,
-        "person": ev.person.pk,
-        "cause": "publication",
-        "record": record.pk,
-    }.items()
+    assert (
+        event.data.items()
+        >= {
+            "campaign": 2022,
+            "course": ev.selected.course_id,
+            "teacher": ev.teacher.pk,
+            "person": ev.person.pk,
+            "cause": "publication",
+            "record": record.pk,
+        }.items()
+    )
 
 
 def test_raising_the_hours_and_a_second_teacher_row_after_publication_credit_nothing_more(
@@ -195,3 +199,42 @@ def test_the_person_cannot_confirm_a_teacher_row_with_another_name(client):
     assert "姓名（钱七）与您的实名信息不一致" in response.content.decode()
     row.refresh_from_db()
     assert row.user is None and row.link_confirmed_at is None
+
+
+def _closed_year_evaluation():
+    YearPolicy.objects.update_or_create(year=2022, defaults={"closes_on": datetime.date(2022, 12, 31)})
+    return evaluation()
+
+
+def test_the_pending_list_is_for_the_association_and_the_persons_city_bureau(client):
+    ev = _closed_year_evaluation()
+    jinan = user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city=City.JINAN))
+    qingdao = user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city=City.QINGDAO))
+    url = reverse("selection:pending_teaching_credits")
+    for user, visible in ((ev.admin, True), (jinan, True), (qingdao, False)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert ("张老师" in response.content.decode()) is visible
+    for user in (ev.person, ev.provider_admin):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_pending_list_query_count_is_flat(n, client):
+    ev = _closed_year_evaluation()
+    credit = TeachingCredit.objects.get()
+    for _ in range(n - 1):
+        credit.pk = None
+        credit.person = user_with_role(Role.PROFESSIONAL)
+        credit.save()
+    client.force_login(ev.admin)
+    url = reverse("selection:pending_teaching_credits")
+    # session, user, roles (permission and menu); the count; the page of credits (with person,
+    # campaign and course)
+    with expect_queries(
+        "django_session", "accounts_user", "accounts_membership", "selection_teachingcredit", "selection_teachingcredit"
+    ):
+        response = client.get(url)
+    assert response.content.decode().count('<td class="num">2</td>') + response.content.decode().count("2.0") >= n
