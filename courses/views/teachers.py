@@ -42,8 +42,13 @@ def _teacher_form(request, teacher):
     organisation = teacher.organisation if teacher else acting_unit(request, ids)
     form = TeacherForm(request.POST or None, initial=_initial(teacher))
     if request.method == "POST" and request.POST.get("unlink") and teacher:
-        services.unlink_teacher_account(actor=request.user, teacher=teacher)
-        messages.success(request, _("已撤销账号关联。"))
+        # Unlinking reverses the teaching credit the link brought; a refused reversal refuses it.
+        try:
+            services.unlink_teacher_account(actor=request.user, teacher=teacher)
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("已撤销账号关联。"))
         return redirect("courses:teacher_edit", pk=teacher.pk)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -238,3 +238,12 @@ def test_the_pending_list_query_count_is_flat(n, client):
     ):
         response = client.get(url)
     assert response.content.decode().count("<tr><td>") == n
+
+
+def test_the_provider_unlinking_on_the_teacher_page_reverses_the_credit(client):
+    ev = evaluation()
+    client.force_login(ev.provider_admin)
+    response = client.post(reverse("courses:teacher_edit", args=[ev.teacher.pk]), {"unlink": "1"})
+    assert response.status_code == 302
+    assert net_hours(ev.person) == 0
+    assert TeachingCredit.objects.get().ended_by == ev.provider_admin
