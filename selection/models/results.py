@@ -120,6 +120,8 @@ class TeacherPoolEntry(models.Model):
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
     # As sealed: a later edit of the teacher or the course does not change the pool.
     teacher_name = models.CharField(_("教师姓名"), max_length=64, blank=True)
+    professional_title = models.CharField(_("职称"), max_length=64, blank=True)
+    unit_name = models.CharField(_("工作单位"), max_length=200, blank=True)
     course_title = models.CharField(_("课程名称"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

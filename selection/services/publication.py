@@ -59,7 +59,12 @@ def add_pool_and_certificates(*, campaign: Campaign, snapshot) -> None:
                 teacher_id=sealed["teacher"],
                 campaign=campaign,
                 course_id=course["course"],
-                defaults={"teacher_name": sealed["name"], "course_title": course["title"]},
+                defaults={
+                    "teacher_name": sealed["name"],
+                    "professional_title": sealed["professional_title"],
+                    "unit_name": sealed["unit"],
+                    "course_title": course["title"],
+                },
             )
             if sealed["teacher"] not in certified:
                 certified.add(sealed["teacher"])

@@ -245,3 +245,13 @@ def test_an_experts_page_read_never_writes_in_a_campaign_past_review(client):
     assert client.get(reverse("selection:expert")).status_code == 200
     assert Assignment.objects.filter(expert=reviewer).count() == 2
     assert not ConflictFlag.objects.exists() and not ReleasedAssignment.objects.exists()
+
+
+def test_the_teacher_pool_and_certificates_keep_the_sealed_names(django_capture_on_commit_callbacks):
+    ev = evaluation()
+    _teacher_name(ev, django_capture_on_commit_callbacks)
+    _course_title(ev)
+    page = Client().get(reverse("selection:teacher_pool")).content.decode()
+    assert "李老师（改）" not in page and "发布后改过的课程名称" not in page
+    assert "李老师" in page and ev.selected.course.title in page
+    assert set(ev.campaign.certificates.values_list("teacher_name", flat=True)) == {"张老师", "李老师"}
