@@ -19,7 +19,7 @@ from portal.api.permissions import RulesPermission
 
 from . import selectors, services
 from .exceptions import AlreadyDone, RuleBroken
-from .models import Campaign, Recommendation, Result
+from .models import Campaign, Recommendation
 
 
 def raise_api_error(exc) -> None:
@@ -226,27 +226,18 @@ class ScoreSubmit(APIView):
         return Response({"assignment": assignment.pk, "total": str(score.total)}, status=status.HTTP_201_CREATED)
 
 
-class ResultRowSerializer(serializers.ModelSerializer):
-    course = serializers.SerializerMethodField()
-    organisation = serializers.CharField(source="recommendation.organisation.name")
+class ResultRowSerializer(serializers.Serializer):
+    """One row of `selectors.public_results_view` (the sealed snapshot once confirmed)."""
 
-    class Meta:
-        model = Result
-        fields = [
-            "rank",
-            "recommendation",
-            "course",
-            "organisation",
-            "expert_score",
-            "votes",
-            "combined_score",
-            "selected",
-            "tied_at_line",
-        ]
-
-    def get_course(self, obj) -> dict:
-        course = obj.recommendation.course
-        return {"id": course.pk, "title": course.title, "hours": f"{course.hours:.1f}"}
+    rank = serializers.IntegerField(allow_null=True)
+    recommendation = serializers.IntegerField()
+    course = serializers.DictField()
+    organisation = serializers.CharField()
+    expert_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    votes = serializers.IntegerField()
+    combined_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    selected = serializers.BooleanField()
+    tied_at_line = serializers.BooleanField()
 
 
 class ResultsView(APIView):
@@ -270,18 +261,22 @@ class ResultsView(APIView):
     )
     def get(self, request, pk: int):
         campaign = get_object_or_404(Campaign, pk=pk)
-        rows = selectors.public_results(campaign=campaign)
-        if rows is None:
+        view = selectors.public_results_view(campaign=campaign)
+        if view is None:
             raise exceptions.NotFound(_("评选结果尚未公示。"))
         return Response(
             {
                 "year": campaign.year,
                 "published": campaign.is_published,
-                "final": campaign.is_published,
+                "final": view["final"],
                 "formula": services.FORMULA,
-                "rules": services.published_rules(campaign),
-                "expert_weight": str(campaign.expert_weight),
-                "vote_weight": str(campaign.vote_weight),
-                "results": ResultRowSerializer(rows, many=True).data,
+                "rules": view["rules"],
+                "expert_weight": view["expert_weight"],
+                "vote_weight": view["vote_weight"],
+                "results": ResultRowSerializer(view["rows"], many=True).data,
+                "corrections": [
+                    {"version": c.version, "date": c.created_at, "reason": c.reason, "changes": c.changes}
+                    for c in view["corrections"]
+                ],
             }
         )

@@ -8,7 +8,7 @@ from accounts.models import AuditEvent, User
 from accounts.services import audit
 
 from .models import Assignment
-from .services import credit_linked_teacher, release_conflicted_assignments
+from .services import credit_linked_teacher, release_conflicted_assignments, reverse_unlinked_teacher
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,15 @@ def on_teacher_link_confirmed(sender, *, teacher, **kwargs) -> None:
         )
 
 
+def on_teacher_unlinked(sender, *, teacher, actor=None, **kwargs) -> None:
+    """A confirmed link ended: the teaching credit it brought is reversed (audited), in the same
+    transaction as the change."""
+    reverse_unlinked_teacher(teacher=teacher, actor=actor)
+
+
 def on_teacher_saved(sender, *, teacher, **kwargs) -> None:
-    """A teacher's workplace changed: experts assigned to that teacher's courses are checked again."""
+    """A teacher's workplace changed: experts assigned to that teacher's courses are checked again
+    (released in campaigns still in review, flagged for the association after)."""
     experts = User.objects.filter(
         pk__in=Assignment.objects.filter(recommendation__course__teachers=teacher).values("expert")
     )

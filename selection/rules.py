@@ -24,4 +24,6 @@ rules.add_perm("selection.vote", is_professional)
 rules.add_perm("selection.view_test_password", is_association_admin | is_assigned_expert)
 rules.add_perm("selection.file_objection", rules.is_authenticated)
 # Who may open a recommendation's page at all; which one is decided by a queryset scoped to them.
+# Teaching credits of a closed year waiting for a city bureau's correction (their own city's people).
+rules.add_perm("selection.view_pending_teaching_credits", is_association_admin | is_city_staff)
 rules.add_perm("selection.view_recommendation", is_association_admin | is_recommender | is_expert)

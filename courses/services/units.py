@@ -5,12 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from accounts.validators import normalise_id_number, validate_id_number
 
 from ..models import LearningPlatform, Teacher
 from ..selectors import PROVIDER_ROLES
-from ..signals import teacher_link_confirmed, teacher_saved
+from ..signals import teacher_link_confirmed, teacher_saved, teacher_unlinked
 from .common import PLATFORM_FIELDS, require_role_in
 
 
@@ -61,8 +61,11 @@ def save_teacher(
     id_number = normalise_id_number(id_number.strip()) if id_number.strip() else ""
     if id_number:
         validate_id_number(id_number)
+        check_name_matches_account(name=name, id_number=id_number)
+    former_user = None
     if id_number != teacher.id_number:
         # A new proposal: any earlier link or answer belonged to the old number.
+        former_user = teacher.user
         teacher.id_number = id_number
         teacher.user = None
         teacher.link_confirmed_at = None
@@ -75,6 +78,8 @@ def save_teacher(
     teacher.save()
     if former_units is not None:
         teacher.former_units.set([u for u in former_units if u != current_unit])
+    if former_user is not None:
+        teacher_unlinked.send(sender=Teacher, teacher=teacher, former_user=former_user, actor=actor)
     transaction.on_commit(lambda: teacher_saved.send(sender=Teacher, teacher=teacher))
     return teacher
 
@@ -83,12 +88,32 @@ def save_teacher(
 def unlink_teacher_account(*, actor, teacher: Teacher) -> Teacher:
     """The provider withdraws its proposal (and any confirmed link) for this teacher."""
     require_role_in(actor, teacher.organisation, PROVIDER_ROLES)
+    teacher = Teacher.objects.select_for_update().get(pk=teacher.pk)
+    former_user = teacher.user
     teacher.user = None
     teacher.id_number = ""
     teacher.link_confirmed_at = None
     teacher.link_declined_at = None
     teacher.save(update_fields=["user", "id_number", "link_confirmed_at", "link_declined_at"])
+    if former_user is not None:
+        # Teaching credit the link brought is reversed in this transaction (an audited reversal).
+        teacher_unlinked.send(sender=Teacher, teacher=teacher, former_user=former_user, actor=actor)
     return teacher
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names compared without spaces (a provider may type “张 三” for 张三)."""
+    return "".join(a.split()) == "".join(b.split()) and bool(a.strip())
+
+
+def check_name_matches_account(*, name: str, id_number: str) -> None:
+    """A proposed link must match the person's name as well as the ID number: an ID number whose
+    account carries another name is refused (the account's name is not disclosed)."""
+    account_name = User.objects.filter(id_number=id_number).values_list("name", flat=True).first()
+    if account_name is not None and not _same_name(name, account_name):
+        raise ValidationError(
+            {"id_number": _("身份证号与教师姓名不一致：请核对该教师的姓名和身份证号。")}, code="name_mismatch"
+        )
 
 
 def _proposal_for(*, user, teacher_id: int) -> Teacher:
@@ -111,6 +136,12 @@ def confirm_teacher_link(*, user, teacher_id: int) -> Teacher:
     teacher = _proposal_for(user=user, teacher_id=teacher_id)
     if teacher.user_id == user.pk:
         return teacher
+    if not _same_name(teacher.name, user.name):
+        raise ValidationError(
+            _("该授课教师的姓名（%(name)s）与您的实名信息不一致，不能确认关联；请联系课程提供单位更正。")
+            % {"name": teacher.name},
+            code="name_mismatch",
+        )
     teacher.user = user
     teacher.link_confirmed_at = timezone.now()
     teacher.link_declined_at = None

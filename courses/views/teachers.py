@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.pages import add_errors, paginate
+from portal.pages import add_errors, error_messages, paginate
 from portal.permissions import SIGNED_IN, permission_required
 
 from .. import selectors, services
@@ -42,8 +42,13 @@ def _teacher_form(request, teacher):
     organisation = teacher.organisation if teacher else acting_unit(request, ids)
     form = TeacherForm(request.POST or None, initial=_initial(teacher))
     if request.method == "POST" and request.POST.get("unlink") and teacher:
-        services.unlink_teacher_account(actor=request.user, teacher=teacher)
-        messages.success(request, _("已撤销账号关联。"))
+        # Unlinking reverses the teaching credit the link brought; a refused reversal refuses it.
+        try:
+            services.unlink_teacher_account(actor=request.user, teacher=teacher)
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("已撤销账号关联。"))
         return redirect("courses:teacher_edit", pk=teacher.pk)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -100,6 +105,9 @@ def my_teaching_answer(request, pk: int):
         answer(user=request.user, teacher_id=pk)
     except Teacher.DoesNotExist as exc:
         raise Http404 from exc
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return redirect("courses:my_teaching")
     if action == "confirm":
         messages.success(request, _("已确认关联，该课程的授课记录将计入您的账号。"))
     else:

@@ -12,7 +12,13 @@ transaction with the matching change to `YearSummary` (rows locked with select_f
 from .calendar import hours_count_in_year_completed, registration_deadline, year_is_closed
 from .decisions import approve_record, reject_record, reverse_record
 from .intake import MAX_BULK_ROWS, BulkRejected, RowError, record_platform_hours
-from .interfaces import credit_teaching, issue_certificate, teaching_credit_hours
+from .interfaces import (
+    credit_teaching,
+    issue_certificate,
+    reverse_teaching_credit,
+    teaching_credit_hours,
+    teaching_year_closed,
+)
 from .ledger import MAX_RECORD_HOURS, parse_hours, rebuild_summaries
 from .requirements import remove_requirement, set_requirement
 from .rights import NOT_IN_SCOPE, platform_organisation_of
@@ -36,8 +42,10 @@ __all__ = [
     "reject_record",
     "remove_requirement",
     "reverse_record",
+    "reverse_teaching_credit",
     "self_report_hours",
     "set_requirement",
     "teaching_credit_hours",
+    "teaching_year_closed",
     "year_is_closed",
 ]

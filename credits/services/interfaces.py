@@ -9,15 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
+from accounts.models import AuditEvent, Organisation, User
 from accounts.selectors import employer_of
+from accounts.services import audit
 from accounts.validators import mask_id_number
 from courses.models import Course
 from portal.hours import TENTH
 
 from ..models import HourRecord, HoursCertificate, YearSummary
 from ..selectors import compliance_for, current_certificate, policy_for
-from .ledger import _insert
+from .calendar import year_is_closed
+from .ledger import _apply_records, _insert
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
@@ -31,18 +33,33 @@ def teaching_credit_hours(*, policy, course_hours: Decimal) -> Decimal:
     return (policy.teaching_credit_multiplier * course_hours).quantize(TENTH)
 
 
+def teaching_year_closed(*, year: int) -> bool:
+    """The year's ledger is closed (`calendar.year_is_closed`): a teaching credit for it can only
+    be added by a city bureau's correction. Raises NoPolicyError for a year without a policy."""
+    return year_is_closed(policy=policy_for(year=year))
+
+
 def credit_teaching(
-    *, teacher_user: User, course: Course, year: int, recorded_by: Organisation, external_ref: str, actor=None
+    *,
+    teacher_user: User,
+    course: Course,
+    year: int,
+    recorded_by: Organisation,
+    external_ref: str,
+    actor=None,
+    course_hours: Decimal | None = None,
+    course_title: str = "",
 ) -> HourRecord:
     """Approved teaching credit for the teacher of a selected quality course. Idempotent on
-    (recorded_by, external_ref): calling again returns the existing record."""
+    (recorded_by, external_ref): calling again returns the existing record. `course_hours` and
+    `course_title` are the course as sealed in the evaluation (the live course by default)."""
     if not external_ref:
         raise ValidationError(_("授课学时必须提供外部编号，以免重复计入。"), code="external_ref_required")
     existing = HourRecord.objects.filter(recorded_by=recorded_by, external_ref=external_ref).first()
     if existing:
         return existing
     policy = policy_for(year=year)
-    hours = teaching_credit_hours(policy=policy, course_hours=course.hours)
+    hours = teaching_credit_hours(policy=policy, course_hours=course.hours if course_hours is None else course_hours)
     record, _created = _insert(
         HourRecord(
             professional=teacher_user,
@@ -50,7 +67,7 @@ def credit_teaching(
             completed_on=min(timezone.localdate(), datetime.date(year, 12, 31)),
             category=policy.teaching_credit_category,
             hours=hours,
-            title=_("优质在线公需课授课：%(title)s") % {"title": course.title},
+            title=(_("优质在线公需课授课：%(title)s") % {"title": course_title or course.title})[:200],
             source=HourRecord.Source.TEACHING,
             course=course,
             recorded_by=recorded_by,
@@ -62,6 +79,53 @@ def credit_teaching(
         )
     )
     return record
+
+
+def reverse_teaching_credit(*, record: HourRecord, actor, reason: str) -> HourRecord:
+    """A teaching credit that no longer holds (the teacher's link was withdrawn, the result was
+    corrected) is cancelled as a city bureau's reversal is: a correction record with the negative
+    hours that `reverses` the original, recorded by the same association; both stay in the history.
+    Audited like every reversal, with `after_closing` when the year is closed."""
+    with transaction.atomic():
+        original = HourRecord.objects.select_for_update().get(pk=record.pk)
+        if original.source != HourRecord.Source.TEACHING or original.status != HourRecord.Status.APPROVED:
+            raise ValidationError(_("只有已通过的授课学时可以冲正。"), code="not_approved")
+        existing = HourRecord.objects.filter(reverses=original).first()
+        if existing:
+            return existing
+        correction = HourRecord(
+            professional_id=original.professional_id,
+            year=original.year,
+            completed_on=timezone.localdate(),
+            category=original.category,
+            hours=-original.hours,
+            title=(_("冲正：%(title)s") % {"title": original.title})[:200],
+            source=HourRecord.Source.CORRECTION,
+            course=original.course,
+            recorded_by_id=original.recorded_by_id,
+            submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            status=HourRecord.Status.APPROVED,
+            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+            decided_at=timezone.now(),
+            reason=reason.strip(),
+            reverses=original,
+        )
+        correction.save()
+        _apply_records([correction])
+        audit(
+            type=AuditEvent.Type.RECORD_REVERSED,
+            actor=actor,
+            organisation=correction.recorded_by,
+            target=f"hour-record:{original.pk}",
+            data={
+                "correction": correction.pk,
+                "reason": reason.strip(),
+                "year": original.year,
+                "after_closing": year_is_closed(policy=policy_for(year=original.year)),
+                "teaching": True,
+            },
+        )
+    return correction
 
 
 def _new_code() -> str:

@@ -19,7 +19,7 @@ def keep_given_answers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selection', '0003_weights_sum_to_one'),
+        ('selection', '0004_sealed_results'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

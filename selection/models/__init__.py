@@ -8,7 +8,16 @@ scoring rubric are data on the campaign, edited by the association.
 from .campaigns import PHASE_ORDER, Campaign, Criterion, Phase, PhaseTransition, TieRule, phase_index
 from .declarations import ExpertDeclaration, ObjectionAnswer
 from .recommendations import Pledge, Recommendation
-from .results import ExcellentTeacherCertificate, Objection, Result, ResultSnapshot, TeacherPoolEntry, TieDecision
+from .results import (
+    ConflictFlag,
+    ExcellentTeacherCertificate,
+    Objection,
+    Result,
+    ResultSnapshot,
+    TeacherPoolEntry,
+    TeachingCredit,
+    TieDecision,
+)
 from .review import Assignment, ConflictOfInterest, ReleasedAssignment, Score
 from .voting import Vote, VoterBallot
 
@@ -16,6 +25,7 @@ __all__ = [
     "PHASE_ORDER",
     "Assignment",
     "Campaign",
+    "ConflictFlag",
     "ConflictOfInterest",
     "Criterion",
     "ExcellentTeacherCertificate",
@@ -31,6 +41,7 @@ __all__ = [
     "ResultSnapshot",
     "Score",
     "TeacherPoolEntry",
+    "TeachingCredit",
     "TieDecision",
     "TieRule",
     "Vote",

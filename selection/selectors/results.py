@@ -1,9 +1,12 @@
 """Rankings, snapshots, published results and the teacher pool."""
 
+from decimal import Decimal
+
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from courses.models import Teacher
 
 from ..models import (
     Campaign,
@@ -31,26 +34,44 @@ def results_of(*, campaign: Campaign) -> QuerySet[Result]:
 
 
 def teacher_outcomes(*, campaign: Campaign) -> list[dict]:
-    """Each teacher of a selected course in the latest ranking, and whether publication credits
-    them ("按照课程课时的2倍计算授课教师年度继续教育学时"): only through an account the teacher
-    confirmed; otherwise the reason, for the association to follow up."""
+    """Each sealed teacher of a selected course (the latest ranking before sealing), and whether
+    publication credits them ("按照课程课时的2倍计算授课教师年度继续教育学时"): only through an account
+    the teacher confirmed, still naming the sealed person; otherwise the reason, for the
+    association to follow up."""
+    from ..services.sealing import id_fingerprint  # noqa: PLC0415 (services import selectors)
+
     snapshot = latest_snapshot(campaign=campaign)
     if snapshot is None:
         return []
-    results = list(
-        snapshot.results.filter(selected=True)
-        .select_related("recommendation__course")
-        .prefetch_related("recommendation__course__teachers__user")
-        .order_by("rank", "id")
-    )
-    teachers = [(r, t) for r in results for t in r.recommendation.course.teachers.all()]
-    numbers = {t.id_number for _r, t in teachers if t.id_number and not t.user_id}
+    selected = snapshot.results.filter(selected=True).order_by("rank", "id").values_list("recommendation_id", flat=True)
+    if snapshot.is_sealed:
+        courses = {c["recommendation"]: c for c in snapshot.inputs["sealed"]["courses"]}
+        sealed = [(courses[rec_id], t) for rec_id in selected for t in courses[rec_id]["teachers"]]
+    else:
+        recs = Recommendation.objects.filter(pk__in=list(selected)).select_related("course")
+        recs = recs.prefetch_related("course__teachers")
+        by_id = {r.pk: r for r in recs}
+        sealed = [
+            (
+                {"title": by_id[rec_id].course.title, "hours": str(by_id[rec_id].course.hours)},
+                {"teacher": t.pk, "name": t.name, "id_fingerprint": id_fingerprint(t.id_number)},
+            )
+            for rec_id in selected
+            for t in by_id[rec_id].course.teachers.all()
+        ]
+    live = Teacher.objects.in_bulk({t["teacher"] for _c, t in sealed})
+    numbers = {t.id_number for t in live.values() if t.id_number and not t.user_id}
     registered = (
         set(User.objects.filter(id_number__in=numbers).values_list("id_number", flat=True)) if numbers else set()
     )
     rows = []
-    for result, teacher in teachers:
-        if teacher.user_id:
+    for course, was in sealed:
+        teacher = live.get(was["teacher"])
+        if teacher is None:
+            reason = _("该教师记录已删除")
+        elif was["id_fingerprint"] and id_fingerprint(teacher.id_number) != was["id_fingerprint"]:
+            reason = _("身份证号与结果封存时不一致")
+        elif teacher.user_id:
             reason = ""
         elif not teacher.id_number:
             reason = _("提供单位未填写该教师的身份证号")
@@ -61,7 +82,13 @@ def teacher_outcomes(*, campaign: Campaign) -> list[dict]:
         else:
             reason = _("待教师本人在“我的授课”页面确认关联")
         rows.append(
-            {"teacher": teacher, "course": result.recommendation.course, "credited": not reason, "reason": reason}
+            {
+                "teacher": teacher,
+                "name": was["name"],
+                "course": {"title": course["title"], "hours": Decimal(course["hours"])},
+                "credited": not reason,
+                "reason": reason,
+            }
         )
     return rows
 
@@ -119,6 +146,6 @@ def selected_counts_for_unit(*, organisation: Organisation) -> list[tuple[int, i
 def teacher_pool(*, search: str = "") -> QuerySet[TeacherPoolEntry]:
     qs = TeacherPoolEntry.objects.select_related("teacher", "campaign", "course")
     if search:
-        qs = qs.filter(Q(teacher__name__icontains=search) | Q(course__title__icontains=search))
+        qs = qs.filter(Q(teacher_name__icontains=search) | Q(course_title__icontains=search))
     return qs
 

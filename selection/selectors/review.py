@@ -11,6 +11,7 @@ from courses.models import Course, Teacher
 from ..models import (
     Assignment,
     Campaign,
+    ConflictFlag,
     ConflictOfInterest,
     Phase,
     Recommendation,
@@ -85,9 +86,11 @@ def _assignments(expert) -> QuerySet[Assignment]:
     )
 
 
-def conflicted_assignments(*, expert) -> list[tuple[Assignment, list[str]]]:
-    """The expert's assignments that a conflict of interest now forbids, with its types."""
-    assignments = list(_assignments(expert))
+def conflicted_assignments(*, expert, campaign: Campaign | None = None) -> list[tuple[Assignment, list[str]]]:
+    """The expert's assignments that a conflict of interest now forbids, with its types (in one
+    campaign when given)."""
+    qs = _assignments(expert)
+    assignments = list(qs if campaign is None else qs.filter(recommendation__campaign=campaign))
     conflicts = conflicts_by_recommendation(expert=expert, recommendations=[a.recommendation for a in assignments])
     return [(a, conflicts[a.recommendation_id]) for a in assignments if a.recommendation_id in conflicts]
 
@@ -132,6 +135,11 @@ def other_scores(assignment: Assignment) -> list[Score]:
         .exclude(assignment=assignment)
         .order_by("total")
     )
+
+
+def conflict_flags(*, campaign: Campaign) -> QuerySet[ConflictFlag]:
+    """Conflicts found after review: the scores stand, the association decides on a correction."""
+    return ConflictFlag.objects.filter(campaign=campaign).select_related("recommendation__course", "expert")
 
 
 def released_assignments(*, campaign: Campaign) -> QuerySet[ReleasedAssignment]:

@@ -11,9 +11,10 @@ from .campaigns import (
     update_rubric,
 )
 from .conflicts import access_assignments, release_conflicted_assignments
+from .corrections import correct_results
 from .declarations import REVIEW_DECLARATION, check_declared, declare_review_principles, has_declared
 from .phases import change_phase, ends_early, phase_change_preview
-from .publication import check_may_publish, credit_linked_teacher, publish_results
+from .publication import check_may_publish, credit_linked_teacher, publish_results, reverse_unlinked_teacher
 from .ranking import FORMULA, average_expert_score, combined_score, inputs_hash, published_rules, rank_from_inputs
 from .recommendations import (
     check_before_recommendation_deadline,
@@ -28,7 +29,15 @@ from .recommendations import (
     update_recommendation,
     withdraw_recommendation,
 )
-from .results import answer_objection, compute_results, confirm_results, decide_tie, file_objection, verify_snapshot
+from .results import (
+    answer_objection,
+    compute_results,
+    confirm_results,
+    decide_tie,
+    file_objection,
+    verify_results,
+    verify_snapshot,
+)
 from .review import assign_expert, auto_assign, declare_conflict, rubric_total, submit_score
 from .voting import cast_counted_vote, cast_vote, check_voter_eligible, check_voter_has_no_interest
 
@@ -58,6 +67,7 @@ __all__ = [
     "combined_score",
     "compute_results",
     "confirm_results",
+    "correct_results",
     "create_campaign",
     "create_recommendation",
     "credit_linked_teacher",
@@ -75,6 +85,7 @@ __all__ = [
     "published_rules",
     "rank_from_inputs",
     "release_conflicted_assignments",
+    "reverse_unlinked_teacher",
     "rubric_total",
     "save_licence",
     "save_pledge",
@@ -83,6 +94,7 @@ __all__ = [
     "update_campaign_settings",
     "update_recommendation",
     "update_rubric",
+    "verify_results",
     "verify_snapshot",
     "withdraw_recommendation",
 ]

@@ -1,47 +1,29 @@
 """Publication and its consequences for teachers: "按照课程课时的2倍计算授课教师年度继续教育学时。
 相关课程的授课教师列入山东继续教育师资库，并由山东省继续工程教育协会颁发优秀师资特聘证书。"
 
-A teacher is credited through the account the teacher confirmed as theirs (matched by ID number,
-`courses.services.confirm_teacher_link`). Teachers without a confirmed account are listed for the
-association with the reason, and credited once, automatically, when the link is confirmed later.
+Everything here reads the sealed snapshot (made at confirmation), never the live course or
+teacher rows: the pool and the certificates carry the names as sealed, and teaching credit goes
+to the persons the snapshot names (`teaching.sync_teaching_credits`).
 """
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEvent, Organisation, Role
-from accounts.selectors import first_organisation_id
+from accounts.models import AuditEvent
 from accounts.services import audit
 from courses.models import Teacher
-from credits.services import credit_teaching
 from portal.deadlines import is_open
 
 from ..exceptions import AlreadyDone, RuleBroken
-from ..models import Campaign, ExcellentTeacherCertificate, Phase, Result, ResultSnapshot, TeacherPoolEntry
-from ..selectors import latest_snapshot
+from ..models import Campaign, ExcellentTeacherCertificate, Phase, TeacherPoolEntry, TeachingCredit
+from ..selectors import sealed_snapshot
 from .campaigns import move_phase
-
-
-def _association_of(actor) -> Organisation:
-    """The association recording the teaching credit: the publishing admin's unit."""
-    org_id = first_organisation_id(actor, Role.ASSOCIATION_ADMIN) if actor is not None else None
-    association = Organisation.objects.filter(pk=org_id).first() if org_id else None
-    association = association or Organisation.objects.filter(kind=Organisation.Kind.ASSOCIATION).order_by("id").first()
-    if association is None:
-        raise RuleBroken(_("未找到山东省继续工程教育协会，无法登记授课学时。"), code="no_association")
-    return association
+from .teaching import campaigns_sealing_teacher, entitled, selected_teacher_ids, sync_teaching_credits
 
 
 def _certificate_number(campaign: Campaign, sequence: int) -> str:
     return f"SDCEE-{campaign.year}-{sequence:04d}"
-
-
-def teaching_ref(*, year: int, recommendation_id: int, teacher_id: int) -> str:
-    """The ledger's external reference of one teaching credit: the same at publication and for a
-    deferred credit, so a teacher is credited once per selected course."""
-    return f"selection-{year}-{recommendation_id}-{teacher_id}"
 
 
 def check_may_publish(*, campaign: Campaign) -> None:
@@ -57,53 +39,62 @@ def check_may_publish(*, campaign: Campaign) -> None:
         raise RuleBroken(_("还有未答复的异议，请先逐一答复。"), code="objections_open")
 
 
-def _credit(*, teacher: Teacher, result: Result, campaign: Campaign, association: Organisation, actor) -> None:
-    credit_teaching(
-        teacher_user=teacher.user,
-        course=result.recommendation.course,
-        year=campaign.year,
-        recorded_by=association,
-        external_ref=teaching_ref(
-            year=campaign.year, recommendation_id=result.recommendation_id, teacher_id=teacher.pk
-        ),
-        actor=actor,
-    )
+def add_pool_and_certificates(*, campaign: Campaign, snapshot) -> None:
+    """Each sealed teacher of a selected course joins the pool and gets a certificate, once, with
+    the name and the course title as sealed."""
+    courses = {c["recommendation"]: c for c in snapshot.inputs["sealed"]["courses"]}
+    ranked = dict(snapshot.results.filter(selected=True).values_list("recommendation_id", "rank"))
+    by_rec = selected_teacher_ids(snapshot)
+    ids = {t["teacher"] for teachers in by_rec.values() for t in teachers}
+    live = set(Teacher.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    certified = set(ExcellentTeacherCertificate.objects.filter(campaign=campaign).values_list("teacher_id", flat=True))
+    sequence = ExcellentTeacherCertificate.objects.filter(campaign=campaign).count()
+    today = timezone.localdate()
+    for rec_id in sorted(by_rec, key=lambda r: (ranked[r] or 0, r)):
+        course = courses[rec_id]
+        for sealed in by_rec[rec_id]:
+            if sealed["teacher"] not in live:
+                continue
+            TeacherPoolEntry.objects.get_or_create(
+                teacher_id=sealed["teacher"],
+                campaign=campaign,
+                course_id=course["course"],
+                defaults={
+                    "teacher_name": sealed["name"],
+                    "professional_title": sealed["professional_title"],
+                    "unit_name": sealed["unit"],
+                    "course_title": course["title"],
+                },
+            )
+            if sealed["teacher"] not in certified:
+                certified.add(sealed["teacher"])
+                sequence += 1
+                ExcellentTeacherCertificate.objects.create(
+                    teacher_id=sealed["teacher"],
+                    campaign=campaign,
+                    number=_certificate_number(campaign, sequence),
+                    issued_on=today,
+                    teacher_name=sealed["name"],
+                )
 
 
 @transaction.atomic
 def publish_results(*, campaign: Campaign, actor, reason: str = "") -> Campaign:
     """ "确定入选名单，并在山东省专业技术人员继续教育公共服务平台上公布、推广" and the consequences, in one
-    transaction: teaching credit for teachers with a confirmed account, the teacher pool and the
-    excellent-teacher certificates for every teacher of a selected course."""
+    transaction, from the sealed snapshot: teaching credit for the sealed teachers with a confirmed
+    account, the teacher pool and the excellent-teacher certificates for every sealed teacher."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     check_may_publish(campaign=campaign)
-    snapshot = latest_snapshot(campaign=campaign)
-    selected = list(
-        snapshot.results.filter(selected=True)
-        .select_related("recommendation__course")
-        .prefetch_related("recommendation__course__teachers__user")
-        .order_by("rank", "id")
-    )
-    association = _association_of(actor)
-    today = timezone.localdate()
-    sequence = ExcellentTeacherCertificate.objects.filter(campaign=campaign).count()
-    unmatched = 0
-    for result in selected:
-        course = result.recommendation.course
-        for teacher in course.teachers.all():
-            if teacher.user_id:
-                _credit(teacher=teacher, result=result, campaign=campaign, association=association, actor=actor)
-            else:
-                unmatched += 1
-            TeacherPoolEntry.objects.get_or_create(teacher=teacher, campaign=campaign, course=course)
-            if not ExcellentTeacherCertificate.objects.filter(teacher=teacher, campaign=campaign).exists():
-                sequence += 1
-                ExcellentTeacherCertificate.objects.create(
-                    teacher=teacher, campaign=campaign, number=_certificate_number(campaign, sequence), issued_on=today
-                )
+    snapshot = sealed_snapshot(campaign=campaign)
+    if snapshot is None:
+        raise RuleBroken(_("结果尚未封存，请先确认结果。"), code="not_sealed")
+    add_pool_and_certificates(campaign=campaign, snapshot=snapshot)
     campaign.published_at = timezone.now()
     campaign.save(update_fields=["published_at"])
     move_phase(campaign=campaign, to_phase=Phase.PUBLISHED, actor=actor, reason=reason)
+    sync_teaching_credits(campaign=campaign, actor=actor, cause=TeachingCredit.Cause.PUBLICATION)
+    teachers = sum(len(ts) for ts in selected_teacher_ids(snapshot).values())
+    linked = len(set(entitled(snapshot).values()))
     audit(
         type=AuditEvent.Type.RESULT_PUBLISHED,
         actor=actor,
@@ -111,43 +102,29 @@ def publish_results(*, campaign: Campaign, actor, reason: str = "") -> Campaign:
         data={
             "year": campaign.year,
             "snapshot": snapshot.pk,
+            "version": snapshot.version,
             "sha256": snapshot.sha256,
-            "selected": len(selected),
-            "teachers_unmatched": unmatched,
+            "selected": snapshot.results.filter(selected=True).count(),
+            "teachers_unmatched": teachers - linked,
         },
     )
     return campaign
 
 
-@transaction.atomic
 def credit_linked_teacher(*, teacher: Teacher) -> int:
-    """Deferred credit: a teacher of a course selected in a published year confirmed their account
-    after publication; credit them now, once per selected course (the ledger's external reference
-    is the one publication would have used). Returns the number of credits given."""
+    """Deferred credit: a sealed teacher of a course selected in a published year confirmed their
+    account after publication; credit the person now, once per selected course (the ledger's
+    external reference is keyed on the person). Returns the number of credits given now."""
     if not teacher.user_id:
         return 0
-    latest = ResultSnapshot.objects.filter(campaign=OuterRef("campaign")).order_by("-created_at", "-id")
-    results = list(
-        Result.objects.filter(
-            selected=True,
-            campaign__phase=Phase.PUBLISHED,
-            recommendation__course__teachers=teacher,
-        )
-        .filter(snapshot=Subquery(latest.values("pk")[:1]))
-        .select_related("campaign", "recommendation__course")
-    )
-    if not results:
-        return 0
-    association = _association_of(None)
-    for result in results:
-        _credit(teacher=teacher, result=result, campaign=result.campaign, association=association, actor=None)
-        audit(
-            type=AuditEvent.Type.OTHER,
-            target=result.campaign,
-            data={
-                "event": "teaching_credit_deferred",
-                "teacher": teacher.pk,
-                "recommendation": result.recommendation_id,
-            },
-        )
-    return len(results)
+    given = 0
+    for campaign in campaigns_sealing_teacher(teacher=teacher):
+        given += len(sync_teaching_credits(campaign=campaign, actor=teacher.user, cause=TeachingCredit.Cause.LINK))
+    return given
+
+
+def reverse_unlinked_teacher(*, teacher: Teacher, actor) -> None:
+    """A confirmed link ended (withdrawn, or the ID number changed): credits it brought are reversed
+    unless another sealed teacher row still names the person."""
+    for campaign in campaigns_sealing_teacher(teacher=teacher):
+        sync_teaching_credits(campaign=campaign, actor=actor, cause=TeachingCredit.Cause.UNLINK)

@@ -16,7 +16,8 @@ from ..exceptions import AlreadyDone, RuleBroken
 from ..models import Campaign, Objection, ObjectionAnswer, Phase, Result, ResultSnapshot, Score, TieDecision
 from ..selectors import candidates_with_votes, latest_snapshot
 from .campaigns import move_phase
-from .ranking import FORMULA, inputs_hash, rank_from_inputs
+from .ranking import FORMULA, inputs_hash, published_rules, rank_from_inputs
+from .sealing import live_differences, sealed_payload
 
 
 def _decided_ties(campaign: Campaign) -> list[int]:
@@ -53,11 +54,23 @@ def _collect_inputs(campaign: Campaign) -> dict:
 
 
 @transaction.atomic
-def compute_results(*, campaign: Campaign, actor=None) -> ResultSnapshot:
-    """Snapshot the inputs with their hash and store the ranking computed from them."""
+def compute_results(*, campaign: Campaign, actor=None, version: int | None = None, reason: str = "") -> ResultSnapshot:
+    """Snapshot the inputs with their hash and store the ranking computed from them. With a
+    `version` the snapshot is sealed: it also holds everything published (`sealing.sealed_payload`)."""
     inputs = _collect_inputs(campaign)
+    if version is not None:
+        inputs["sealed"] = sealed_payload(
+            campaign=campaign,
+            rec_ids=[c["recommendation"] for c in inputs["candidates"]],
+            rules=published_rules(campaign),
+        )
     snapshot = ResultSnapshot.objects.create(
-        campaign=campaign, inputs=inputs, sha256=inputs_hash(inputs), created_by=actor
+        campaign=campaign,
+        inputs=inputs,
+        sha256=inputs_hash(inputs),
+        created_by=actor,
+        version=version,
+        reason=reason,
     )
     Result.objects.bulk_create(
         Result(
@@ -102,6 +115,13 @@ def verify_snapshot(*, snapshot: ResultSnapshot) -> list[str]:
         ):
             problems.append(_("推荐 %(id)s 的结果与重新计算不一致。") % {"id": row["recommendation"]})
     return problems
+
+
+def verify_results(*, snapshot: ResultSnapshot) -> list[str]:
+    """`manage.py verify_results`: the stored ranking recomputed from its snapshot and, once
+    sealed, every difference between the snapshot and the live scores, votes, courses and teachers."""
+    rules = published_rules(snapshot.campaign) if snapshot.is_sealed else []
+    return verify_snapshot(snapshot=snapshot) + live_differences(snapshot=snapshot, rules=rules)
 
 
 def check_in_objection_period(*, campaign: Campaign) -> None:
@@ -194,7 +214,8 @@ def confirm_results(*, campaign: Campaign, actor, reason: str = "") -> Campaign:
         raise RuleBroken(_("结果公示后才能确认结果。"), code="not_in_objection")
     if campaign.objections.filter(answered_at__isnull=True).exists():
         raise RuleBroken(_("还有未答复的异议，请先逐一答复。"), code="objections_open")
-    tied = compute_results(campaign=campaign, actor=actor).results.filter(tied_at_line=True)
+    # Sealed here: from now on the published outcome is this snapshot (version 1), not live data.
+    tied = compute_results(campaign=campaign, actor=actor, version=1).results.filter(tied_at_line=True)
     if tied.exists() and not tied.filter(selected=True).exists():
         raise RuleBroken(_("入选线上有并列课程，请先记录裁定理由。"), code="tie_undecided")
     return move_phase(campaign=campaign, to_phase=Phase.CONFIRMED, actor=actor, reason=reason)

@@ -1,5 +1,6 @@
 """HTML pages of the evaluation, one module per audience."""
 
+from .corrections import manage_correct, pending_teaching_credits
 from .expert import expert_assignment, expert_conflict, expert_declaration, expert_home
 from .manage import (
     manage_anomalies,
@@ -29,6 +30,7 @@ __all__ = [
     "manage_answer",
     "manage_assignments",
     "manage_campaign",
+    "manage_correct",
     "manage_export_results",
     "manage_export_scores",
     "manage_home",
@@ -38,6 +40,7 @@ __all__ = [
     "manage_tie",
     "my_objections",
     "objection_new",
+    "pending_teaching_credits",
     "recommendation_detail",
     "results",
     "teacher_pool",

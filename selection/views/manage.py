@@ -69,6 +69,9 @@ def manage_campaign(request, year: int):
             "tie_form": TieDecisionForm(tied=tied) if tied.exists() else None,
             "tie_decisions": campaign.tie_decisions.select_related("actor"),
             "teachers": selectors.teacher_outcomes(campaign=campaign) if campaign.is_published else [],
+            "flags": selectors.conflict_flags(campaign=campaign),
+            "sealed": selectors.sealed_snapshot(campaign=campaign),
+            "teaching_credits": selectors.teaching_credits_of(campaign=campaign) if campaign.is_published else [],
         },
     )
 

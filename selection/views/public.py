@@ -44,14 +44,16 @@ def results(request, year: int):
     """Nothing before the public notice (公示); the proposed list, marked not final, during it;
     the final list once published. The same for everyone, and the same as the API."""
     campaign = campaign_or_404(year)
-    rows = selectors.public_results(campaign=campaign)
+    view = selectors.public_results_view(campaign=campaign)
     return render(
         request,
         "selection/results.html",
         {
             "campaign": campaign,
-            "rows": rows,
-            "rules": services.published_rules(campaign) if rows is not None else [],
+            "title": view["title"] if view else campaign.title,
+            "rows": view["rows"] if view else None,
+            "rules": view["rules"] if view else [],
+            "corrections": view["corrections"] if view else [],
             "answered_objections": selectors.public_objection_answers(campaign=campaign),
         },
     )

@@ -48,7 +48,7 @@ def test_a_bad_id_number_is_refused_and_nothing_is_saved(client, base_admin):
 
 
 def test_the_provider_only_proposes_the_link_and_it_takes_effect_when_the_person_confirms(client, base_admin):
-    professional = user_with_role(Role.PROFESSIONAL)
+    professional = user_with_role(Role.PROFESSIONAL, name="王老师")
     client.force_login(base_admin)
     response = client.post(reverse("courses:teacher_create"), {"name": "王老师", "id_number": professional.id_number})
     assert response.status_code == 302
@@ -67,14 +67,14 @@ def test_the_provider_only_proposes_the_link_and_it_takes_effect_when_the_person
     assert teacher.user is None
 
     client.force_login(professional)
-    assert "王老师" in client.get(reverse("courses:my_teaching")).content.decode()
+    assert "是我，确认关联" in client.get(reverse("courses:my_teaching")).content.decode()
     client.post(reverse("courses:my_teaching_answer", args=[teacher.pk]), {"action": "confirm"})
     teacher.refresh_from_db()
     assert teacher.user == professional and teacher.link_confirmed_at is not None
 
 
 def test_the_person_may_decline_and_a_new_id_number_starts_a_new_proposal(client, base_admin, base):
-    professional = user_with_role(Role.PROFESSIONAL)
+    professional = user_with_role(Role.PROFESSIONAL, name="王老师")
     teacher = services.save_teacher(
         actor=base_admin, organisation=base, name="王老师", id_number=professional.id_number
     )
@@ -82,13 +82,13 @@ def test_the_person_may_decline_and_a_new_id_number_starts_a_new_proposal(client
     client.post(reverse("courses:my_teaching_answer", args=[teacher.pk]), {"action": "decline"})
     teacher.refresh_from_db()
     assert teacher.user is None and teacher.link_declined_at is not None
-    assert "王老师" not in client.get(reverse("courses:my_teaching")).content.decode()
+    assert "是我，确认关联" not in client.get(reverse("courses:my_teaching")).content.decode()
     # Confirming after declining is still possible (a mistake can be undone by the person).
     services.confirm_teacher_link(user=professional, teacher_id=teacher.pk)
     teacher.refresh_from_db()
     assert teacher.user == professional
     # The provider changes the ID number: the old link is gone, the new person must confirm.
-    someone = user_with_role(Role.PROFESSIONAL)
+    someone = user_with_role(Role.PROFESSIONAL, name="王老师")
     teacher = services.save_teacher(
         actor=base_admin, organisation=base, name="王老师", id_number=someone.id_number, teacher=teacher
     )
@@ -96,15 +96,17 @@ def test_the_person_may_decline_and_a_new_id_number_starts_a_new_proposal(client
 
 
 def test_editing_without_an_id_number_keeps_the_current_link(client, base_admin, base):
-    professional = user_with_role(Role.PROFESSIONAL)
+    professional = user_with_role(Role.PROFESSIONAL, name="王老师")
     teacher = services.save_teacher(
         actor=base_admin, organisation=base, name="王老师", id_number=professional.id_number
     )
     services.confirm_teacher_link(user=professional, teacher_id=teacher.pk)
     client.force_login(base_admin)
-    client.post(reverse("courses:teacher_edit", args=[teacher.pk]), {"name": "王教授", "id_number": ""})
+    # (A new name would no longer match the linked account: see test_teaching_credit_sealed.py.)
+    data = {"name": "王老师", "professional_title": "教授", "id_number": ""}
+    client.post(reverse("courses:teacher_edit", args=[teacher.pk]), data)
     teacher.refresh_from_db()
-    assert (teacher.name, teacher.user) == ("王教授", professional)
+    assert (teacher.professional_title, teacher.user) == ("教授", professional)
 
 
 def test_another_units_admin_cannot_edit_a_teacher(client, base_admin):
@@ -125,11 +127,11 @@ def test_my_teaching_page_is_for_anyone_logged_in(client, role, status):
 
 @pytest.mark.parametrize("n", [1, 5])
 def test_my_teaching_query_count_is_flat(n, client, base_admin, base):
-    professional = user_with_role(Role.PROFESSIONAL)
-    for i in range(n):
-        services.save_teacher(actor=base_admin, organisation=base, name=f"王老师{i}", id_number=professional.id_number)
+    professional = user_with_role(Role.PROFESSIONAL, name="王老师")
+    for _i in range(n):
+        services.save_teacher(actor=base_admin, organisation=base, name="王老师", id_number=professional.id_number)
         confirmed = services.save_teacher(
-            actor=base_admin, organisation=base, name=f"李老师{i}", id_number=professional.id_number
+            actor=base_admin, organisation=base, name="王 老师", id_number=professional.id_number
         )
         services.confirm_teacher_link(user=professional, teacher_id=confirmed.pk)
     client.force_login(professional)

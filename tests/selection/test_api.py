@@ -110,14 +110,13 @@ def test_score_outside_window_is_422():
     assert response.status_code == 422
 
 
-# the campaign; its latest snapshot; the rubric (for the published rules); the selected results
-# (with courses and units); the courses' teachers (prefetch)
+# the campaign; its sealed snapshot (rules, courses, units and teachers as sealed); the results
+# of that snapshot; the correction records (later sealed versions)
 RESULTS_QUERIES = (
     "selection_campaign",
     "selection_resultsnapshot",
-    "selection_criterion",
     "selection_result",
-    "courses_teacher",
+    "selection_resultsnapshot",
 )
 
 
@@ -127,7 +126,7 @@ def test_results_public_once_published_with_formula(n):
     for i in range(n):
         a = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=expert())
         Score.objects.create(assignment=a, values={}, total=Decimal(60 + i), submitted_at=campaign.review_start)
-    services.compute_results(campaign=campaign)
+    services.compute_results(campaign=campaign, version=1)
     url = f"/api/v1/selection/campaigns/{campaign.pk}/results/"
     assert client_for().get(url).status_code == 404
     campaign.phase = Phase.PUBLISHED

@@ -38,7 +38,7 @@ def test_an_expert_made_a_teacher_after_assignment_cannot_score(client, django_c
     # The provider proposes the expert as the course's teacher; the expert confirms it.
     provider_admin = user_with_role(Role.BASE_ADMIN, rec.course.provider)
     teacher = course_services.save_teacher(
-        actor=provider_admin, organisation=rec.course.provider, name="专家本人", id_number=reviewer.id_number
+        actor=provider_admin, organisation=rec.course.provider, name=reviewer.name, id_number=reviewer.id_number
     )
     rec.course.teachers.add(teacher)
     with django_capture_on_commit_callbacks(execute=True):

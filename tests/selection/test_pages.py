@@ -213,12 +213,14 @@ def test_list_pages_query_count_is_flat(n, client, db):
                 "selection_criterion",  # the rubric (published rules)
                 "selection_criterion",  # the rubric (shown)
                 rec_,  # is any course tied at the line
+                "selection_resultsnapshot",  # the sealed version, if any (correction form)
                 "selection_phasetransition",
                 rec_,  # scoring progress
                 "selection_releasedassignment",
                 "selection_result",  # the ranking (with courses)
                 "courses_teacher",  # the ranked courses' teachers
                 "selection_tiedecision",
+                "selection_conflictflag",  # conflicts found after review
                 "selection_objection",
             ],
         ),

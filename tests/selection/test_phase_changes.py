@@ -157,12 +157,13 @@ def test_publication_confirmation_page_query_count_is_flat(n, client, admin):
         Objection.objects.create(campaign=campaign, recommendation=rec, filed_by=admin, reason="异议")
         a = Assignment.objects.create(recommendation=rec, expert=expert())
         Score.objects.create(assignment=a, values={}, total=80 + i, submitted_at=timezone.now())
-    services.compute_results(campaign=campaign)
+    services.compute_results(campaign=campaign, version=1)  # sealed, as at confirmation
     client.force_login(admin)
     url = reverse("selection:manage_phase", args=[campaign.year, Phase.PUBLISHED])
     client.get(url)
-    # session, user, roles; campaign; open objections (with course); latest snapshot; selected
-    # results (with course); their teachers (with users); accounts for the proposed ID numbers
+    # session, user, roles; campaign; open objections (with course); latest snapshot (sealed: the
+    # courses and teachers as sealed); selected results; the sealed teachers' rows now; accounts
+    # for the proposed ID numbers
     with expect_queries(
         "django_session",
         "accounts_user",

@@ -36,7 +36,8 @@ def published(db):
     rec = submitted_recommendation(campaign)
     provider = rec.course.provider
     provider_admin = user_with_role(Role.BASE_ADMIN, provider)
-    confirmed_person, waiting_person = user_with_role(Role.PROFESSIONAL), user_with_role(Role.PROFESSIONAL)
+    confirmed_person = user_with_role(Role.PROFESSIONAL, name="甲")
+    waiting_person = user_with_role(Role.PROFESSIONAL, name="乙")
     teachers = {
         "confirmed": course_services.save_teacher(
             actor=provider_admin, organisation=provider, name="甲", id_number=confirmed_person.id_number
@@ -99,9 +100,11 @@ def test_a_link_confirmed_after_publication_credits_once(published, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         course_services.confirm_teacher_link(user=waiting, teacher_id=teachers["waiting"].pk)
     teachers["waiting"].refresh_from_db()
-    assert services.credit_linked_teacher(teacher=teachers["waiting"]) == 1
+    assert services.credit_linked_teacher(teacher=teachers["waiting"]) == 0  # nothing new to give
     assert teaching_records().filter(professional=waiting).count() == 1
-    assert AuditEvent.objects.filter(data__event="teaching_credit_deferred", data__teacher=teachers["waiting"].pk)
+    assert AuditEvent.objects.filter(
+        data__event="teaching_credited", data__cause="link", data__teacher=teachers["waiting"].pk
+    )
     assert not next(r for r in selectors.teacher_outcomes(campaign=campaign) if r["teacher"].name == "乙")["reason"]
 
 
@@ -115,7 +118,7 @@ def test_a_declined_link_is_listed_and_never_credited(published):
 
 def test_a_teacher_of_a_course_that_was_not_selected_gets_nothing_on_confirmation(published):
     person = user_with_role(Role.PROFESSIONAL)
-    teacher = TeacherFactory(id_number=person.id_number)
+    teacher = TeacherFactory(id_number=person.id_number, name=person.name)
     CourseFactory().teachers.add(teacher)
     teacher = course_services.confirm_teacher_link(user=person, teacher_id=teacher.pk)
     assert services.credit_linked_teacher(teacher=teacher) == 0

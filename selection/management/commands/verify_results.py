@@ -1,4 +1,5 @@
-"""Recompute a campaign's stored ranking from its snapshot and report whether it is unchanged."""
+"""Recompute a campaign's stored ranking from its snapshot and, once sealed, compare the live
+scores, votes, courses and teachers with it; report every difference (non-zero exit if any)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from selection.models import Campaign
 
 
 class Command(BaseCommand):
-    help = "从结果快照重新计算评选排名，核对与已保存结果是否一致。"
+    help = "从结果快照重新计算评选排名，并核对现有评分、投票、课程和教师与封存快照是否一致。"
 
     def add_arguments(self, parser):
         parser.add_argument("campaign_year", type=int)
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         snapshot = selectors.latest_snapshot(campaign=campaign)
         if snapshot is None:
             raise CommandError(_("%(year)s 年度尚未生成结果快照。") % {"year": campaign_year})
-        problems = services.verify_snapshot(snapshot=snapshot)
+        problems = services.verify_results(snapshot=snapshot)
         if problems:
             for problem in problems:
                 self.stderr.write(str(problem))
