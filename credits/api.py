@@ -19,8 +19,10 @@ from accounts.models import Role
 from accounts.selectors import has_role
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
+from portal.uploads import JPEG, PDF, PNG, validate_upload
 
 from . import caching, selectors, services
+from .forms import proof_max_bytes
 from .models import HourRecord
 from .selectors.people import employer_visible_to
 from .selectors.plan import my_hours
@@ -68,6 +70,7 @@ class HourRecordSerializer(serializers.ModelSerializer):
             "recorded_by",
             "external_ref",
             "status",
+            "bureau_review",
             "reason",
             "reverses",
             "created_at",
@@ -300,6 +303,13 @@ class HourRecordListCreateView(ThrottledIntakeMixin, generics.ListAPIView):
         if row.get("source") not in (None, HourRecord.Source.SELF_REPORTED):
             raise exceptions.ValidationError({"source": [_("个人申报的来源只能是“个人申报（附证明）”。")]})
         _policy_or_422(row["year"])
+        # The proof travels as a multipart file ("proof"), checked by content like the page's upload.
+        proof = request.FILES.get("proof")
+        if proof is not None:
+            try:
+                validate_upload(proof, allowed={PDF, JPEG, PNG}, max_bytes=proof_max_bytes())
+            except DjangoValidationError as exc:
+                raise exceptions.ValidationError({"proof": exc.messages}) from None
         return services.self_report_hours(
             professional=request.user,
             year=row["year"],
@@ -308,6 +318,7 @@ class HourRecordListCreateView(ThrottledIntakeMixin, generics.ListAPIView):
             category=row["category"],
             hours=row["hours"],
             external_ref=row.get("external_ref", ""),
+            proof=proof,
         )
 
 

@@ -136,6 +136,7 @@ class YearPolicyForm(EmptyChoicePrompt, forms.ModelForm):
             "grace_from",
             "grace_until",
             "review_threshold",
+            "self_report_bureau_threshold",
             "mandatory_binding",
             "notes",
         ]
@@ -181,6 +182,9 @@ class YearPolicyForm(EmptyChoicePrompt, forms.ModelForm):
         threshold = data.get("review_threshold")
         if threshold is not None and threshold <= 0:
             self.add_error("review_threshold", _("复核阈值必须大于0。"))
+        threshold = data.get("self_report_bureau_threshold")
+        if threshold is not None and threshold <= 0:
+            self.add_error("self_report_bureau_threshold", _("个人申报转市人社局审核阈值必须大于0。"))
 
     def clean_teaching_credit_multiplier(self):
         value = self.cleaned_data.get("teaching_credit_multiplier")
@@ -200,7 +204,22 @@ class YearPolicyForm(EmptyChoicePrompt, forms.ModelForm):
 class ConversionRuleForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         model = ConversionRule
-        fields = ["name", "unit", "hours_per_unit", "category", "order"]
+        fields = ["name", "unit", "hours_per_unit", "max_units", "category", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, one unit per record (the model's default); no initial, so an empty extra row
+        # stays unchanged.
+        self.fields["max_units"].required = False
+        self.fields["max_units"].initial = None
+
+    def clean_max_units(self):
+        value = self.cleaned_data.get("max_units")
+        if value is None:
+            return ConversionRule._meta.get_field("max_units").default
+        if value <= 0:
+            raise forms.ValidationError(_("每条申报最多数量必须大于0。"), code="not_positive")
+        return value
 
     def clean_hours_per_unit(self):
         value = self.cleaned_data.get("hours_per_unit")
@@ -213,7 +232,7 @@ ConversionRuleFormSet = inlineformset_factory(
     YearPolicy,
     ConversionRule,
     form=ConversionRuleForm,
-    fields=["name", "unit", "hours_per_unit", "category", "order"],
+    fields=["name", "unit", "hours_per_unit", "max_units", "category", "order"],
     extra=2,
     # Rules already used by records are kept (records store their own hours); no deleting here.
     can_delete=False,

@@ -31,7 +31,7 @@ from .compliance import (
     staff_memberships,
     years_with_policy,
 )
-from .queues import auditable_records, records_decidable_by, records_visible_to
+from .queues import auditable_records, records_correctable_by, records_decidable_by, records_visible_to
 from .requirements import (
     RequirementLine,
     RequirementRate,
@@ -69,6 +69,7 @@ __all__ = [
     "live_compliance_by_city",
     "live_compliance_by_employer",
     "policy_for",
+    "records_correctable_by",
     "records_decidable_by",
     "records_for",
     "records_visible_to",

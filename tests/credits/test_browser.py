@@ -11,7 +11,7 @@ from tests.browser import chromium_available, no_horizontal_scroll
 from tests.browser import login as browser_login
 from tests.factories import PASSWORD, OrganisationFactory, user_with_role
 
-from .factories import ConversionRuleFactory, YearPolicyFactory, approved_record
+from .factories import ConversionRuleFactory, YearPolicyFactory, approved_record, proof_file
 
 pytestmark = [
     pytest.mark.browser,
@@ -81,6 +81,7 @@ def test_requirements_queue_and_roster_with_requirements_fit_a_phone(live_server
     )
     person = professional_of(employer)
     services.self_report_hours(
+        proof=proof_file(),
         professional=person,
         year=2022,
         title="省级学术会议",
