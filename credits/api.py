@@ -483,7 +483,7 @@ class HourRecordDecisionView(APIView):
             code = getattr(exc, "code", None)
             if code == "already_decided":
                 raise Conflict(exc.messages[0], code="already_decided") from None
-            if code == "own_record":
+            if code in ("own_record", "sent_to_city_bureau", "over_self_report_maximum"):
                 raise RuleViolation(exc.messages[0], code=code) from None
             raise
         return Response(HourRecordSerializer(record).data)

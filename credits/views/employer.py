@@ -195,6 +195,9 @@ def decide(request, pk: int):
         else:
             services.reject_record(record_id=record.pk, actor=request.user, reason=data["reason"])
             messages.success(request, _("已退回：%(name)s。") % {"name": record.professional})
+    except services.SentToCityBureau as exc:
+        # The record is no longer this employer's to decide: back to the queue, which no longer lists it.
+        messages.error(request, exc.messages[0])
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return render(request, "credits/decide.html", {"record": record, "form": form})
