@@ -67,10 +67,14 @@ def records_decidable_by(user, *, pending_only: bool = True) -> QuerySet[HourRec
     )
 
 
-def auditable_records(*, city: str, year: int | None = None) -> QuerySet[HourRecord]:
-    """Approved, unreversed, non-correction records a city bureau may correct: of people employed
-    in the city, and of people without a current employer whose most recent employer was there."""
-    return _correctable(_with_decision_city(HourRecord.objects.all()).filter(decision_city=city), year=year)
+def auditable_records(*, city: str | None, year: int | None = None) -> QuerySet[HourRecord]:
+    """Approved, unreversed, non-correction records a bureau may correct: for a city, of people
+    employed there and of people without a current employer whose most recent employer was there;
+    every record for the province (`city=None`)."""
+    records = HourRecord.objects.all()
+    if city is not None:
+        records = _with_decision_city(records).filter(decision_city=city)
+    return _correctable(records, year=year)
 
 
 def records_correctable_by(user) -> QuerySet[HourRecord]:
