@@ -19,6 +19,7 @@ from accounts.models import Role
 from accounts.selectors import has_role
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
+from portal.bounds import whole_number
 from portal.uploads import JPEG, PDF, PNG, validate_upload
 
 from . import caching, selectors, services
@@ -33,10 +34,10 @@ TENTH = Decimal("0.1")
 
 
 def _year(request) -> int:
-    raw = request.query_params.get("year") or str(timezone.localdate().year)
-    if not raw.isdigit() or not 1900 < int(raw) < 3000:
+    year = whole_number(request.query_params.get("year") or str(timezone.localdate().year))
+    if year is None or not 1900 < year < 3000:
         raise exceptions.ValidationError({"year": [_("年度格式不正确。")]})
-    return int(raw)
+    return year
 
 
 def _policy_or_422(year: int):
@@ -271,8 +272,8 @@ class HourRecordListCreateView(ThrottledIntakeMixin, generics.ListAPIView):
         if platform is not None:
             scope |= Q(recorded_by=platform)
         qs = HourRecord.objects.filter(scope).select_related("recorded_by").order_by("-id")
-        if (year := self.request.query_params.get("year", "")).isdigit():
-            qs = qs.filter(year=int(year))
+        if (year := whole_number(self.request.query_params.get("year", ""))) is not None:
+            qs = qs.filter(year=year)
         return qs
 
     @extend_schema(request=HourRecordInputSerializer, responses={201: HourRecordSerializer, 200: HourRecordSerializer})
