@@ -406,11 +406,12 @@ class OrganisationComplianceView(generics.ListAPIView):
             raise exceptions.NotFound()
         year = _year(self.request)
         self.policy = _policy_or_422(year)
+        self.requirements = selectors.requirements_for_employer(employer=organisation, year=year)
         compliant = {"true": True, "false": False}.get(self.request.query_params.get("compliant", "").lower())
         return selectors.roster(
             organisation_id=organisation.pk,
             year=year,
-            requirements=selectors.requirements_for_employer(employer=organisation, year=year),
+            requirements=self.requirements,
             compliant=compliant,
             department=self.request.query_params.get("department", ""),
             missing=self.request.query_params.get("missing", ""),
@@ -420,7 +421,7 @@ class OrganisationComplianceView(generics.ListAPIView):
         # Plain dicts, the same body as ComplianceRowSerializer (the schema's), without a field
         # object per value: a page of 50 rows has 600 values.
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([compliance_row(row, self.policy) for row in page])
+        return self.get_paginated_response([compliance_row(row, self.policy, self.requirements) for row in page])
 
 
 def _hours(value) -> str:
@@ -436,10 +437,14 @@ def _figures(figures) -> dict:
     }
 
 
-def compliance_row(row, policy) -> dict:
-    """One roster row as `ComplianceRowSerializer` writes it (tests compare the two)."""
-    figures = selectors.annual_hours_requirement(
-        policy=policy, public=row.public_hours, professional=row.professional_hours
+def compliance_row(row, policy, requirements) -> dict:
+    """One roster row as `ComplianceRowSerializer` writes it (tests compare the two); compliance
+    as everywhere else (`selectors.compliance_with`, the binding requirements included)."""
+    figures = selectors.compliance_with(
+        policy=policy,
+        public=row.public_hours,
+        professional=row.professional_hours,
+        lines=selectors.row_requirement_lines(row, requirements),
     )
     return {
         "id": row.user.id,

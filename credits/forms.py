@@ -13,6 +13,7 @@ from portal.choices import EmptyChoicePrompt
 from portal.uploads import JPEG, PDF, PNG, XLSX, validate_upload
 
 from .models import ConversionRule, Requirement, YearPolicy
+from .selectors.requirements import sector_employers
 
 
 def proof_max_bytes() -> int:
@@ -255,12 +256,11 @@ class RequirementForm(EmptyChoicePrompt, forms.Form):
     )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args, for_department: bool, **kwargs):
+    def __init__(self, *args, for_department: bool, department: Organisation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.order_by("-year", "order", "id")
         if for_department:
-            self.fields["employers"].queryset = Organisation.objects.filter(
-                kind=Organisation.Kind.EMPLOYER, is_active=True
-            ).order_by("city", "name")
+            # Only the department's own sector (services.requirements checks it again).
+            self.fields["employers"].queryset = sector_employers(department).order_by("city", "name")
         else:
             del self.fields["employers"]

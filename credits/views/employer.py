@@ -1,6 +1,5 @@
 """Employer pages: staff roster with filters and export, approval queue."""
 
-from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib import messages
@@ -60,11 +59,10 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
     count = selectors.staff_memberships(organisation_ids=[org_id]).count() if unfiltered else None
     page = paginate(request, rows, count=count)
     for m in page:
-        m.figures = replace(
-            selectors.annual_hours_requirement(policy=policy, public=m.public_hours, professional=m.professional_hours),
-            compliant=m.compliant,
-        )
         m.requirement_lines = selectors.row_requirement_lines(m, requirements)
+        m.figures = selectors.compliance_with(
+            policy=policy, public=m.public_hours, professional=m.professional_hours, lines=m.requirement_lines
+        )
     context = {
         "form": form,
         "page": page,
