@@ -86,7 +86,8 @@ class HourRecord(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     # A self-report past the year policy's self_report_bureau_threshold: decided by the city
     # bureau of the person's employer, not by the employer (credits.selectors.records_decidable_by).
-    bureau_review = models.BooleanField(_("由市人社局审核"), default=False)
+    # A database default too, so raw loads (COPY) that do not name the column keep working.
+    bureau_review = models.BooleanField(_("由市人社局审核"), default=False, db_default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("审核人"),
