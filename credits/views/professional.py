@@ -74,8 +74,10 @@ def self_report(request):
             else:
                 messages.success(request, _("已提交，等待单位审核。"))
             return redirect(f"{reverse_url('credits:my_hours')}?year={year}")
-    rules = selectors.conversion_rules_for(year=year)
-    return render(request, "credits/self_report.html", {"form": form, "year": year, "rules": rules})
+    rules = list(selectors.conversion_rules_for(year=year))
+    max_hours = max((rule.max_hours() for rule in rules), default=None)
+    context = {"form": form, "year": year, "rules": rules, "max_hours": max_hours}
+    return render(request, "credits/self_report.html", context)
 
 
 @permission_required(SIGNED_IN)

@@ -113,6 +113,7 @@ def test_a_year_without_conversion_rules_takes_no_self_reports(db, people):
 
 def test_the_self_report_page_refuses_above_the_maximum_in_chinese(client, policy_2022, people):
     client.force_login(people["person"])
+    assert "每条不超过 30 学时" in client.get(reverse("credits:self_report") + "?year=2022").content.decode()
     data = {"category": "professional", "hours": "999.9", "title": "进修", "completed_on": "2022-06-01"}
     response = client.post(reverse("credits:self_report") + "?year=2022", {**data, "proof": proof_file()})
     assert response.status_code == 200
