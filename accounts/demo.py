@@ -58,6 +58,15 @@ EMPLOYERS = [
     ("济宁市水利事业发展中心", City.JINING, ["工程科", "水资源科"]),
     ("德州市人民医院", City.DEZHOU, ["内科", "儿科"]),
 ]
+# Employers managed by an industry department (its sector).
+SECTORS = {
+    "山东省立医院": "山东省卫生健康委员会",
+    "青岛市市立医院": "山东省卫生健康委员会",
+    "临沂市人民医院": "山东省卫生健康委员会",
+    "德州市人民医院": "山东省卫生健康委员会",
+    "济南市第一中学": "山东省教育厅",
+    "威海市第二中学": "山东省教育厅",
+}
 JOB_TITLES = [
     "助理工程师",
     "工程师",
@@ -139,13 +148,10 @@ def seed(ctx: DemoContext) -> None:
     for name, level, city, manager in CE_BASES:
         _org(ctx, name, Organisation.Kind.CE_BASE, base_level=level, city=city, parent=ctx.organisations[manager])
     for name, city, _departments in EMPLOYERS:
-        _org(
-            ctx,
-            name,
-            Organisation.Kind.EMPLOYER,
-            city=city,
-            parent=ctx.organisations[f"{City(city).label}人力资源和社会保障局"],
-        )
+        # The managing unit: the sector's department where there is one (its requirements bind
+        # the employer, credits.selectors.sector_employers), otherwise the city's bureau.
+        manager = SECTORS.get(name) or f"{City(city).label}人力资源和社会保障局"
+        _org(ctx, name, Organisation.Kind.EMPLOYER, city=city, parent=ctx.organisations[manager])
     association = _org(
         ctx,
         ASSOCIATION,

@@ -14,7 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
-from portal.bounds import validate_sane_date
+from portal.bounds import validate_sane_date, whole_number
 from portal.spreadsheets import FORMULA_REFUSED, formula_in
 from portal.uploads import XLSX, validate_upload
 
@@ -127,10 +127,10 @@ def _text(value) -> str:
 
 
 def _year(value, label: str) -> int:
-    text = _text(value)
-    if not text.isdigit():
+    year = whole_number(_text(value))
+    if year is None or not 1900 < year < 3000:
         raise ValidationError(_("%(label)s必须是四位年份。") % {"label": label})
-    return int(text)
+    return year
 
 
 def _date(value, label: str) -> datetime.date | None:

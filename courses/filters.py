@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import City, Organisation
+from portal.bounds import whole_number
 
 from .models import Category, Course, Mode, Topic
 from .selectors import search_courses
@@ -54,15 +55,15 @@ class CourseFilter(django_filters.FilterSet):
     def filter_topic(self, queryset, name, value):
         """A topic id, or a topic name (any year)."""
         value = value.strip()
-        if value.isdigit():
-            return queryset.filter(topic_id=int(value))
+        if (pk := whole_number(value)) is not None:
+            return queryset.filter(topic_id=pk)
         return queryset.filter(topic__name=value) if value else queryset
 
     def filter_provider(self, queryset, name, value):
         """A provider id, or part of its name."""
         value = value.strip()
-        if value.isdigit():
-            return queryset.filter(provider_id=int(value))
+        if (pk := whole_number(value)) is not None:
+            return queryset.filter(provider_id=pk)
         return queryset.filter(provider__name__icontains=value) if value else queryset
 
     def filter_year(self, queryset, name, value):

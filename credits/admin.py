@@ -27,6 +27,7 @@ class YearPolicyAdmin(admin.ModelAdmin):
         "teaching_credit_multiplier",
         "closes_on",
         "review_threshold",
+        "self_report_bureau_threshold",
         "mandatory_binding",
     ]
     inlines = [ConversionRuleInline]

@@ -19,8 +19,11 @@ from accounts.selectors import has_role
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
 from portal.api.schema import year_parameter
+from portal.bounds import whole_number
+from portal.uploads import JPEG, PDF, PNG, validate_upload
 
 from . import caching, selectors, services, throttle
+from .forms import proof_max_bytes
 from .models import HourRecord
 from .selectors.people import employer_visible_to
 from .selectors.plan import my_hours
@@ -34,10 +37,10 @@ YEAR_MIN, YEAR_MAX = 1901, 2999
 
 
 def _year(request) -> int:
-    raw = request.query_params.get("year") or str(timezone.localdate().year)
-    if not raw.isdigit() or not YEAR_MIN <= int(raw) <= YEAR_MAX:
+    year = whole_number(request.query_params.get("year") or str(timezone.localdate().year))
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         raise exceptions.ValidationError({"year": [_("年度格式不正确。")]})
-    return int(raw)
+    return year
 
 
 def _policy_or_422(year: int):
@@ -71,6 +74,7 @@ class HourRecordSerializer(serializers.ModelSerializer):
             "recorded_by",
             "external_ref",
             "status",
+            "bureau_review",
             "reason",
             "reverses",
             "created_at",
@@ -269,8 +273,8 @@ class HourRecordListCreateView(ThrottledIntakeMixin, generics.ListAPIView):
         if platform is not None:
             scope |= Q(recorded_by=platform)
         qs = HourRecord.objects.filter(scope).select_related("recorded_by").order_by("-id")
-        if (year := self.request.query_params.get("year", "")).isdigit():
-            qs = qs.filter(year=int(year))
+        if (year := whole_number(self.request.query_params.get("year", ""))) is not None:
+            qs = qs.filter(year=year)
         return qs
 
     @extend_schema(request=HourRecordInputSerializer, responses={201: HourRecordSerializer, 200: HourRecordSerializer})
@@ -301,6 +305,13 @@ class HourRecordListCreateView(ThrottledIntakeMixin, generics.ListAPIView):
         if row.get("source") not in (None, HourRecord.Source.SELF_REPORTED):
             raise exceptions.ValidationError({"source": [_("个人申报的来源只能是“个人申报（附证明）”。")]})
         _policy_or_422(row["year"])
+        # The proof travels as a multipart file ("proof"), checked by content like the page's upload.
+        proof = request.FILES.get("proof")
+        if proof is not None:
+            try:
+                validate_upload(proof, allowed={PDF, JPEG, PNG}, max_bytes=proof_max_bytes())
+            except DjangoValidationError as exc:
+                raise exceptions.ValidationError({"proof": exc.messages}) from None
         return services.self_report_hours(
             professional=request.user,
             year=row["year"],
@@ -309,6 +320,7 @@ class HourRecordListCreateView(ThrottledIntakeMixin, generics.ListAPIView):
             category=row["category"],
             hours=row["hours"],
             external_ref=row.get("external_ref", ""),
+            proof=proof,
         )
 
 
@@ -395,11 +407,12 @@ class OrganisationComplianceView(generics.ListAPIView):
             raise exceptions.NotFound()
         year = _year(self.request)
         self.policy = _policy_or_422(year)
+        self.requirements = selectors.requirements_for_employer(employer=organisation, year=year)
         compliant = {"true": True, "false": False}.get(self.request.query_params.get("compliant", "").lower())
         return selectors.roster(
             organisation_id=organisation.pk,
             year=year,
-            requirements=selectors.requirements_for_employer(employer=organisation, year=year),
+            requirements=self.requirements,
             compliant=compliant,
             department=self.request.query_params.get("department", ""),
             missing=self.request.query_params.get("missing", ""),
@@ -409,7 +422,7 @@ class OrganisationComplianceView(generics.ListAPIView):
         # Plain dicts, the same body as ComplianceRowSerializer (the schema's), without a field
         # object per value: a page of 50 rows has 600 values.
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([compliance_row(row, self.policy) for row in page])
+        return self.get_paginated_response([compliance_row(row, self.policy, self.requirements) for row in page])
 
 
 def _hours(value) -> str:
@@ -425,10 +438,14 @@ def _figures(figures) -> dict:
     }
 
 
-def compliance_row(row, policy) -> dict:
-    """One roster row as `ComplianceRowSerializer` writes it (tests compare the two)."""
-    figures = selectors.annual_hours_requirement(
-        policy=policy, public=row.public_hours, professional=row.professional_hours
+def compliance_row(row, policy, requirements) -> dict:
+    """One roster row as `ComplianceRowSerializer` writes it (tests compare the two); compliance
+    as everywhere else (`selectors.compliance_with`, the binding requirements included)."""
+    figures = selectors.compliance_with(
+        policy=policy,
+        public=row.public_hours,
+        professional=row.professional_hours,
+        lines=selectors.row_requirement_lines(row, requirements),
     )
     return {
         "id": row.user.id,
@@ -473,7 +490,7 @@ class HourRecordDecisionView(APIView):
             code = getattr(exc, "code", None)
             if code == "already_decided":
                 raise Conflict(exc.messages[0], code="already_decided") from None
-            if code == "own_record":
+            if code in ("own_record", "sent_to_city_bureau", "over_self_report_maximum"):
                 raise RuleViolation(exc.messages[0], code=code) from None
             raise
         return Response(HourRecordSerializer(record).data)

@@ -13,6 +13,7 @@ from portal.choices import EmptyChoicePrompt
 from portal.uploads import JPEG, PDF, PNG, XLSX, validate_upload
 
 from .models import ConversionRule, Requirement, YearPolicy
+from .selectors.requirements import sector_employers
 
 
 def proof_max_bytes() -> int:
@@ -136,6 +137,7 @@ class YearPolicyForm(EmptyChoicePrompt, forms.ModelForm):
             "grace_from",
             "grace_until",
             "review_threshold",
+            "self_report_bureau_threshold",
             "mandatory_binding",
             "notes",
         ]
@@ -181,6 +183,9 @@ class YearPolicyForm(EmptyChoicePrompt, forms.ModelForm):
         threshold = data.get("review_threshold")
         if threshold is not None and threshold <= 0:
             self.add_error("review_threshold", _("复核阈值必须大于0。"))
+        threshold = data.get("self_report_bureau_threshold")
+        if threshold is not None and threshold <= 0:
+            self.add_error("self_report_bureau_threshold", _("个人申报转市人社局审核阈值必须大于0。"))
 
     def clean_teaching_credit_multiplier(self):
         value = self.cleaned_data.get("teaching_credit_multiplier")
@@ -200,7 +205,22 @@ class YearPolicyForm(EmptyChoicePrompt, forms.ModelForm):
 class ConversionRuleForm(EmptyChoicePrompt, forms.ModelForm):
     class Meta:
         model = ConversionRule
-        fields = ["name", "unit", "hours_per_unit", "category", "order"]
+        fields = ["name", "unit", "hours_per_unit", "max_units", "category", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, one unit per record (the model's default); no initial, so an empty extra row
+        # stays unchanged.
+        self.fields["max_units"].required = False
+        self.fields["max_units"].initial = None
+
+    def clean_max_units(self):
+        value = self.cleaned_data.get("max_units")
+        if value is None:
+            return ConversionRule._meta.get_field("max_units").default
+        if value <= 0:
+            raise forms.ValidationError(_("每条申报最多数量必须大于0。"), code="not_positive")
+        return value
 
     def clean_hours_per_unit(self):
         value = self.cleaned_data.get("hours_per_unit")
@@ -213,7 +233,7 @@ ConversionRuleFormSet = inlineformset_factory(
     YearPolicy,
     ConversionRule,
     form=ConversionRuleForm,
-    fields=["name", "unit", "hours_per_unit", "category", "order"],
+    fields=["name", "unit", "hours_per_unit", "max_units", "category", "order"],
     extra=2,
     # Rules already used by records are kept (records store their own hours); no deleting here.
     can_delete=False,
@@ -236,12 +256,11 @@ class RequirementForm(EmptyChoicePrompt, forms.Form):
     )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args, for_department: bool, **kwargs):
+    def __init__(self, *args, for_department: bool, department: Organisation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.order_by("-year", "order", "id")
         if for_department:
-            self.fields["employers"].queryset = Organisation.objects.filter(
-                kind=Organisation.Kind.EMPLOYER, is_active=True
-            ).order_by("city", "name")
+            # Only the department's own sector (services.requirements checks it again).
+            self.fields["employers"].queryset = sector_employers(department).order_by("city", "name")
         else:
             del self.fields["employers"]

@@ -26,7 +26,7 @@ rules.add_perm("credits.decide_record", is_employer_admin | is_city_staff | is_p
 rules.add_perm("credits.manage_requirements", is_department_staff | is_city_staff)
 # Provincial staff open any city's employer breakdown from the province report.
 rules.add_perm("credits.view_city_report", is_city_staff | is_provincial_staff)
-rules.add_perm("credits.audit_record", is_city_staff)
+rules.add_perm("credits.audit_record", is_city_staff | is_provincial_staff)
 rules.add_perm("credits.view_province_report", is_provincial_staff)
 rules.add_perm("credits.manage_policy", is_provincial_staff)
 rules.add_perm("credits.post_records", is_platform_operator | is_professional)

@@ -8,6 +8,12 @@ ModelSerializer field DRF maps from one, carry the length limit, and gives every
 date-time field of Django forms and DRF serializers (model-built or declared) the date range.
 Explicitly declared text fields (forms.CharField, serializers.CharField and their subclasses)
 that take input get the same limit unless they state their own max_length.
+
+Numbers are typed in ASCII digits only: Python's int() and Decimal() also read "٢٠٢٦" and "９"
+(and `str.isdigit` says yes to "²" and "①", which int() then refuses with a 500). `whole_number`
+is the one parser for a whole number in text; `install()` makes the integer, decimal and float
+fields of Django forms and DRF serializers refuse any other digit, and integers beyond a 64-bit
+column (SQLite raises OverflowError on them).
 """
 
 import datetime
@@ -20,6 +26,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 TEXT_MAX_LENGTH = 5000
+# The largest integer a database column holds (SQLite INTEGER, PostgreSQL bigint).
+INTEGER_MAX = 2**63 - 1
 DATE_MIN = datetime.date(1990, 1, 1)
 DATE_MAX = datetime.date(2099, 12, 31)
 
@@ -33,6 +41,51 @@ def validate_sane_date(value) -> None:
         raise ValidationError(
             _("日期超出合理范围（%(min)s 至 %(max)s）。") % {"min": DATE_MIN, "max": DATE_MAX}, code="date_out_of_range"
         )
+
+
+def whole_number(value) -> int | None:
+    """A non-negative whole number written in ASCII digits ("2026"; not "٢٠٢٦", "９", "²"), at most
+    INTEGER_MAX; None for anything else. Ints pass through (bools are not numbers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if abs(value) <= INTEGER_MAX else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= INTEGER_MAX else None
+
+
+def _not_ascii(data) -> bool:
+    return isinstance(data, str) and not data.isascii()
+
+
+def _ascii_form_number(original):
+    def to_python(self, value):
+        if _not_ascii(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        number = original(self, value)
+        if isinstance(number, int) and abs(number) > INTEGER_MAX:
+            raise ValidationError(_("数字过大。"), code="too_large")
+        return number
+
+    to_python.ascii_only = True
+    return to_python
+
+
+def _ascii_serializer_number(original):
+    def to_internal_value(self, data):
+        if _not_ascii(data):
+            self.fail("invalid")
+        number = original(self, data)
+        if isinstance(number, int) and abs(number) > INTEGER_MAX:
+            raise serializers.ValidationError(_("数字过大。"), code="too_large")
+        return number
+
+    return to_internal_value
 
 
 class BoundedCharField(serializers.CharField):
@@ -75,3 +128,7 @@ def install() -> None:
     # default_validators apply to every instance not given its own validators list.
     for field_class in (forms.DateField, forms.DateTimeField, serializers.DateField, serializers.DateTimeField):
         field_class.default_validators = [*field_class.default_validators, validate_sane_date]
+    for field_class in (forms.IntegerField, forms.DecimalField, forms.FloatField):
+        field_class.to_python = _ascii_form_number(field_class.to_python)
+    for field_class in (serializers.IntegerField, serializers.DecimalField, serializers.FloatField):
+        field_class.to_internal_value = _ascii_serializer_number(field_class.to_internal_value)

@@ -11,8 +11,12 @@ TENTH = Decimal("0.1")
 def parse_hours(value, *, maximum: Decimal) -> Decimal:
     """Turn input into hours (> 0, one decimal place, at most `maximum`) or raise a Chinese
     ValidationError. Each caller names its own sane maximum (a course, a ledger record)."""
+    text = str(value).strip()
+    # ASCII digits only: Decimal() also reads "٢" and "９" (portal.bounds).
+    if not text.isascii() or "_" in text:
+        raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_invalid")
     try:
-        hours = Decimal(str(value).strip())
+        hours = Decimal(text)
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError(_("学时必须是数字，例如 1.5。"), code="hours_invalid") from None
     if not hours.is_finite():

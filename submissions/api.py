@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from portal.api.errors import Conflict, RuleViolation
 from portal.api.permissions import RulesPermission
+from portal.bounds import whole_number
 from portal.deadlines import earliest_open_deadline, is_open
 
 from . import services
@@ -99,9 +100,10 @@ class CallList(generics.ListAPIView):
         raw = self.request.query_params.get("year")
         if not raw:
             return None
-        if not raw.isdigit():
+        year = whole_number(raw)
+        if year is None or not 1900 < year < 3000:
             raise ValidationError({"year": [_("年度须为四位数字。")]})
-        return int(raw)
+        return year
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.bounds import whole_number
 from portal.pages import add_errors
 from portal.permissions import permission_required
 from portal.uploads import attachment_response
@@ -231,11 +232,8 @@ def compare(request, pk: int):
         messages.info(request, _("只有一个版本，无需比较。"))
         return redirect("submissions:detail", pk=pk)
     numbers = sorted(versions)
-    try:
-        a = int(request.GET.get("a") or numbers[-2])
-        b = int(request.GET.get("b") or numbers[-1])
-    except ValueError:
-        raise Http404 from None
+    a = whole_number(request.GET.get("a") or numbers[-2])
+    b = whole_number(request.GET.get("b") or numbers[-1])
     if a not in versions or b not in versions:
         raise Http404
     context = {

@@ -4,6 +4,7 @@ display: portal.pages)."""
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Organisation
+from portal.bounds import whole_number
 
 
 def acting_unit(request, ids: list[int]) -> Organisation:
@@ -11,7 +12,7 @@ def acting_unit(request, ids: list[int]) -> Organisation:
     if not ids:
         raise PermissionDenied
     wanted = request.POST.get("org") or request.GET.get("org")
-    pk = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else ids[0]
+    pk = wanted if (wanted := whole_number(wanted)) in ids else ids[0]
     return Organisation.objects.get(pk=pk)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.bounds import whole_number
 from portal.pages import add_errors, error_messages, paginate
 from portal.permissions import permission_required
 from portal.uploads import XLSX, download_response
@@ -138,7 +139,7 @@ def upload_template(request):
 @permission_required("courses.manage_courses")
 def bulk_publish(request):
     """Publish the drafts ticked on the unit's course list, all or none."""
-    ids = [int(pk) for pk in request.POST.getlist("course") if pk.isdigit()]
+    ids = [pk for pk in map(whole_number, request.POST.getlist("course")) if pk is not None]
     courses = list(selectors.courses_managed_by(request.user).filter(pk__in=ids))
     try:
         published = services.publish_courses(actor=request.user, courses=courses)

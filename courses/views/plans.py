@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.bounds import whole_number
 from portal.pages import add_errors, error_messages, paginate
 from portal.permissions import SIGNED_IN, permission_required
 from portal.uploads import attachment_response
@@ -96,7 +97,8 @@ def plan_decide(request, pk: int):
 def topics(request):
     years = selectors.topic_years()
     wanted = request.GET.get("year")
-    year = int(wanted) if wanted and wanted.isdigit() else (years[0] if years else timezone.localdate().year)
+    # A year that is no number lists nothing (year 0), as an absurd one does.
+    year = (whole_number(wanted) or 0) if wanted else (years[0] if years else timezone.localdate().year)
     form = TopicForm(request.POST or None, initial={"year": year}, prefix="topic")
     copy_form = CopyTopicsForm(initial={"to_year": year + 1}, prefix="copy")
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from portal.bounds import whole_number
 from portal.pages import paginate
 from portal.permissions import public
 
@@ -52,7 +53,8 @@ def course_detail(request, pk: int):
 @public
 def guide_list(request):
     year = request.GET.get("year")
-    guides = selectors.published_guides(year=int(year) if year and year.isdigit() else None)
+    # A year that is no number lists nothing (year 0), as an absurd one does.
+    guides = selectors.published_guides(year=(whole_number(year) or 0) if year else None)
     return render(request, "courses/guide_list.html", {"page": paginate(request, guides), "year": year})
 
 

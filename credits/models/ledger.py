@@ -84,6 +84,10 @@ class HourRecord(models.Model):
     )
     quantity = models.DecimalField(_("数量"), max_digits=6, decimal_places=1, null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    # A self-report past the year policy's self_report_bureau_threshold: decided by the city
+    # bureau of the person's employer, not by the employer (credits.selectors.records_decidable_by).
+    # A database default too, so raw loads (COPY) that do not name the column keep working.
+    bureau_review = models.BooleanField(_("由市人社局审核"), default=False, db_default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("审核人"),

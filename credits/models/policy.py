@@ -1,5 +1,7 @@
 """The yearly hour requirement set by the provincial bureau and its conversion rules."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +47,16 @@ class YearPolicy(models.Model):
         blank=True,
         help_text=_("同一单位为同一人登记的本年度学时合计超过此数时，超出的记录转用人单位审核。空表示不设阈值。"),
     )
+    # Past this, a person's self-reported hours of the year are decided by the city bureau, not
+    # only by the employer (credits.selectors.records_decidable_by, credits.services.self_report).
+    self_report_bureau_threshold = models.DecimalField(
+        _("个人申报转市人社局审核阈值（学时）"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("一人本年度个人申报的学时合计超过此数时，超出的申报由其单位所在市的人社局审核。空表示不设阈值。"),
+    )
     mandatory_binding = models.BooleanField(
         _("专门要求计入达标"),
         default=False,
@@ -72,10 +84,20 @@ class YearPolicy(models.Model):
                 name="policy_review_threshold_positive",
                 condition=Q(review_threshold__isnull=True) | Q(review_threshold__gt=0),
             ),
+            models.CheckConstraint(
+                name="policy_self_report_threshold_positive",
+                condition=Q(self_report_bureau_threshold__isnull=True) | Q(self_report_bureau_threshold__gt=0),
+            ),
         ]
 
     def __str__(self):
         return _("%(year)s年度学时要求") % {"year": self.year}
+
+    def self_report_max_hours(self) -> Decimal | None:
+        """The most one self-report may claim this year: the largest that one of the year's
+        conversion rules grants for one record (hours per unit x units per record). None when the
+        year has no rules: then there is nothing to derive a maximum from."""
+        return max((rule.max_hours() for rule in self.conversion_rules.all()), default=None)
 
 
 class ConversionRule(models.Model):
@@ -88,6 +110,13 @@ class ConversionRule(models.Model):
     unit = models.CharField(_("计量单位"), max_length=16, help_text=_("如：篇、天、学期"))
     hours_per_unit = models.DecimalField(_("每单位学时"), max_digits=5, decimal_places=1)
     category = models.CharField(_("计入类别"), max_length=16, choices=Category.choices)
+    max_units = models.DecimalField(
+        _("每条申报最多数量"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("1.0"),
+        help_text=_("一条个人申报按此规则最多折算的数量，如论文1篇、学术会议5天。"),
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -97,6 +126,7 @@ class ConversionRule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["policy", "name"], name="conversion_rule_unique_name"),
             models.CheckConstraint(name="conversion_rule_hours_positive", condition=Q(hours_per_unit__gt=0)),
+            models.CheckConstraint(name="conversion_rule_max_units_positive", condition=Q(max_units__gt=0)),
         ]
 
     def __str__(self):
@@ -105,3 +135,7 @@ class ConversionRule(models.Model):
             "unit": self.unit,
             "hours": format_hours(self.hours_per_unit),
         }
+
+    def max_hours(self) -> Decimal:
+        """The most one self-report under this rule may claim."""
+        return self.hours_per_unit * self.max_units

@@ -16,7 +16,9 @@ from .compliance import (
     certificate_by_code,
     compliance_by_city,
     compliance_by_employer,
+    compliance_condition,
     compliance_for,
+    compliance_with,
     compliant_condition,
     conversion_rules_for,
     current_certificate,
@@ -31,7 +33,7 @@ from .compliance import (
     staff_memberships,
     years_with_policy,
 )
-from .queues import auditable_records, records_decidable_by, records_visible_to
+from .queues import auditable_records, records_correctable_by, records_decidable_by, records_visible_to
 from .requirements import (
     RequirementLine,
     RequirementRate,
@@ -43,6 +45,7 @@ from .requirements import (
     requirements_of_year,
     requirements_set_by,
     row_requirement_lines,
+    sector_employers,
 )
 
 __all__ = [
@@ -60,7 +63,9 @@ __all__ = [
     "certificate_by_code",
     "compliance_by_city",
     "compliance_by_employer",
+    "compliance_condition",
     "compliance_for",
+    "compliance_with",
     "compliant_condition",
     "conversion_rules_for",
     "current_certificate",
@@ -69,6 +74,7 @@ __all__ = [
     "live_compliance_by_city",
     "live_compliance_by_employer",
     "policy_for",
+    "records_correctable_by",
     "records_decidable_by",
     "records_for",
     "records_visible_to",
@@ -81,6 +87,7 @@ __all__ = [
     "roster",
     "roster_summary",
     "row_requirement_lines",
+    "sector_employers",
     "staff_memberships",
     "years_with_policy",
 ]

@@ -25,8 +25,8 @@ from ..models import (
 from .requirements import (
     annotate_requirements,
     requirement_lines,
-    requirement_scope,
     requirements_for_employer,
+    requirements_met_condition,
     requirements_of_year,
 )
 
@@ -144,21 +144,49 @@ def compliant_condition(policy: YearPolicy) -> Q:
     )
 
 
+def compliance_with(*, policy: YearPolicy, public: Decimal, professional: Decimal, lines) -> Compliance:
+    """Compliance as every page, report, certificate and API answers it: the notice's hour rule
+    (`annual_hours_requirement`) and, when the year's policy makes them binding, every department's
+    and city's requirement the person is bound by (`lines`: their `RequirementLine`s): “有专门要求的，
+    专业技术人员须按要求学习”. `compliance_condition` is the same rule for SQL filters."""
+    compliance = annual_hours_requirement(policy=policy, public=public, professional=professional)
+    if policy.mandatory_binding and not all(line.met for line in lines):
+        compliance = replace(compliance, compliant=False, requirements_met=False)
+    return compliance
+
+
+def compliance_condition(*, policy: YearPolicy, requirements, met: dict) -> Q:
+    """`compliance_with` as a filter over membership rows annotated by `_with_figures` and
+    `annotate_requirements` (`met`: its conditions; tested to agree)."""
+    condition = compliant_condition(policy)
+    if policy.mandatory_binding:
+        condition &= requirements_met_condition(requirements=requirements, met=met)
+    return condition
+
+
+def with_binding_requirements(rows: QuerySet, *, policy: YearPolicy, requirements=None) -> tuple[QuerySet, Q]:
+    """Rows annotated for `compliance_condition` (the requirements of the year when binding, or
+    those given), and that condition."""
+    met: dict = {}
+    if policy.mandatory_binding:
+        requirements = requirements_of_year(year=policy.year) if requirements is None else requirements
+        rows, met = annotate_requirements(rows, requirements=requirements, year=policy.year, user_ref="user_id")
+    return rows, compliance_condition(policy=policy, requirements=requirements or [], met=met)
+
+
 def compliance_for(*, user, year: int, lines=None, policy: YearPolicy | None = None) -> Compliance:
     """A professional's approved hours of a year against that year's policy. `lines` and `policy`:
     the person's `requirement_lines` and the year's policy when the caller already has them."""
     policy = policy or policy_for(year=year)
     summary = YearSummary.objects.filter(professional=user, year=year).first()
-    compliance = annual_hours_requirement(
+    if lines is None and policy.mandatory_binding:
+        lines = requirement_lines(user=user, year=year)
+    return compliance_with(
         policy=policy,
         public=summary.public_hours if summary else ZERO,
         professional=summary.professional_hours if summary else ZERO,
+        lines=lines or [],
     )
-    if lines is None and policy.mandatory_binding:
-        lines = requirement_lines(user=user, year=year)
-    if policy.mandatory_binding and not all(line.met for line in lines):
-        compliance = replace(compliance, compliant=False, requirements_met=False)
-    return compliance
 
 
 def records_for(*, user, year: int) -> QuerySet[HourRecord]:
@@ -209,10 +237,7 @@ def roster(
         requirements = requirements_for_employer(employer=employer, year=year)
     rows = _with_figures(staff_memberships(organisation_ids=[organisation_id]), year=year, user_path="user")
     rows, met = annotate_requirements(rows, requirements=requirements, year=year, user_ref="user_id")
-    condition = compliant_condition(policy)
-    if policy.mandatory_binding:
-        for requirement_met in met.values():
-            condition &= requirement_met
+    condition = compliance_condition(policy=policy, requirements=requirements, met=met)
     rows = rows.annotate(
         compliant=Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()),
     ).select_related("user")
@@ -258,13 +283,7 @@ class RateRow:
 
 def _rates(*, year: int, memberships: QuerySet, group_by: str) -> list[dict]:
     policy = policy_for(year=year)
-    rows = _with_figures(memberships, year=year, user_path="user")
-    condition = compliant_condition(policy)
-    if policy.mandatory_binding:
-        requirements = requirements_of_year(year=year)
-        rows, met = annotate_requirements(rows, requirements=requirements, year=year, user_ref="user_id")
-        for requirement in requirements:
-            condition &= ~requirement_scope(requirement, employer_path="organisation") | met[requirement.pk]
+    rows, condition = with_binding_requirements(_with_figures(memberships, year=year, user_path="user"), policy=policy)
     return list(
         rows.values(group_by)
         .annotate(

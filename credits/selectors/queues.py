@@ -13,13 +13,36 @@ def _employed():
     return Membership.objects.active().filter(role=Role.PROFESSIONAL)
 
 
+def _employed_where_an_admin_decides():
+    """Staff of an employer that has an active administrator: only there can the employer decide."""
+    with_admin = Membership.objects.active().filter(role=Role.EMPLOYER_ADMIN).values("organisation_id")
+    return _employed().filter(organisation_id__in=with_admin)
+
+
+def _with_decision_city(records: QuerySet[HourRecord], *, shown: bool = False) -> QuerySet[HourRecord]:
+    """The city whose bureau decides or corrects when the employer does not: the city of the
+    person's current employer; with none, of their most recent employer ("" = no city)."""
+    current_city = _employed().filter(user_id=OuterRef("professional_id")).values("organisation__city")[:1]
+    last_city = (
+        Membership.objects.filter(user_id=OuterRef("professional_id"), role=Role.PROFESSIONAL)
+        .order_by("-created_at", "-id")
+        .values("organisation__city")[:1]
+    )
+    decision_city = Coalesce(Subquery(current_city), Subquery(last_city), Value(""))
+    # An alias filters without adding the subqueries to the listed columns; `shown` for the service.
+    return records.annotate(decision_city=decision_city) if shown else records.alias(decision_city=decision_city)
+
+
 def records_decidable_by(user, *, pending_only: bool = True) -> QuerySet[HourRecord]:
     """Pending records this user decides; every pending record has exactly one such place.
 
     A record follows its owner, not whoever registered it: the admins of the person's current
     employer decide it (so after a change of employer the new one decides and the old one no
-    longer sees it). A person with no employer any more is decided by the city bureau of the city
-    of their most recent employer; if that employer had no city, by the provincial bureau.
+    longer sees it). The city bureau decides instead when nobody at the employer can: a person
+    with no employer any more (the city of their most recent employer), a person whose employer has
+    no administrator, and a self-report past the year policy's self-report threshold
+    (`bureau_review`; "超过阈值的个人申报学时由市人社局审核"); both in the city of the current
+    employer. Where that employer had no city, the provincial bureau decides.
     Used by the approval page, the API and `credits.services.decisions` alike."""
     employer_ids = organisation_ids_with_role(user, Role.EMPLOYER_ADMIN)
     cities = cities_of_city_staff(user)
@@ -27,19 +50,15 @@ def records_decidable_by(user, *, pending_only: bool = True) -> QuerySet[HourRec
     records = HourRecord.objects.all()
     scope = Q(pk__in=[])
     if employer_ids:
-        scope |= Q(professional__in=_employed().filter(organisation_id__in=employer_ids).values("user_id"))
+        staff = _employed().filter(organisation_id__in=employer_ids).values("user_id")
+        scope |= Q(professional__in=staff, bureau_review=False)
     if cities or province:
-        last_city = (
-            Membership.objects.filter(user_id=OuterRef("professional_id"), role=Role.PROFESSIONAL)
-            .order_by("-created_at", "-id")
-            .values("organisation__city")[:1]
-        )
-        records = records.annotate(decision_city=Coalesce(Subquery(last_city), Value("")))
-        no_employer = ~Q(professional__in=_employed().values("user_id"))
+        records = _with_decision_city(records)
+        to_bureau = Q(bureau_review=True) | ~Q(professional__in=_employed_where_an_admin_decides().values("user_id"))
         if cities:
-            scope |= no_employer & Q(decision_city__in=cities)
+            scope |= to_bureau & Q(decision_city__in=cities)
         if province:
-            scope |= no_employer & Q(decision_city="")
+            scope |= to_bureau & Q(decision_city="")
     records = records.filter(scope)
     if pending_only:
         records = records.filter(status=HourRecord.Status.PENDING)
@@ -48,13 +67,31 @@ def records_decidable_by(user, *, pending_only: bool = True) -> QuerySet[HourRec
     )
 
 
-def auditable_records(*, city: str, year: int | None = None) -> QuerySet[HourRecord]:
-    """Approved, unreversed, non-correction records of professionals employed in a city."""
-    employed_here = _employed().filter(organisation__city=city)
+def auditable_records(*, city: str | None, year: int | None = None) -> QuerySet[HourRecord]:
+    """Approved, unreversed, non-correction records a bureau may correct: for a city, of people
+    employed there and of people without a current employer whose most recent employer was there;
+    every record for the province (`city=None`)."""
+    records = HourRecord.objects.all()
+    if city is not None:
+        records = _with_decision_city(records).filter(decision_city=city)
+    return _correctable(records, year=year)
+
+
+def records_correctable_by(user) -> QuerySet[HourRecord]:
+    """Whose records `services.decisions.reverse_record` may correct (any status; the service
+    checks it): the province every record; a city bureau its city's, as `auditable_records`.
+    Each record is annotated with `decision_city`."""
+    records = _with_decision_city(HourRecord.objects.all(), shown=True)
+    if has_role(user, Role.PROVINCE_STAFF):
+        return records
+    return records.filter(decision_city__in=cities_of_city_staff(user))
+
+
+def _correctable(records: QuerySet[HourRecord], *, year: int | None) -> QuerySet[HourRecord]:
     qs = (
-        HourRecord.objects.approved()
+        records.filter(status=HourRecord.Status.APPROVED)
         .exclude(source=HourRecord.Source.CORRECTION)
-        .filter(reversal__isnull=True, professional__in=employed_here.values("user_id"))
+        .filter(reversal__isnull=True)
         .select_related("professional", "recorded_by", "course")
         .order_by("-created_at", "-id")
     )

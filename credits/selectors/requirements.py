@@ -66,9 +66,11 @@ def annotate_requirements(queryset: QuerySet, *, requirements, year: int, user_r
             queryset = queryset.annotate(**{name: Exists(done)})
             met[req.pk] = Q(**{name: True})
         else:
+            # By the topic's name, as the catalogue filters: a course offered over several years
+            # keeps the topic row of the year it was made ("医养健康" of 2024 counts in 2026).
             total = (
                 _counted(year, user_ref)
-                .filter(course__topic_id=req.topic_id)
+                .filter(course__topic__name=req.topic.name)
                 .values("professional_id")
                 .annotate(s=Sum("hours"))
                 .values("s")
@@ -77,6 +79,20 @@ def annotate_requirements(queryset: QuerySet, *, requirements, year: int, user_r
             queryset = queryset.annotate(**{name: hours})
             met[req.pk] = Q(**{f"{name}__gte": req.min_hours})
     return queryset, met
+
+
+def requirements_met_condition(*, requirements, met: dict, employer_path: str = "organisation") -> Q:
+    """Rows (memberships annotated by `annotate_requirements`) that met every requirement binding
+    their employer: the SQL side of `selectors.compliance_with`."""
+    condition = Q()
+    for requirement in requirements:
+        condition &= ~requirement_scope(requirement, employer_path=employer_path) | met[requirement.pk]
+    return condition
+
+
+def sector_employers(department: Organisation) -> QuerySet[Organisation]:
+    """The employers of a department's sector: those whose managing unit (上级/管理单位) it is."""
+    return Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER, parent=department, is_active=True)
 
 
 def requirement_scope(requirement: Requirement, *, employer_path: str) -> Q:

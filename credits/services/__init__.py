@@ -10,7 +10,7 @@ transaction with the matching change to `YearSummary` (rows locked with select_f
 """
 
 from .calendar import hours_count_in_year_completed, registration_deadline, year_is_closed
-from .decisions import approve_record, reject_record, reverse_record
+from .decisions import SentToCityBureau, approve_record, reject_record, reverse_record
 from .intake import MAX_BULK_ROWS, BulkRejected, RowError, record_platform_hours
 from .interfaces import (
     credit_teaching,
@@ -30,6 +30,7 @@ __all__ = [
     "NOT_IN_SCOPE",
     "BulkRejected",
     "RowError",
+    "SentToCityBureau",
     "approve_record",
     "credit_teaching",
     "hours_count_in_year_completed",

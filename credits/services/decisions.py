@@ -6,14 +6,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEvent, Membership, Role
+from accounts.models import AuditEvent, Role
 from accounts.selectors import roles_of
 from accounts.services import audit
 
+from .. import caching
 from ..models import HourRecord, YearPolicy
-from ..selectors import records_decidable_by
+from ..selectors import records_correctable_by, records_decidable_by
 from .calendar import year_is_closed
 from .ledger import _apply_records
+from .locks import lock_years
+from .self_report import goes_to_city_bureau, self_report_limit
+
+
+class SentToCityBureau(ValidationError):
+    """An employer's approval of a self-report past the year's self-report threshold: refused, and
+    the record now waits for the city bureau (committed before this is raised)."""
 
 
 def _decide(*, record_id: int, actor, approve: bool, reason: str) -> HourRecord:
@@ -29,23 +37,59 @@ def _decide(*, record_id: int, actor, approve: bool, reason: str) -> HourRecord:
             raise ValidationError(_("该记录已审核，不能重复审核。"), code="already_decided")
         if not approve and not reason.strip():
             raise ValidationError({"reason": _("退回时请填写理由。")}, code="reason_required")
-        now = timezone.now()
-        status = HourRecord.Status.APPROVED if approve else HourRecord.Status.REJECTED
-        updated = HourRecord.objects.filter(pk=record.pk, status=HourRecord.Status.PENDING).update(
-            status=status, decided_by=actor, decided_at=now, reason=reason.strip()
-        )
-        if updated != 1:
-            raise ValidationError(_("该记录已审核，不能重复审核。"), code="already_decided")
-        record.refresh_from_db()
-        _apply_records([record])
-        audit(
-            type=AuditEvent.Type.RECORD_DECIDED,
-            actor=actor,
-            organisation=record.recorded_by,
-            target=f"hour-record:{record.pk}",
-            data={"status": status, "hours": str(record.hours)},
+        if approve and record.source == HourRecord.Source.SELF_REPORTED and _over_limits(record):
+            sent = True
+        else:
+            sent = False
+            _record_decision(record, actor=actor, approve=approve, reason=reason)
+    if sent:
+        raise SentToCityBureau(
+            _("该人员本年度个人申报学时已超过年度政策规定的阈值，本条申报已转市人社局审核，单位不能通过。"),
+            code="sent_to_city_bureau",
         )
     return record
+
+
+def _over_limits(record: HourRecord) -> bool:
+    """The limits of a self-report, checked again when it is approved: above the year's per-record
+    maximum nobody approves it (a Chinese error naming the maximum); past the self-report threshold
+    an employer's approval sends it to the city bureau instead (True). The (person, year) lock
+    serialises this with the person's other reports and approvals."""
+    policy = YearPolicy.objects.get(year=record.year)
+    self_report_limit(policy=policy, conversion_rule=record.conversion_rule, hours=record.hours)
+    if record.bureau_review:
+        return False
+    lock_years(scope="person", keys=[(record.professional_id, record.year)])
+    if not goes_to_city_bureau(
+        policy=policy,
+        professional_id=record.professional_id,
+        year=record.year,
+        hours=record.hours,
+        statuses=(HourRecord.Status.APPROVED,),
+    ):
+        return False
+    HourRecord.objects.filter(pk=record.pk, status=HourRecord.Status.PENDING).update(bureau_review=True)
+    caching.bump_people([record.professional_id])
+    return True
+
+
+def _record_decision(record: HourRecord, *, actor, approve: bool, reason: str) -> None:
+    now = timezone.now()
+    status = HourRecord.Status.APPROVED if approve else HourRecord.Status.REJECTED
+    updated = HourRecord.objects.filter(pk=record.pk, status=HourRecord.Status.PENDING).update(
+        status=status, decided_by=actor, decided_at=now, reason=reason.strip()
+    )
+    if updated != 1:
+        raise ValidationError(_("该记录已审核，不能重复审核。"), code="already_decided")
+    record.refresh_from_db()
+    _apply_records([record])
+    audit(
+        type=AuditEvent.Type.RECORD_DECIDED,
+        actor=actor,
+        organisation=record.recorded_by,
+        target=f"hour-record:{record.pk}",
+        data={"status": status, "hours": str(record.hours)},
+    )
 
 
 def _closed(year: int) -> bool:
@@ -65,31 +109,29 @@ def reject_record(*, record_id: int, actor, reason: str) -> HourRecord:
 
 
 def reverse_record(*, record_id: int, actor, reason: str) -> HourRecord:
-    """A city bureau's audit: an approved record of a professional employed in its city is
-    cancelled by a correction record with the negative hours; both stay in the history.
+    """An audit: an approved record is cancelled by a correction record with the negative hours;
+    both stay in the history. A city bureau corrects the records of its city (people employed
+    there, and people without a current employer whose most recent employer was there); the
+    provincial bureau corrects any record (`selectors.records_correctable_by`).
 
     This is the one change allowed after the year's closing date; the audit event says so."""
     if not reason.strip():
         raise ValidationError({"reason": _("冲正时请填写理由。")}, code="reason_required")
-    bureaus = [g for g in roles_of(actor) if g.role == Role.CITY_STAFF]
+    bureaus = [g for g in roles_of(actor) if g.role in (Role.CITY_STAFF, Role.PROVINCE_STAFF)]
     if not bureaus:
-        raise ValidationError(_("只有市人社局工作人员可以核查冲正学时记录。"), code="not_allowed")
-    cities = {g.organisation_city for g in bureaus}
+        raise ValidationError(_("只有市人社局或省人社厅工作人员可以核查冲正学时记录。"), code="not_allowed")
     with transaction.atomic():
-        original = HourRecord.objects.select_for_update().filter(pk=record_id).first()
-        in_city = (
-            original is not None
-            and Membership.objects.active()
-            .filter(user_id=original.professional_id, role=Role.PROFESSIONAL, organisation__city__in=cities)
-            .exists()
-        )
-        if not in_city:
+        original = records_correctable_by(actor).select_for_update(of=("self",)).filter(pk=record_id).first()
+        if original is None:
             raise ValidationError(_("未找到该学时记录，或不属于本市。"), code="not_found")
         if original.status != HourRecord.Status.APPROVED or original.source == HourRecord.Source.CORRECTION:
             raise ValidationError(_("只有已通过的学时记录可以冲正。"), code="not_approved")
         if HourRecord.objects.filter(reverses=original).exists():
             raise ValidationError(_("该记录已被冲正。"), code="already_reversed")
-        bureau = next(g for g in bureaus if g.organisation_city in cities)
+        city_bureau = next(
+            (g for g in bureaus if g.role == Role.CITY_STAFF and g.organisation_city == original.decision_city), None
+        )
+        bureau = city_bureau or next(g for g in bureaus if g.role == Role.PROVINCE_STAFF)
         correction = HourRecord(
             professional_id=original.professional_id,
             year=original.year,

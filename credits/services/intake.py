@@ -22,6 +22,7 @@ from ..models import HourRecord, YearPolicy
 from . import rights
 from .calendar import hours_count_in_year_completed
 from .ledger import _apply_records
+from .locks import lock_years
 from .rows import Row, parse_row
 from .sql import insert_records
 
@@ -216,7 +217,11 @@ def _records(*, organisation, actor, rows, checked, trainings, policies) -> list
     years = {r.year for _i, r, _p in checked}
     totals = defaultdict(lambda: 0)
     # The hours registered so far only matter under a review threshold (none: nothing to compare).
-    if any(policies[year].review_threshold is not None for year in years):
+    # They are read under the unit's (unit, year) lock, so a concurrent batch of the same unit waits
+    # until this one commits and then counts its rows: two batches cannot both pass the threshold.
+    threshold_years = [year for year in years if policies[year].review_threshold is not None]
+    if threshold_years:
+        lock_years(scope="unit", keys=[(organisation.pk, year) for year in threshold_years])
         totals.update(rights.credited_so_far(organisation=organisation, people=people, years=years))
     now = timezone.now()
     actor_id = actor.pk if actor else None

@@ -14,7 +14,7 @@ from courses.models import Course, Topic
 from portal.hours import parse_hours
 
 from ..models import Requirement
-from ..selectors import policy_for
+from ..selectors import policy_for, sector_employers
 from .rollups import refresh_employers
 
 SETTER_ROLES = {
@@ -35,6 +35,16 @@ def _refresh_bound_staff(requirement: Requirement, employer_ids: list[int]) -> N
     the report rollups."""
     if policy_for(year=requirement.year).mandatory_binding:
         refresh_employers(organisation_ids=employer_ids, year=requirement.year)
+
+
+def _within_sector(department: Organisation, employers: list[Organisation]) -> None:
+    """“省级行业主管部门……可开展面向本行业……的培训活动”: a department binds only the employers of
+    its own sector, those whose managing unit (上级/管理单位) it is (`selectors.sector_employers`)."""
+    own = set(sector_employers(department).values_list("id", flat=True))
+    outside = [e.name for e in employers if e.pk not in own]
+    if outside:
+        message = _("行业主管部门只能为本行业的用人单位设置要求，以下单位不属于本行业：%(names)s。")
+        raise ValidationError({"employers": message % {"names": "、".join(outside)}}, code="employers_outside_sector")
 
 
 def _require_setter(actor, organisation: Organisation) -> None:
@@ -84,6 +94,7 @@ def set_requirement(
     if organisation.kind == Organisation.Kind.INDUSTRY_DEPARTMENT:
         if not employers or any(e.kind != Organisation.Kind.EMPLOYER for e in employers):
             raise ValidationError({"employers": _("请选择本行业适用的用人单位。")}, code="employers_required")
+        _within_sector(organisation, employers)
     elif employers:
         raise ValidationError({"employers": _("市人社局的要求适用于本市全部用人单位，无需选择单位。")})
     try:

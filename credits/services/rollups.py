@@ -28,8 +28,8 @@ from django.db.models.signals import post_save
 from accounts.models import Membership, Role
 
 from ..models import CityYearRollup, EmployerYearRollup, HourRecord, StaffYearStatus, YearPolicy
-from ..selectors.compliance import _with_figures, compliant_condition
-from ..selectors.requirements import annotate_requirements, requirement_scope, requirements_of_year
+from ..selectors.compliance import _with_figures, with_binding_requirements
+from ..selectors.requirements import requirements_of_year
 from .sql import update_rows
 
 CHUNK = 2000
@@ -49,13 +49,9 @@ def _status_rows(*, policy: YearPolicy, people: list[int] | None = None, require
     memberships = Membership.objects.active().filter(role=Role.PROFESSIONAL)
     if people is not None:
         memberships = memberships.filter(user_id__in=people)
-    rows = _with_figures(memberships, year=year, user_path="user")
-    condition = compliant_condition(policy)
-    if policy.mandatory_binding:
-        requirements = requirements_of_year(year=year) if requirements is None else requirements
-        rows, met = annotate_requirements(rows, requirements=requirements, year=year, user_ref="user_id")
-        for requirement in requirements:
-            condition &= ~requirement_scope(requirement, employer_path="organisation") | met[requirement.pk]
+    rows, condition = with_binding_requirements(
+        _with_figures(memberships, year=year, user_path="user"), policy=policy, requirements=requirements
+    )
     waiting = HourRecord.objects.filter(
         professional_id=OuterRef("user_id"), year=year, status=HourRecord.Status.PENDING
     )

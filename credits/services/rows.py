@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.validators import normalise_id_number, validate_id_number
 from courses.models import Category
+from portal.bounds import whole_number
 
 from ..models import HourRecord
 from .ledger import MAX_RECORD_HOURS, parse_hours
@@ -52,20 +53,10 @@ def _text(value) -> str | None:
     return None
 
 
-def _whole_number(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def _optional_id(value, field: str, problems: dict) -> int | None:
     if value in (None, ""):
         return None
-    number = _whole_number(value)
+    number = whole_number(value)
     if number is None or number <= 0:
         problems[field] = _("编号必须是正整数。")
     return number
@@ -119,7 +110,7 @@ def parse_row(raw) -> tuple[Row, dict[str, str]]:
             except ValidationError as exc:
                 problems["id_number"] = exc.messages[0]
 
-    row.year = _whole_number(raw.get("year"))
+    row.year = whole_number(raw.get("year"))
     if row.year is None or not 1900 < row.year < 3000:
         row.year = None
         problems["year"] = _("年度格式不正确。")

@@ -4,17 +4,23 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import employer_of
 from courses.models import Category
+from portal.formats import format_hours
 from portal.hours import TENTH
 
-from ..models import ConversionRule, HourRecord
+from ..models import ConversionRule, HourRecord, YearPolicy
 from ..selectors import policy_for
 from .calendar import hours_count_in_year_completed
 from .ledger import MAX_RECORD_HOURS, _insert, parse_hours
+from .locks import lock_years
+
+PENDING, APPROVED = HourRecord.Status.PENDING, HourRecord.Status.APPROVED
 
 
 def _own_ref(professional: User, external_ref: str) -> str:
@@ -37,9 +43,14 @@ def self_report_hours(
     proof=None,
     external_ref: str = "",
 ) -> tuple[HourRecord, bool]:
-    """A professional's own offline or other hours: pending until the employer approves them.
-    With a conversion rule, hours = quantity × the rule's hours per unit."""
+    """A professional's own offline or other hours: pending until decided ("个人申报（附证明）").
+    With a conversion rule, hours = quantity × the rule's hours per unit. A proof file is required
+    on every path; the hours may not exceed the year's per-record maximum (`self_report_limit`);
+    past the policy's self-report threshold the record is decided by the city bureau
+    (`goes_to_city_bureau`)."""
     policy = policy_for(year=year)
+    if not proof:
+        raise ValidationError({"proof": _("个人申报须上传证明材料（PDF、JPG、PNG）。")}, code="proof_required")
     employer = employer_of(professional)
     if employer is None:
         raise ValidationError(_("您尚未登记工作单位，无法申报学时，请联系单位管理员。"), code="no_employer")
@@ -61,6 +72,7 @@ def self_report_hours(
         raise ValidationError({"category": _("请选择科目类别。")}, code="category_invalid")
     if hours > MAX_RECORD_HOURS:
         raise ValidationError({"hours": _("单条记录学时过大。")}, code="hours_too_large")
+    self_report_limit(policy=policy, conversion_rule=conversion_rule, hours=hours)
     try:
         hours_count_in_year_completed(policy=policy, completed_on=completed_on)
     except ValidationError as exc:
@@ -80,6 +92,45 @@ def self_report_hours(
         quantity=quantity if conversion_rule else None,
         status=HourRecord.Status.PENDING,
     )
-    if proof is not None:
-        record.proof = proof
-    return _insert(record)
+    record.proof = proof
+    with transaction.atomic():
+        # Read under the person's (person, year) lock: two reports sent at once are counted in turn.
+        lock_years(scope="person", keys=[(professional.pk, year)])
+        record.bureau_review = goes_to_city_bureau(
+            policy=policy, professional_id=professional.pk, year=year, hours=hours, statuses=(PENDING, APPROVED)
+        )
+        return _insert(record)
+
+
+def self_report_limit(*, policy: YearPolicy, conversion_rule: ConversionRule | None, hours: Decimal) -> None:
+    """The most one self-report may claim, derived from the year's conversion rules: under a rule,
+    that rule's hours per unit x its units per record; without one, the largest any rule allows.
+    A year without rules has no maximum to derive, so it takes no self-reports."""
+    maximum = conversion_rule.max_hours() if conversion_rule is not None else policy.self_report_max_hours()
+    if maximum is None:
+        raise ValidationError(
+            {"hours": _("%(year)s年度未设置学时折算规则，暂不能个人申报学时。") % {"year": policy.year}},
+            code="no_conversion_rules",
+        )
+    if hours > maximum:
+        message = _("个人申报每条不能超过 %(max)s 学时（依%(year)s年度学时折算规则），本条为 %(hours)s 学时。")
+        raise ValidationError(
+            {"hours": message % {"max": format_hours(maximum), "year": policy.year, "hours": format_hours(hours)}},
+            code="over_self_report_maximum",
+        )
+
+
+def goes_to_city_bureau(*, policy: YearPolicy, professional_id: int, year: int, hours: Decimal, statuses) -> bool:
+    """Past the policy's self-report threshold, a person's self-reported hours of the year go to
+    the city bureau for decision, not only to the employer. Counts the person's self-reports of the
+    year in `statuses` plus `hours`; the caller holds the (person, year) lock."""
+    threshold = policy.self_report_bureau_threshold
+    if threshold is None:
+        return False
+    so_far = (
+        HourRecord.objects.filter(
+            professional_id=professional_id, year=year, source=HourRecord.Source.SELF_REPORTED, status__in=statuses
+        ).aggregate(total=Sum("hours"))["total"]
+        or 0
+    )
+    return so_far + hours > threshold

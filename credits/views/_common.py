@@ -3,12 +3,13 @@
 from django.http import HttpResponse
 from django.utils import timezone
 
+from portal.bounds import whole_number
 from portal.uploads import XLSX, download_response
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 1900 < int(raw) < 3000 else timezone.localdate().year
+    year = whole_number(request.GET.get("year", ""))
+    return year if year is not None and 1900 < year < 3000 else timezone.localdate().year
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -17,7 +18,5 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 def _one_of(request, ids: list[int], param: str = "org") -> int:
     """The organisation chosen in the query string among the user's own, else the first."""
-    raw = request.GET.get(param, "")
-    if raw.isdigit() and int(raw) in ids:
-        return int(raw)
-    return ids[0]
+    wanted = whole_number(request.GET.get(param, ""))
+    return wanted if wanted in ids else ids[0]

@@ -174,10 +174,16 @@ def province_report(request):
     )
 
 
+def _correctable(request, *, year: int | None = None):
+    """The records this bureau may correct: the province all, a city bureau its city's."""
+    city = None if has_role(request.user, Role.PROVINCE_STAFF) else _city_of(request)
+    return selectors.auditable_records(city=city, year=year)
+
+
 @permission_required("credits.audit_record")
 def audit_records(request):
-    city, year = _city_of(request), _year(request)
-    records = selectors.auditable_records(city=city, year=year)
+    year = _year(request)
+    records = _correctable(request, year=year)
     q = request.GET.get("q", "").strip()
     if q:
         records = records.filter(Q(professional__name__contains=q) | Q(professional__id_number__endswith=q))
@@ -188,8 +194,7 @@ def audit_records(request):
 @require_POST
 @permission_required("credits.audit_record")
 def reverse(request, pk: int):
-    city = _city_of(request)
-    record = get_object_or_404(selectors.auditable_records(city=city), pk=pk)
+    record = get_object_or_404(_correctable(request), pk=pk)
     form = ReverseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写冲正理由。"))

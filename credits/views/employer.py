@@ -1,6 +1,5 @@
 """Employer pages: staff roster with filters and export, approval queue."""
 
-from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib import messages
@@ -60,11 +59,10 @@ def _render_roster(request, org_id: int, *, export_url: str, show_pending: bool)
     count = selectors.staff_memberships(organisation_ids=[org_id]).count() if unfiltered else None
     page = paginate(request, rows, count=count)
     for m in page:
-        m.figures = replace(
-            selectors.annual_hours_requirement(policy=policy, public=m.public_hours, professional=m.professional_hours),
-            compliant=m.compliant,
-        )
         m.requirement_lines = selectors.row_requirement_lines(m, requirements)
+        m.figures = selectors.compliance_with(
+            policy=policy, public=m.public_hours, professional=m.professional_hours, lines=m.requirement_lines
+        )
     context = {
         "form": form,
         "page": page,
@@ -195,6 +193,9 @@ def decide(request, pk: int):
         else:
             services.reject_record(record_id=record.pk, actor=request.user, reason=data["reason"])
             messages.success(request, _("已退回：%(name)s。") % {"name": record.professional})
+    except services.SentToCityBureau as exc:
+        # The record is no longer this employer's to decide: back to the queue, which no longer lists it.
+        messages.error(request, exc.messages[0])
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return render(request, "credits/decide.html", {"record": record, "form": form})

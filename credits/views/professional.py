@@ -51,7 +51,7 @@ def self_report(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.self_report_hours(
+            record, _created = services.self_report_hours(
                 professional=request.user,
                 year=year,
                 title=data["title"],
@@ -69,10 +69,15 @@ def self_report(request):
             else:
                 form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("已提交，等待单位审核。"))
+            if record.bureau_review:
+                messages.success(request, _("已提交。本年度个人申报学时超过规定阈值，本条由单位所在市人社局审核。"))
+            else:
+                messages.success(request, _("已提交，等待单位审核。"))
             return redirect(f"{reverse_url('credits:my_hours')}?year={year}")
-    rules = selectors.conversion_rules_for(year=year)
-    return render(request, "credits/self_report.html", {"form": form, "year": year, "rules": rules})
+    rules = list(selectors.conversion_rules_for(year=year))
+    max_hours = max((rule.max_hours() for rule in rules), default=None)
+    context = {"form": form, "year": year, "rules": rules, "max_hours": max_hours}
+    return render(request, "credits/self_report.html", context)
 
 
 @permission_required(SIGNED_IN)

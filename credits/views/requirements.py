@@ -26,7 +26,9 @@ def requirements(request):
     organisation = Organisation.objects.get(pk=units[0])
     for_department = organisation.kind == Organisation.Kind.INDUSTRY_DEPARTMENT
     year = _year(request)
-    form = RequirementForm(request.POST or None, for_department=for_department, initial={"year": year})
+    form = RequirementForm(
+        request.POST or None, for_department=for_department, department=organisation, initial={"year": year}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

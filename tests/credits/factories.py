@@ -16,6 +16,7 @@ class YearPolicyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = YearPolicy
         django_get_or_create = ("year",)
+        skip_postgeneration_save = True  # the conversion rule hook saves rules, not the policy
 
     year = 2022
     min_total = Decimal("90.0")
@@ -23,6 +24,31 @@ class YearPolicyFactory(factory.django.DjangoModelFactory):
     min_professional = Decimal("60.0")
     teaching_credit_multiplier = Decimal("2.00")
     teaching_credit_category = Category.PUBLIC
+
+    @factory.post_generation
+    def conversion_rules(obj, create, extracted, **kwargs):
+        """Self-reports are capped by a maximum the year's conversion rules give: one rule (up to
+        80 hours a record) unless the test passes `conversion_rules=[]`."""
+        if create and extracted is None and not obj.conversion_rules.exists():
+            ConversionRule.objects.create(
+                policy=obj,
+                name="参加学术会议（测试）",
+                unit="天",
+                hours_per_unit=Decimal("8.0"),
+                max_units=Decimal("10.0"),
+                category=Category.PROFESSIONAL,
+                order=99,
+            )
+
+
+# A tiny valid PNG: the proof every self-report needs.
+PNG_PROOF = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def proof_file(name="proof.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG_PROOF, content_type="image/png")
 
 
 class ConversionRuleFactory(factory.django.DjangoModelFactory):
@@ -99,7 +125,7 @@ def professional_of(employer: Organisation, **fields):
     return user_with_role(Role.PROFESSIONAL, employer, **fields)
 
 
-__all__ = ["ProfessionalUserFactory", "approved_record", "plan_training", "professional_of"]
+__all__ = ["ProfessionalUserFactory", "approved_record", "plan_training", "professional_of", "proof_file"]
 
 
 def post(client, url, data):

@@ -11,7 +11,7 @@ from credits.models import HourRecord, YearSummary
 from tests.factories import OrganisationFactory, user_with_role
 from tests.queries import expect_queries
 
-from .factories import CourseFactory, approved_record, post, professional_of
+from .factories import CourseFactory, approved_record, post, professional_of, proof_file
 
 D = Decimal
 
@@ -107,7 +107,7 @@ def test_professional_self_report_is_pending(client, policy, employer):
     person = professional_of(employer)
     client.force_login(person)
     data = {"year": 2022, "category": "professional", "hours": "8", "title": "学术会议", "completed_on": "2022-06-01"}
-    response = post(client, reverse("api-hour-records"), data)
+    response = client.post(reverse("api-hour-records"), {**data, "proof": proof_file()})
     assert response.status_code == 201, response.json()
     assert response.json()["status"] == "pending"
     assert not YearSummary.objects.filter(professional=person, professional_hours__gt=0).exists()
@@ -239,8 +239,8 @@ def test_compliance_list_query_count_is_constant(client, role_users, employer, p
 def test_professional_self_report_with_the_same_external_ref_returns_the_existing_record(client, policy, employer):
     client.force_login(professional_of(employer))
     data = {"year": 2022, "category": "public", "hours": "2", "completed_on": "2022-06-01", "external_ref": "me-1"}
-    first = post(client, reverse("api-hour-records"), data)
-    again = post(client, reverse("api-hour-records"), data)
+    first = client.post(reverse("api-hour-records"), {**data, "proof": proof_file()})
+    again = client.post(reverse("api-hour-records"), {**data, "proof": proof_file()})
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert HourRecord.objects.count() == 1
@@ -259,6 +259,7 @@ def self_reported(person, hours="4"):
     from credits import services
 
     record, _ = services.self_report_hours(
+        proof=proof_file(),
         professional=person,
         year=2022,
         title="会议",
@@ -300,9 +301,9 @@ def test_colleagues_using_the_same_self_report_ref_get_their_own_records(client,
     first_person, second_person = professional_of(employer), professional_of(employer)
     data = {"year": 2022, "category": "public", "hours": "2", "completed_on": "2022-06-01", "external_ref": "1"}
     client.force_login(first_person)
-    first = post(client, reverse("api-hour-records"), data)
+    first = client.post(reverse("api-hour-records"), {**data, "proof": proof_file()})
     client.force_login(second_person)
-    second = post(client, reverse("api-hour-records"), data)
+    second = client.post(reverse("api-hour-records"), {**data, "proof": proof_file()})
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["id"] != second.json()["id"]
     assert HourRecord.objects.get(pk=second.json()["id"]).professional == second_person

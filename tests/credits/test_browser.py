@@ -11,7 +11,7 @@ from tests.browser import chromium_available, no_horizontal_scroll
 from tests.browser import login as browser_login
 from tests.factories import PASSWORD, OrganisationFactory, user_with_role
 
-from .factories import ConversionRuleFactory, YearPolicyFactory, approved_record
+from .factories import ConversionRuleFactory, YearPolicyFactory, approved_record, proof_file
 
 pytestmark = [
     pytest.mark.browser,
@@ -67,8 +67,8 @@ def test_requirements_queue_and_roster_with_requirements_fit_a_phone(live_server
     from .factories import CourseFactory, professional_of
 
     YearPolicyFactory(year=2022)
-    employer = OrganisationFactory(name="手机要求医院", city="jinan")
     department = OrganisationFactory(department=True, name="手机测试卫健委")
+    employer = OrganisationFactory(name="手机要求医院", city="jinan", parent=department)
     staff = user_with_role(Role.DEPARTMENT_STAFF, department, username="phone-dept")
     course = CourseFactory(title="一门名称相当长的必修课程用于检查窄屏下专门要求的换行情况")
     services.set_requirement(
@@ -81,6 +81,7 @@ def test_requirements_queue_and_roster_with_requirements_fit_a_phone(live_server
     )
     person = professional_of(employer)
     services.self_report_hours(
+        proof=proof_file(),
         professional=person,
         year=2022,
         title="省级学术会议",

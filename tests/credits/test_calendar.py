@@ -15,7 +15,7 @@ from credits import services
 from credits.models import HourRecord
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import CourseFactory, YearPolicyFactory, approved_record, post, professional_of
+from .factories import CourseFactory, YearPolicyFactory, approved_record, professional_of, proof_file
 
 TODAY = timezone.localdate()
 LAST_YEAR = TODAY.year - 1
@@ -65,6 +65,7 @@ def test_a_self_report_completed_in_another_year_is_refused(employer, policy):
     person = professional_of(employer)
     with pytest.raises(ValidationError) as info:
         services.self_report_hours(
+            proof=proof_file(),
             professional=person,
             year=2022,
             title="x",
@@ -88,7 +89,13 @@ def test_after_closing_nothing_new_counts_and_the_error_names_the_dates(base, em
     assert f"{LAST_YEAR}-12-31" in message and f"{LAST_YEAR}-12-01" in message and TODAY.isoformat() in message
     with pytest.raises(ValidationError) as info:
         services.self_report_hours(
-            professional=person, year=LAST_YEAR, title="x", completed_on=march, category=Category.PUBLIC, hours="3"
+            proof=proof_file(),
+            professional=person,
+            year=LAST_YEAR,
+            title="x",
+            completed_on=march,
+            category=Category.PUBLIC,
+            hours="3",
         )
     assert info.value.message_dict["completed_on"][0].startswith(f"{LAST_YEAR}年度学时登记截止于")
     assert not HourRecord.objects.exists()
@@ -115,6 +122,7 @@ def test_the_grace_window_ends(base, employer, db):
     person = professional_of(employer)
     with pytest.raises(ValidationError) as info:
         services.self_report_hours(
+            proof=proof_file(),
             professional=person,
             year=LAST_YEAR,
             title="x",
@@ -129,7 +137,7 @@ def test_the_api_answers_a_closed_year_in_chinese(client, base, employer, closed
     person = professional_of(employer)
     client.force_login(person)
     data = {"year": LAST_YEAR, "category": "public", "hours": "2", "completed_on": f"{LAST_YEAR}-06-01"}
-    response = post(client, reverse("api-hour-records"), data)
+    response = client.post(reverse("api-hour-records"), {**data, "proof": proof_file()})
     assert response.status_code == 400
     assert "截止" in response.json()["detail"] and not HourRecord.objects.exists()
 
@@ -137,6 +145,7 @@ def test_the_api_answers_a_closed_year_in_chinese(client, base, employer, closed
 def test_a_record_registered_in_time_may_still_be_decided_after_closing(employer, closed_last_year):
     person = professional_of(employer)
     record, _ = services.self_report_hours(
+        proof=proof_file(),
         professional=person,
         year=LAST_YEAR,
         title="x",
@@ -167,6 +176,7 @@ def test_an_open_year_has_no_closing(employer, policy):
     assert policy.closes_on is None
     person = professional_of(employer)
     record, created = services.self_report_hours(
+        proof=proof_file(),
         professional=person,
         year=2022,
         title="x",

@@ -14,7 +14,7 @@ from credits import services
 from credits.models import HourRecord, YearSummary
 from tests.factories import user_with_role
 
-from .factories import YearPolicyFactory, approved_record, professional_of
+from .factories import YearPolicyFactory, approved_record, professional_of, proof_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,7 @@ def test_two_concurrent_approvals_of_the_same_record_count_once(employer):
     person = professional_of(employer)
     admins = [user_with_role(Role.EMPLOYER_ADMIN, employer) for _ in range(2)]
     record, _ = services.self_report_hours(
+        proof=proof_file(),
         professional=person,
         year=2022,
         title="x",

@@ -15,12 +15,13 @@ from credits.models import HourRecord
 from tests.factories import OrganisationFactory, user_with_role
 from tests.queries import expect_queries
 
-from .factories import plan_training, professional_of
+from .factories import plan_training, professional_of, proof_file
 from .test_rights import offline_row
 
 
 def self_report(person):
     record, _ = services.self_report_hours(
+        proof=proof_file(),
         professional=person,
         year=2022,
         title="会议",

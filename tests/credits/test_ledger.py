@@ -16,7 +16,7 @@ from credits.models import HourRecord, HoursCertificate, ImmutableRecordError, Y
 from credits.selectors import compliance_for, ledger_sum
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import ConversionRuleFactory, CourseFactory, approved_record, professional_of
+from .factories import ConversionRuleFactory, CourseFactory, approved_record, professional_of, proof_file
 
 D = Decimal
 DAY = datetime.date(2022, 5, 10)
@@ -137,9 +137,17 @@ def test_bulk_of_10001_rows_is_refused(person, course, base, base_admin):
 
 
 def test_self_report_with_conversion_rule_is_pending_until_employer_approves(person, employer, employer_admin, policy):
-    rule = ConversionRuleFactory(policy=policy, hours_per_unit=D("10.0"), category=Category.PROFESSIONAL)
+    rule = ConversionRuleFactory(
+        policy=policy, hours_per_unit=D("10.0"), max_units=D("2.0"), category=Category.PROFESSIONAL
+    )
     record, _ = services.self_report_hours(
-        professional=person, year=2022, title="论文", completed_on=DAY, conversion_rule=rule, quantity=D("2")
+        proof=proof_file(),
+        professional=person,
+        year=2022,
+        title="论文",
+        completed_on=DAY,
+        conversion_rule=rule,
+        quantity=D("2"),
     )
     assert record.status == HourRecord.Status.PENDING and record.hours == D("20.0")
     assert record.recorded_by == employer
@@ -151,7 +159,13 @@ def test_self_report_with_conversion_rule_is_pending_until_employer_approves(per
 
 def test_approving_twice_counts_once(person, employer_admin, policy):
     record, _ = services.self_report_hours(
-        professional=person, year=2022, title="x", completed_on=DAY, category=Category.PUBLIC, hours="3"
+        proof=proof_file(),
+        professional=person,
+        year=2022,
+        title="x",
+        completed_on=DAY,
+        category=Category.PUBLIC,
+        hours="3",
     )
     services.approve_record(record_id=record.pk, actor=employer_admin)
     with pytest.raises(ValidationError):
@@ -162,7 +176,13 @@ def test_approving_twice_counts_once(person, employer_admin, policy):
 def test_employer_cannot_approve_hours_of_someone_not_on_its_staff(person, policy, other_employer):
     stranger_admin = user_with_role(Role.EMPLOYER_ADMIN, other_employer)
     record, _ = services.self_report_hours(
-        professional=person, year=2022, title="x", completed_on=DAY, category=Category.PUBLIC, hours="3"
+        proof=proof_file(),
+        professional=person,
+        year=2022,
+        title="x",
+        completed_on=DAY,
+        category=Category.PUBLIC,
+        hours="3",
     )
     with pytest.raises(ValidationError):
         services.approve_record(record_id=record.pk, actor=stranger_admin)
@@ -176,7 +196,13 @@ def test_a_pending_self_report_follows_its_owner_to_the_new_employer(
     from accounts.services import grant_role
 
     record, _ = services.self_report_hours(
-        professional=person, year=2022, title="x", completed_on=DAY, category=Category.PUBLIC, hours="3"
+        proof=proof_file(),
+        professional=person,
+        year=2022,
+        title="x",
+        completed_on=DAY,
+        category=Category.PUBLIC,
+        hours="3",
     )
     grant_role(user=person, organisation=other_employer, role=Role.PROFESSIONAL)
     with pytest.raises(ValidationError) as info:
@@ -189,7 +215,13 @@ def test_a_pending_self_report_follows_its_owner_to_the_new_employer(
 
 def test_reject_needs_a_reason_and_counts_nothing(person, employer_admin, policy):
     record, _ = services.self_report_hours(
-        professional=person, year=2022, title="x", completed_on=DAY, category=Category.PUBLIC, hours="3"
+        proof=proof_file(),
+        professional=person,
+        year=2022,
+        title="x",
+        completed_on=DAY,
+        category=Category.PUBLIC,
+        hours="3",
     )
     with pytest.raises(ValidationError):
         services.reject_record(record_id=record.pk, actor=employer_admin, reason=" ")
@@ -301,7 +333,13 @@ def test_summary_always_equals_the_ledger(policy, employer, ops):
                     services.record_platform_hours(organisation=base, actor=admin, rows=[refs[-1]])
                 elif op == "self":
                     services.self_report_hours(
-                        professional=person, year=year, title="t", completed_on=day, category="public", hours=hours
+                        proof=proof_file(),
+                        professional=person,
+                        year=year,
+                        title="t",
+                        completed_on=day,
+                        category="public",
+                        hours=hours,
                     )
                 elif op in ("approve", "reject"):
                     pending = HourRecord.objects.pending().filter(professional=person).first()
@@ -360,7 +398,13 @@ def test_employer_admin_cannot_approve_their_own_self_report(employer, policy):
 
     grant_role(user=admin_and_staff, organisation=employer, role=Role.EMPLOYER_ADMIN)
     record, _ = services.self_report_hours(
-        professional=admin_and_staff, year=2022, title="x", completed_on=DAY, category=Category.PUBLIC, hours="3"
+        proof=proof_file(),
+        professional=admin_and_staff,
+        year=2022,
+        title="x",
+        completed_on=DAY,
+        category=Category.PUBLIC,
+        hours="3",
     )
     with pytest.raises(ValidationError) as info:
         services.approve_record(record_id=record.pk, actor=admin_and_staff)

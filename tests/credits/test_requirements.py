@@ -24,8 +24,13 @@ D = Decimal
 
 
 @pytest.fixture
-def health(db):
-    return OrganisationFactory(department=True, name="卫生健康委员会测试")
+def health(db, employer, other_employer):
+    """The health commission; both hospitals are of its sector (it is their managing unit)."""
+    health = OrganisationFactory(department=True, name="卫生健康委员会测试")
+    for hospital in (employer, other_employer):
+        hospital.parent = health
+        hospital.save()
+    return health
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from credits.services.rollups import rebuild_rollups
 from tests.factories import OrganisationFactory, user_with_role
 from tests.queries import expect_queries
 
-from .factories import CourseFactory, TopicFactory, YearPolicyFactory, approved_record, professional_of
+from .factories import CourseFactory, TopicFactory, YearPolicyFactory, approved_record, professional_of, proof_file
 
 D = Decimal
 DAY = datetime.date(2022, 5, 10)
@@ -87,10 +87,22 @@ def test_self_report_pending_approval_and_return(policy, employer, boss):
     approved_record(person, hours="30", category=Category.PUBLIC)
     approved_record(person, hours="50", category=Category.PROFESSIONAL)
     first, _ = services.self_report_hours(
-        professional=person, year=2022, title="论文", completed_on=DAY, category=Category.PROFESSIONAL, hours="10"
+        proof=proof_file(),
+        professional=person,
+        year=2022,
+        title="论文",
+        completed_on=DAY,
+        category=Category.PROFESSIONAL,
+        hours="10",
     )
     second, _ = services.self_report_hours(
-        professional=person, year=2022, title="讲座", completed_on=DAY, category=Category.PUBLIC, hours="2"
+        proof=proof_file(),
+        professional=person,
+        year=2022,
+        title="讲座",
+        completed_on=DAY,
+        category=Category.PUBLIC,
+        hours="2",
     )
     summary = selectors.roster_summary(organisation=employer, year=2022)
     assert (summary.staff, summary.compliant, summary.pending) == (1, 0, 1)
@@ -325,7 +337,13 @@ def test_rollups_always_equal_a_recomputation(policy, employer, other_employer, 
                     approved_record(person, hours=hours, category=Category.PUBLIC if n % 2 else Category.PROFESSIONAL)
                 elif op == "self":
                     services.self_report_hours(
-                        professional=person, year=2022, title="t", completed_on=DAY, category="public", hours=hours
+                        proof=proof_file(),
+                        professional=person,
+                        year=2022,
+                        title="t",
+                        completed_on=DAY,
+                        category="public",
+                        hours=hours,
                     )
                 elif op in ("approve", "reject"):
                     pending = HourRecord.objects.pending().filter(professional=person).first()

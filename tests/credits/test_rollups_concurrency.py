@@ -14,7 +14,7 @@ from credits import selectors, services
 from credits.management.commands.rebuild_rollups import differences
 from tests.factories import OrganisationFactory, user_with_role
 
-from .factories import YearPolicyFactory, approved_record, professional_of
+from .factories import YearPolicyFactory, approved_record, professional_of, proof_file
 from .test_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -51,6 +51,7 @@ def test_concurrent_moves_and_approvals_of_the_same_person_agree(employer, other
     person = professional_of(employer)
     approved_record(person, hours="60", category=Category.PROFESSIONAL)
     record, _ = services.self_report_hours(
+        proof=proof_file(),
         professional=person,
         year=2022,
         title="讲座",
