@@ -4,18 +4,33 @@ for the tests of what stays final (test_sealed_results, test_corrections, test_t
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import employer_of
 from courses import services as course_services
-from courses.models import Teacher
+from courses.models import Course, Teacher
 from selection import services
 from selection.models import Campaign, Phase, Recommendation, Score, Vote
 from tests.credits.factories import YearPolicyFactory
 from tests.factories import OrganisationFactory, user_with_role
 
 from .factories import CourseFactory, expert, full_marks, open_campaign, submitted_recommendation
+
+
+def force_course_hours(course_id: int, hours) -> None:
+    """Change a credited course's hours behind every guard, as a raw database edit would: the
+    course is frozen (a trigger refuses it on PostgreSQL), and what these tests check is that the
+    sealed result does not follow such an edit and that `verify_results` reports it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            Course.objects.filter(pk=course_id).update(hours=hours)
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET session_replication_role = DEFAULT")
 
 
 @dataclass

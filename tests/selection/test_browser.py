@@ -68,7 +68,7 @@ def test_phase_confirmation_page_fits_a_phone(live_server, page):
 
 @pytest.mark.django_db(transaction=True)
 def test_my_teaching_page_fits_a_phone_and_confirms(live_server, page):
-    person = user_with_role(Role.PROFESSIONAL, username="teacher-person")
+    person = user_with_role(Role.PROFESSIONAL, username="teacher-person", name="王老师")
     base = OrganisationFactory(national_base=True, name="一个名字相当长的国家级专业技术人员继续教育基地（测试）")
     teacher = course_services.save_teacher(
         actor=user_with_role(Role.BASE_ADMIN, base), organisation=base, name="王老师", id_number=person.id_number

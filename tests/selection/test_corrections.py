@@ -13,7 +13,6 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Role
 from accounts.selectors import employer_of
 from courses import services as course_services
-from courses.models import Course
 from credits.models import HourRecord, YearSummary
 from selection import services
 from selection.exceptions import RuleBroken
@@ -21,7 +20,7 @@ from selection.models import Phase, ResultSnapshot, Score, TeachingCredit, Vote
 from tests.factories import user_with_role
 
 from .factories import expert
-from .published import evaluation
+from .published import evaluation, force_course_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +80,7 @@ def test_teaching_credits_follow_a_correction(django_capture_on_commit_callbacks
 
 def test_corrected_hours_reverse_and_credit_again_at_the_new_sealed_hours():
     ev = evaluation()
-    Course.objects.filter(pk=ev.selected.course_id).update(hours=Decimal("2.0"))
+    force_course_hours(ev.selected.course_id, Decimal("2.0"))
     snapshot = services.correct_results(campaign=ev.campaign, actor=ev.admin, reason="学时更正")
     assert f"《{ev.selected.course.title}》学时由 1.0 变为 2.0。" in snapshot.changes
     assert YearSummary.objects.get(professional=ev.person, year=2022).public_hours == Decimal("4.0")

@@ -20,7 +20,7 @@ from selection import services
 from selection.models import Assignment, Campaign, ConflictFlag, Phase, ReleasedAssignment, Score, Vote
 from tests.factories import MembershipFactory, OrganisationFactory, user_with_role, valid_id_number
 
-from .published import evaluation, score_of
+from .published import evaluation, force_course_hours, score_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,8 @@ def published_outputs(ev) -> tuple[bytes, bytes]:
     return CSRF.sub(b"", html), api
 
 
-def _course_hours(ev):  # a provider raises the selected course from 1 to 60 hours
-    Course.objects.filter(pk=ev.selected.course_id).update(hours=Decimal("60.0"))
+def _course_hours(ev):  # the selected course raised from 1 to 60 hours behind the freeze
+    force_course_hours(ev.selected.course_id, Decimal("60.0"))
 
 
 def _course_title(ev):

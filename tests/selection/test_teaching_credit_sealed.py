@@ -18,7 +18,7 @@ from selection.models import Phase, TeachingCredit
 from tests.factories import OrganisationFactory, user_with_role, valid_id_number
 from tests.queries import expect_queries
 
-from .published import advance_to, evaluation
+from .published import advance_to, evaluation, force_course_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,10 @@ def test_raising_the_hours_and_a_second_teacher_row_after_publication_credit_not
     # The finding: the provider raised the selected course from 1 to 60 hours, entered the
     # person's ID number again as a new teacher, the person confirmed: another 120 hours.
     ev = evaluation()
-    Course.objects.filter(pk=ev.selected.course_id).update(hours=Decimal("60.0"))
+    # The course has credited hours, so the provider's edit is refused (tests/courses/test_frozen_courses.py);
+    # even an edit behind the freeze credits nothing more.
+    assert Course.objects.get(pk=ev.selected.course_id).frozen_at is not None
+    force_course_hours(ev.selected.course_id, Decimal("60.0"))
     row = course_services.save_teacher(
         actor=ev.provider_admin, organisation=ev.teacher.organisation, name="张老师", id_number=ev.person.id_number
     )
