@@ -17,7 +17,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.selectors import has_role
-from portal.api.errors import Conflict, RuleViolation
+from portal import degraded
+from portal.api.errors import Conflict, RuleViolation, ServiceUnavailable
 from portal.api.permissions import RulesPermission
 
 from . import caching, selectors, services
@@ -197,6 +198,15 @@ class IntakeThrottle(SimpleRateThrottle):
 
     def get_rate(self):
         return getattr(settings, "CREDITS_INTAKE_RATE", "120/minute")
+
+    def allow_request(self, request, view):
+        """Closed when the cache cannot count (Redis away, issue 22): intake is refused rather
+        than let through unthrottled; reads have no such throttle and keep working."""
+        allowed = super().allow_request(request, view)
+        if degraded.cache_down():
+            degraded.logger.warning("hour intake refused: its rate limit cannot count while the cache is away")
+            raise ServiceUnavailable(_("暂时无法受理学时记录提交，请稍后重试。"))
+        return allowed
 
     def get_cache_key(self, request, view):
         platform = services.platform_organisation_of(request.user)
