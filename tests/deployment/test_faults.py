@@ -1,0 +1,148 @@
+"""Faults (issue 22): each test starts its own service, stops or pauses (SIGSTOP) it while people
+use the portal, and checks what they see and how long the portal takes to recover. The Redis and
+connection faults go through gunicorn with the repo's config, against the test database; the
+table of results is printed at the end of the run. Needs PostgreSQL (gunicorn reads the rows the
+test commits) and redis-server; `.ci/run` runs it."""
+
+import json
+import shutil
+import time
+
+import psycopg2
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.db import connection
+
+from accounts.models import Role, User
+from tests.factories import user_with_role
+
+from .faults import TABLE, Browser, wait_until
+
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the fault suite needs PostgreSQL (DATABASE_URL)"),
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed"),
+    pytest.mark.django_db(transaction=True),
+]
+
+PASSWORD = "Faults-2026-pw"
+
+
+def _database_url(user: str = "postgres") -> str:
+    s = connection.settings_dict
+    return f"postgres://{user}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def person():
+    user = user_with_role(Role.PROFESSIONAL)
+    # The server's own hasher (the tests' fast MD5 hasher is not among its PASSWORD_HASHERS).
+    User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher=PBKDF2PasswordHasher()))
+    return user
+
+
+def _readiness(server) -> dict:
+    answer = Browser(server.base).get("/readyz/", timeout=10)
+    found = json.loads(answer.body) if answer.body.startswith("{") else {"checks": {}}
+    return {**found, "http": answer.status}
+
+
+def _signed_in_pages_work(browser) -> list:
+    return [browser.get(path) for path in ("/accounts/profile/", "/hours/")]
+
+
+def test_redis_down_people_still_log_in_and_read_their_pages(person, redis_server, gunicorn):
+    server = gunicorn({"DATABASE_URL": _database_url(), "REDIS_URL": redis_server.url})
+    already = Browser(server.base)
+    assert already.log_in(person.username, PASSWORD).status == 302
+
+    redis_server.stop()
+
+    newcomer = Browser(server.base)
+    login = newcomer.log_in(person.username, PASSWORD)
+    assert login.status == 302, login.body[:500]
+    pages = _signed_in_pages_work(newcomer) + _signed_in_pages_work(already)
+    assert [p.status for p in pages] == [200] * 4
+    assert all(p.seconds < 3 for p in [login, *pages])
+    assert Browser(server.base).get("/healthz/").status == 200
+    ready = _readiness(server)
+    assert (ready["http"], ready["status"], ready["checks"]["database"]) == (200, "degraded", "ok")
+    assert ready["checks"]["cache"] != "ok"
+    assert "cache unavailable" in server.log_text()
+
+    redis_server.start()
+    recovered = wait_until(lambda: _readiness(server)["checks"].get("cache") == "ok", timeout=30, interval=0.5)
+    assert recovered is not None
+    assert [p.status for p in _signed_in_pages_work(already)] == [200, 200]
+    TABLE.add("Redis stopped", "login and signed-in pages 200 (sessions from the database); /readyz/ degraded: cache",
+              recovered)  # fmt: skip
+
+
+def test_redis_hung_costs_seconds_not_the_worker(person, redis_server, gunicorn):
+    server = gunicorn({"DATABASE_URL": _database_url(), "REDIS_URL": redis_server.url})
+    already = Browser(server.base)
+    assert already.log_in(person.username, PASSWORD).status == 302
+
+    redis_server.pause()
+    try:
+        newcomer = Browser(server.base)
+        login = newcomer.log_in(person.username, PASSWORD)
+        pages = _signed_in_pages_work(newcomer) + _signed_in_pages_work(already)
+        anonymous = Browser(server.base).get("/courses/")
+        assert login.status == 302
+        assert [p.status for p in pages] == [200] * 4
+        assert anonymous.status == 200
+        slowest = max(a.seconds for a in [login, *pages, anonymous])
+        # REDIS_TIMEOUT is 0.5 s, paid once per process every REDIS_RETRY_SECONDS.
+        assert slowest < 5
+        assert _readiness(server)["checks"].get("cache") != "ok"
+    finally:
+        redis_server.resume()
+    recovered = wait_until(lambda: _readiness(server)["checks"].get("cache") == "ok", timeout=30, interval=0.5)
+    assert recovered is not None
+    TABLE.add("Redis hung (SIGSTOP)", f"every page 200, slowest {slowest:.1f} s; /readyz/ degraded: cache", recovered)
+
+
+@pytest.fixture
+def limited_role():
+    """A role of our own that may hold one connection to the test database: exhausting it is
+    exhausting the portal's connections (the shared server's limits stay as they are)."""
+    name = f"faults_{int(time.time() * 1000) % 10**9}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{name}" LOGIN CONNECTION LIMIT 1')
+        cursor.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{name}"')
+        cursor.execute(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{name}"')
+    yield name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+        cursor.execute(f'DROP OWNED BY "{name}"')
+        cursor.execute(f'DROP ROLE "{name}"')
+
+
+def test_connections_exhausted_answer_a_chinese_503_and_readiness_says_database(person, redis_server, gunicorn,
+                                                                                limited_role):  # fmt: skip
+    server = gunicorn(
+        {"DATABASE_URL": _database_url(limited_role), "REDIS_URL": redis_server.url, "DJANGO_CONN_MAX_AGE": "0"}
+    )
+    s = connection.settings_dict
+    hog = psycopg2.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, dbname=s["NAME"], user=limited_role)
+    try:
+        page = Browser(server.base).get("/courses/")
+        assert page.status == 503
+        assert "服务暂时不可用" in page.body and "错误编号" in page.body
+        assert page.headers.get("Retry-After")
+        reference = page.headers["X-Error-Reference"]
+        assert Browser(server.base).get("/healthz/").status == 200
+        ready = _readiness(server)
+        assert (ready["http"], ready["status"]) == (503, "unavailable")
+        assert ready["checks"]["database"] != "ok"
+        assert wait_until(lambda: reference in server.log_text(), timeout=5) is not None
+    finally:
+        hog.close()
+    recovered = wait_until(lambda: Browser(server.base).get("/courses/").status == 200, timeout=30, interval=0.5)
+    assert recovered is not None
+    TABLE.add("PostgreSQL connections exhausted", "Chinese 503 page with a logged reference; /healthz/ 200, "
+              "/readyz/ 503: database", recovered)  # fmt: skip
