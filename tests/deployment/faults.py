@@ -177,9 +177,7 @@ class Browser:
     def __init__(self, base: str):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
 
     def request(self, method: str, path: str, data: dict | None = None, *, timeout: float = 20) -> Answer:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
