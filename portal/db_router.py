@@ -115,7 +115,7 @@ def _measure() -> float | None:
     """The replica's lag in seconds, or None when it cannot be reached."""
     conn = connections[REPLICA]
     try:
-        # A kept connection is health-checked here (CONN_HEALTH_CHECKS) and reopened if it died.
+        conn.close_if_health_check_failed()
         conn.ensure_connection()
         if conn.vendor != "postgresql":
             return 0.0
@@ -153,9 +153,12 @@ def replica_usable() -> bool:
     lag = replica_lag()
     if lag is None or lag > settings.DATABASE_REPLICA_MAX_LAG:
         return False
+    conn = connections[REPLICA]
     try:
-        # Between measurements, a connection that died is found out here, before the view reads.
-        connections[REPLICA].ensure_connection()
+        # Between measurements, a kept connection that died is found out here (Django's own health
+        # check, CONN_HEALTH_CHECKS, once per request) and reopened, before the view reads.
+        conn.close_if_health_check_failed()
+        conn.ensure_connection()
     except DatabaseError as error:
         _health.mark(down=True, reason=_reason(error))
         return False

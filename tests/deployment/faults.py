@@ -132,6 +132,53 @@ class S3Process(_Process):
         return f"http://127.0.0.1:{self.port}"
 
 
+# A TCP forwarder: the replica's address in a test. Stopping it is the replica host going away
+# (connections refused); pausing it is the host hanging (connections accepted, nothing answers).
+_FORWARDER = """
+import asyncio, sys
+
+async def pipe(reader, writer):
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except OSError:
+        pass
+    finally:
+        writer.close()
+
+async def handle(reader, writer):
+    try:
+        up_reader, up_writer = await asyncio.open_connection(sys.argv[2], int(sys.argv[3]))
+    except OSError:
+        writer.close()
+        return
+    print("connection", flush=True)
+    await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", int(sys.argv[1]))
+    async with server:
+        await server.serve_forever()
+
+asyncio.run(main())
+"""
+
+
+class Forwarder(_Process):
+    """Forwards a free port to host:port (a PostgreSQL server standing in as the replica)."""
+
+    def __init__(self, host: str, port: int):
+        self.target = (host, port)
+        super().__init__()
+
+    def command(self):
+        return [sys.executable, "-c", _FORWARDER, str(self.port), self.target[0], str(self.target[1])]
+
+    def connections(self) -> int:
+        return self.log_text().count("connection")
+
+
 class Gunicorn(_Process):
     """The portal as deployed: `gunicorn -c gunicorn.conf.py portal.wsgi`, two sync workers."""
 
@@ -166,9 +213,13 @@ class Gunicorn(_Process):
 @dataclass
 class Answer:
     status: int
-    body: str
+    raw: bytes
     seconds: float
     headers: dict = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        return self.raw.decode("utf-8", "replace")
 
 
 class Browser:
@@ -186,13 +237,11 @@ class Browser:
         start = time.monotonic()
         try:
             with self.opener.open(req, timeout=timeout) as response:
-                return Answer(response.status, response.read().decode("utf-8", "replace"), time.monotonic() - start,
-                              dict(response.headers))  # fmt: skip
+                return Answer(response.status, response.read(), time.monotonic() - start, dict(response.headers))
         except urllib.error.HTTPError as error:
-            text = error.read().decode("utf-8", "replace")
-            return Answer(error.code, text, time.monotonic() - start, dict(error.headers))
+            return Answer(error.code, error.read(), time.monotonic() - start, dict(error.headers))
         except (TimeoutError, urllib.error.URLError, OSError) as error:
-            return Answer(0, f"no answer: {error}", time.monotonic() - start)
+            return Answer(0, f"no answer: {error}".encode(), time.monotonic() - start)
 
     def get(self, path: str, **kwargs) -> Answer:
         return self.request("GET", path, **kwargs)

@@ -16,7 +16,7 @@ from django.db import connection
 from accounts.models import Role, User
 from tests.factories import user_with_role
 
-from .faults import TABLE, Browser, wait_until
+from .faults import TABLE, Browser, Forwarder, S3Process, wait_until
 
 pytestmark = [
     pytest.mark.faults,
@@ -146,3 +146,131 @@ def test_connections_exhausted_answer_a_chinese_503_and_readiness_says_database(
     assert recovered is not None
     TABLE.add("PostgreSQL connections exhausted", "Chinese 503 page with a logged reference; /healthz/ 200, "
               "/readyz/ 503: database", recovered)  # fmt: skip
+
+
+def _log_in(server, user) -> Browser:
+    browser = Browser(server.base)
+    assert browser.log_in(user.username, PASSWORD).status == 302
+    return browser
+
+
+def _with_password(user):
+    User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher=PBKDF2PasswordHasher()))
+    return user
+
+
+def test_replica_down_reads_go_to_the_primary(redis_server, gunicorn):
+    """The replica's address is a forwarder to a PostgreSQL holding the test database (the CI
+    standby when DATABASE_REPLICA_URL names one, else the primary itself): stopping the forwarder
+    is the replica host going away."""
+    from courses.models import Course
+    from tests.courses.factories import CourseFactory
+    from tests.credits.factories import YearPolicyFactory
+    from tests.factories import OrganisationFactory
+
+    year = time.localtime().tm_year
+    CourseFactory(title="复制库故障时仍可见的课程", year_from=year, year_to=year)
+    YearPolicyFactory(year=2022)
+    employer = OrganisationFactory(name="复制库故障测试单位")
+    admin = _with_password(user_with_role(Role.EMPLOYER_ADMIN, employer))
+    target = _replica_target()
+    replica = Forwarder(*target).start()
+    try:
+        s = connection.settings_dict
+        replica_url = f"postgres://postgres@127.0.0.1:{replica.port}/{s['NAME']}"
+        server = gunicorn({
+            "DATABASE_URL": _database_url(), "REDIS_URL": redis_server.url, "DATABASE_REPLICA_URL": replica_url,
+        })  # fmt: skip
+        # The standby has replayed the course (or the forwarder leads to the primary).
+        assert wait_until(lambda: Course.objects.filter(title__contains="复制库故障").exists(), timeout=10)
+        assert "复制库故障时仍可见的课程" in Browser(server.base).get("/courses/").body
+        assert replica.connections() > 0
+        browser = _log_in(server, admin)
+
+        replica.stop()
+
+        catalogue = Browser(server.base).get("/courses/")
+        export = browser.get("/hours/roster/export/?year=2022")
+        api = Browser(server.base).get("/api/v1/courses/")
+        assert (catalogue.status, export.status, api.status) == (200, 200, 200), export.headers.get("Location")
+        assert "复制库故障时仍可见的课程" in catalogue.body
+        assert export.raw[:2] == b"PK"  # a workbook, not an error body
+        slowest = max(a.seconds for a in (catalogue, export, api))
+        assert slowest < 5  # connect_timeout 2 s, then remembered for DATABASE_REPLICA_RETRY_SECONDS
+        ready = _readiness(server)
+        assert (ready["http"], ready["status"]) == (200, "degraded")
+        assert ready["checks"]["replica"] != "ok" and ready["checks"]["database"] == "ok"
+        assert "replica not used" in server.log_text()
+
+        before = replica.connections()
+        replica.start()
+        # Back in use once each process's DATABASE_REPLICA_RETRY_SECONDS have passed.
+        recovered = wait_until(
+            lambda: Browser(server.base).get("/courses/").status == 200 and replica.connections() > before,
+            timeout=30,
+            interval=0.5,
+        )
+        assert recovered is not None
+        assert _readiness(server)["checks"]["replica"] == "ok"
+    finally:
+        replica.kill()
+    TABLE.add("replica stopped", f"catalogue, courses API and roster export 200 from the primary (slowest "
+              f"{slowest:.1f} s); /readyz/ degraded: replica", recovered)  # fmt: skip
+
+
+def _replica_target() -> tuple[str, int]:
+    import environ
+
+    url = environ.Env().str("DATABASE_REPLICA_URL", default="")
+    if url:
+        real = environ.Env.db_url_config(url)
+        return real["HOST"] or "127.0.0.1", int(real["PORT"] or 5432)
+    s = connection.settings_dict
+    return s["HOST"] or "127.0.0.1", int(s["PORT"] or 5432)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_storage_down_downloads_answer_a_chinese_page(redis_server, gunicorn):
+    import boto3
+    from django.core.files.base import ContentFile
+
+    from tests.credits.factories import approved_record, professional_of
+    from tests.factories import OrganisationFactory
+
+    store = S3Process().start()
+    try:
+        s3 = {"S3_BUCKET": "portal-faults", "S3_ENDPOINT_URL": store.url, "S3_REGION": "us-east-1",
+              "S3_ACCESS_KEY_ID": "faults", "S3_SECRET_ACCESS_KEY": "faults-secret",
+              "S3_CONNECT_TIMEOUT": "1", "S3_READ_TIMEOUT": "1"}  # fmt: skip
+        client = boto3.client("s3", endpoint_url=store.url, region_name="us-east-1",
+                               aws_access_key_id="faults", aws_secret_access_key="faults-secret")  # fmt: skip
+        client.create_bucket(Bucket="portal-faults")
+        person = _with_password(professional_of(OrganisationFactory(name="存储故障测试单位")))
+        record = approved_record(person, hours=2, proof=ContentFile(PDF, name="证明.pdf"))
+        client.put_object(Bucket="portal-faults", Key=record.proof.name, Body=PDF)
+        server = gunicorn({"DATABASE_URL": _database_url(), "REDIS_URL": redis_server.url, **s3})
+        browser = _log_in(server, person)
+        url = f"/hours/records/{record.pk}/proof/"
+        assert browser.get(url).raw == PDF
+
+        store.pause()
+        try:
+            hung = browser.get(url)
+            assert hung.status == 503 and "文件服务暂时不可用" in hung.body and "错误编号" in hung.body
+            assert hung.seconds < 8
+        finally:
+            store.resume()
+        recovered = wait_until(lambda: browser.get(url).raw == PDF, timeout=30, interval=0.5)
+        assert recovered is not None
+
+        store.stop()
+        gone = browser.get(url)
+        assert gone.status == 503 and "文件服务暂时不可用" in gone.body
+        assert _readiness(server)["checks"]["storage"] != "ok"
+    finally:
+        store.kill()
+        record.proof.delete(save=False)
+    TABLE.add("object storage hung / stopped", f"download: Chinese 503 page ({hung.seconds:.1f} s / "
+              f"{gone.seconds:.1f} s), never a broken file; /readyz/ degraded: storage", recovered)  # fmt: skip
