@@ -98,8 +98,7 @@ class _ReplicaHealth:
             was_degraded = self.degraded
             self.measured_at = now
             self.lag = lag
-            if down:
-                self.down_until = now + settings.DATABASE_REPLICA_RETRY_SECONDS
+            self.down_until = now + settings.DATABASE_REPLICA_RETRY_SECONDS if down else 0.0
             self.degraded = down or lag > settings.DATABASE_REPLICA_MAX_LAG
             changed = self.degraded != was_degraded
         if changed and self.degraded:

@@ -191,3 +191,41 @@ def test_the_running_settings_carry_the_timeouts():
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 5
         assert "statement_timeout" in settings.DATABASES["default"]["OPTIONS"]["options"]
+
+
+class _Caller:
+    is_authenticated = True
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def _as(user, method: str, path: str):
+    seen = {}
+
+    def view(request):
+        seen["credits"] = ReplicaRouter().db_for_read(_Model)
+        return HttpResponse()
+
+    request = getattr(RequestFactory(), method.lower())(path)
+    request.user = user
+    with override_settings(DATABASE_REPLICA_PATHS=[r"^/api/v1/courses/"]):
+        response = ReplicaReadsMiddleware(view)(request)
+    return seen, response
+
+
+def test_a_token_client_that_keeps_no_cookie_reads_its_own_write(monkeypatch):
+    writer, other = _Caller(91_001), _Caller(91_002)
+    _as(writer, "POST", "/api/v1/hour-records/")
+    # No cookie comes back with the next request: the pin is kept per user.
+    assert _as(writer, "GET", "/api/v1/courses/")[0]["credits"] is None
+    assert _as(other, "GET", "/api/v1/courses/")[0]["credits"] == "replica"
+
+
+def test_the_pin_follows_the_replicas_measured_lag(monkeypatch):
+    monkeypatch.setattr(db_router._health, "lag", 25.4)
+    _seen, response = _as(_Caller(91_003), "POST", "/api/v1/hour-records/")
+    assert response.cookies[PIN_COOKIE]["max-age"] == 27
+    monkeypatch.setattr(db_router._health, "lag", 0.2)
+    _seen, response = _as(_Caller(91_004), "POST", "/api/v1/hour-records/")
+    assert response.cookies[PIN_COOKIE]["max-age"] == settings.DATABASE_REPLICA_PIN_SECONDS
