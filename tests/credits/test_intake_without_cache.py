@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from credits.models import HourRecord
 from portal import degraded
+from tests.deployment.faults import free_port
 
 from .factories import CourseFactory, post, professional_of
-from ..deployment.faults import free_port
 
 
 @pytest.fixture
