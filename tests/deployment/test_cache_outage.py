@@ -1,0 +1,54 @@
+"""The shared cache may go away (issue 22): a cached read whose version bump was dropped while
+Redis hung is not served after Redis is back: the bump is replayed first. Starts its own
+redis-server (tests/deployment/faults.py)."""
+
+import shutil
+import time
+
+import pytest
+
+from credits import caching
+from portal import degraded
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_server.url,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True,
+                        "CONNECTION_POOL_KWARGS": {"connection_class": degraded.BreakerConnection}},
+        }
+    }  # fmt: skip
+    settings.REDIS_RETRY_SECONDS = 1
+    yield redis_server
+    degraded._recovered()
+
+
+def _read(value):
+    return caching.cached_read("outage-test", person_id=424242, parts=(2022,), compute=lambda: value)
+
+
+def test_a_write_made_while_redis_hung_is_seen_after_it_is_back(redis_cache, caplog):
+    assert _read("before") == "before"
+    assert _read("ignored") == "before"  # served from the cache
+
+    redis_cache.pause()
+    try:
+        start = time.monotonic()
+        caching.bump_people([424242])  # outside a transaction: runs now, and is dropped
+        assert _read("during") == "during"  # the cache misses, the database answers
+        assert time.monotonic() - start < 3
+        assert degraded.cache_down()
+    finally:
+        redis_cache.resume()
+    time.sleep(1.2)
+
+    assert _read("after") == "after"  # not "before": the dropped bump was replayed first
+    assert any("cache unavailable" in r.getMessage() for r in caplog.records if r.name == "portal.degraded")
