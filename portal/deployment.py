@@ -95,10 +95,12 @@ def session_engine(cache_config: dict) -> str:
 def database_timeouts(env, database: dict) -> None:
     """PostgreSQL: how long connecting may take (libpq's connect_timeout, whole seconds, at least 2)
     and how long one statement may run (statement_timeout, enforced by the server; 0 = none), so a
-    dependency that hangs costs a request seconds, never the worker (issue 22)."""
+    dependency that hangs costs a request seconds, never the worker (issue 22). The web processes
+    bound statements (gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT=60); migrations, management
+    commands and Celery tasks (bounded by their own time limits) are not bounded by default."""
     options = database.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
-    statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT", default=60) * 1000
+    statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT", default=0) * 1000
     if statement_ms:
         current = options.get("options", "")
         options["options"] = f"{current} -c statement_timeout={statement_ms}".strip()

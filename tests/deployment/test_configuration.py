@@ -1,6 +1,8 @@
 """Several machines are configured by the environment alone (portal/deployment.py): what each
 variable switches on, and the single-machine defaults when none is set."""
 
+import os
+
 import environ
 import pytest
 from django.conf import settings
@@ -159,12 +161,21 @@ def test_redis_cache_misses_after_a_short_timeout_instead_of_raising(env, monkey
 def test_postgresql_connects_and_runs_each_statement_within_bounds(env, monkeypatch):
     database = {"ENGINE": "django.db.backends.postgresql"}
     deployment.database_timeouts(env, database)
-    assert database["OPTIONS"] == {"connect_timeout": 5, "options": "-c statement_timeout=60000"}
-    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", "0")
+    # Migrations, commands and tasks: connecting is bounded, statements are not.
+    assert database["OPTIONS"] == {"connect_timeout": 5}
+    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", "60")
     monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "3")
     database = {"ENGINE": "django.db.backends.postgresql"}
     deployment.database_timeouts(env, database)
-    assert database["OPTIONS"] == {"connect_timeout": 3}
+    assert database["OPTIONS"] == {"connect_timeout": 3, "options": "-c statement_timeout=60000"}
+
+
+def test_web_processes_bound_each_statement(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("DATABASE_STATEMENT_TIMEOUT", raising=False)
+    runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    assert os.environ["DATABASE_STATEMENT_TIMEOUT"] == "60"
 
 
 def test_the_replica_gives_up_connecting_sooner_than_the_primary(env, monkeypatch):
@@ -190,7 +201,6 @@ def test_the_running_settings_carry_the_timeouts():
     assert settings.CELERY_REDIS_SOCKET_TIMEOUT == 5
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 5
-        assert "statement_timeout" in settings.DATABASES["default"]["OPTIONS"]["options"]
 
 
 class _Caller:
