@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.db import connections
 from django.http import JsonResponse
 from health_check import checks
 from health_check.base import HealthCheck
@@ -50,7 +51,11 @@ class Replica(HealthCheck):
     timeout = SHORT
 
     def run(self):
-        lag = db_router.replica_lag(fresh=True)
+        try:
+            lag = db_router.replica_lag(fresh=True)
+        finally:
+            # This runs in a thread of its own: its connection ends with it.
+            connections[db_router.REPLICA].close()
         if lag is None:
             raise ServiceUnavailable("replica unreachable: reads go to the primary")
         if lag > settings.DATABASE_REPLICA_MAX_LAG:
