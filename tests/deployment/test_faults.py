@@ -238,13 +238,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_storage_down_downloads_answer_a_chinese_page(redis_server, gunicorn):
     import boto3
+    from django.conf import settings
     from django.core.files.base import ContentFile
+    from django.test import override_settings
 
     from tests.credits.factories import approved_record, professional_of
     from tests.factories import OrganisationFactory
 
     store = S3Process().start()
-    record = None
     try:
         s3 = {"S3_BUCKET": "portal-faults", "S3_ENDPOINT_URL": store.url, "S3_REGION": "us-east-1",
               "S3_ACCESS_KEY_ID": "faults", "S3_SECRET_ACCESS_KEY": "faults-secret",
@@ -253,8 +254,13 @@ def test_storage_down_downloads_answer_a_chinese_page(redis_server, gunicorn):
                                aws_access_key_id="faults", aws_secret_access_key="faults-secret")  # fmt: skip
         client.create_bucket(Bucket="portal-faults")
         person = _with_password(professional_of(OrganisationFactory(name="存储故障测试单位")))
-        record = approved_record(person, hours=2, proof=ContentFile(PDF, name="证明.pdf"))
-        client.put_object(Bucket="portal-faults", Key=record.proof.name, Body=PDF)
+        # The proof is stored in this test's bucket (not in the test process's own storage).
+        bucket = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            "bucket_name": "portal-faults", "endpoint_url": store.url, "region_name": "us-east-1",
+            "access_key": "faults", "secret_key": "faults-secret"}}  # fmt: skip
+        with override_settings(STORAGES={**settings.STORAGES, "default": bucket}):
+            record = approved_record(person, hours=2, proof=ContentFile(PDF, name="证明.pdf"))
+        assert client.get_object(Bucket="portal-faults", Key=record.proof.name)["Body"].read() == PDF
         server = gunicorn({"DATABASE_URL": _database_url(), "REDIS_URL": redis_server.url, **s3})
         browser = _log_in(server, person)
         url = f"/hours/records/{record.pk}/proof/"
@@ -276,7 +282,5 @@ def test_storage_down_downloads_answer_a_chinese_page(redis_server, gunicorn):
         assert _readiness(server)["checks"]["storage"] != "ok"
     finally:
         store.kill()
-        if record is not None:
-            record.proof.delete(save=False)
     TABLE.add("object storage hung / stopped", f"download: Chinese 503 page ({hung.seconds:.1f} s / "
               f"{gone.seconds:.1f} s), never a broken file; /readyz/ degraded: storage", recovered)  # fmt: skip
