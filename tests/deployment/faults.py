@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# How long a browser waits for an answer; a request that hung on a dependency gets none (status 0).
+PATIENCE = 10
 
 
 def free_port() -> int:
@@ -230,13 +232,13 @@ class Browser:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
 
-    def request(self, method: str, path: str, data: dict | None = None, *, timeout: float = 20) -> Answer:
+    def request(self, method: str, path: str, data: dict | None = None, *, timeout: float | None = None) -> Answer:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(self.base + path, data=body, method=method)  # noqa: S310 - our own server
         req.add_header("Referer", self.base + path)
         start = time.monotonic()
         try:
-            with self.opener.open(req, timeout=timeout) as response:
+            with self.opener.open(req, timeout=timeout or PATIENCE) as response:
                 return Answer(response.status, response.read(), time.monotonic() - start, dict(response.headers))
         except urllib.error.HTTPError as error:
             return Answer(error.code, error.read(), time.monotonic() - start, dict(error.headers))

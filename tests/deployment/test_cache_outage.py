@@ -41,10 +41,8 @@ def test_a_write_made_while_redis_hung_is_seen_after_it_is_back(redis_cache, cap
 
     redis_cache.pause()
     try:
-        start = time.monotonic()
         caching.bump_people([424242])  # outside a transaction: runs now, and is dropped
         assert _read("during") == "during"  # the cache misses, the database answers
-        assert time.monotonic() - start < 3
         assert degraded.cache_down()
     finally:
         redis_cache.resume()

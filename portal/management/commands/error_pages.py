@@ -26,7 +26,7 @@ class Command(BaseCommand):
         target.mkdir(parents=True, exist_ok=True)
         css = Path(finders.find("css/portal.css")).read_text(encoding="utf-8")
         with translation.override("zh-hans"):
-            for name, template in (("502.html", "errors/502.html"), ("503.html", "503.html")):
+            for name, template in (("502.html", "portal/502.html"), ("503.html", "503.html")):
                 html = loader.get_template(template).render({"inline_css": css})
                 (target / name).write_text(html, encoding="utf-8")
                 self.stdout.write(f"wrote {target / name}")
