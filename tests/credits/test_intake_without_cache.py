@@ -7,25 +7,16 @@ import pytest
 from django.urls import reverse
 
 from credits.models import HourRecord
-from portal import degraded
-from tests.deployment.faults import free_port
+from tests.deployment.faults import cache_at, free_port
 
 from .factories import CourseFactory, post, professional_of
 
 
 @pytest.fixture
-def redis_away(settings):
+def redis_away():
     """The cache is a Redis at a port where nothing listens (Redis stopped)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True,
-                        "CONNECTION_POOL_KWARGS": {"connection_class": degraded.BreakerConnection}},
-        }
-    }  # fmt: skip
-    yield
-    degraded._recovered()
+    with cache_at(f"redis://127.0.0.1:{free_port()}/0"):
+        yield
 
 
 def test_a_platform_cannot_post_hours_while_the_throttle_cannot_count(base_client, policy, base, employer,

@@ -289,3 +289,28 @@ class FaultTable:
 
 
 TABLE = FaultTable()
+
+
+@contextlib.contextmanager
+def cache_at(url: str, **settings):
+    """The portal's cache as deployed (portal/deployment.py) at a Redis `url`, for in-process
+    tests; the per-process breaker starts and ends closed, after the settings are restored."""
+    from django.test import override_settings
+
+    from portal import degraded
+
+    caches = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True,
+                        "CONNECTION_POOL_KWARGS": {"connection_class": degraded.BreakerConnection}},
+        }
+    }  # fmt: skip
+    degraded._recovered()
+    try:
+        with override_settings(CACHES=caches, **settings):
+            yield
+    finally:
+        degraded._recovered()
+        degraded._pending.clear()

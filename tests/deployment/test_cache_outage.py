@@ -10,6 +10,8 @@ import pytest
 from credits import caching
 from portal import degraded
 
+from .faults import cache_at
+
 pytestmark = [
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed"),
     pytest.mark.django_db(transaction=True),
@@ -17,18 +19,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def redis_cache(redis_server, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True,
-                        "CONNECTION_POOL_KWARGS": {"connection_class": degraded.BreakerConnection}},
-        }
-    }  # fmt: skip
-    settings.REDIS_RETRY_SECONDS = 1
-    yield redis_server
-    degraded._recovered()
+def redis_cache(redis_server):
+    """The cache is this test's own Redis."""
+    with cache_at(redis_server.url, REDIS_RETRY_SECONDS=1):
+        yield redis_server
 
 
 def _read(value):

@@ -3,9 +3,7 @@ else; /readyz/ checks each dependency with a short timeout and names the one tha
 
 import pytest
 
-from portal import degraded
-
-from .faults import free_port
+from .faults import cache_at, free_port
 
 
 def test_liveness_touches_no_dependency(client):
@@ -25,18 +23,10 @@ def test_readiness_names_each_dependency(client):
 
 
 @pytest.fixture
-def redis_stopped(settings):
-    """The cache is a Redis at a port where nothing listens."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True,
-                        "CONNECTION_POOL_KWARGS": {"connection_class": degraded.BreakerConnection}},
-        }
-    }  # fmt: skip
-    yield
-    degraded._recovered()
+def redis_stopped():
+    """The cache is a Redis at a port where nothing listens (Redis stopped)."""
+    with cache_at(f"redis://127.0.0.1:{free_port()}/0"):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
