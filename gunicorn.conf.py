@@ -29,6 +29,10 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Load the app once in the master: workers share its memory pages (copy-on-write).
 preload_app = True
+# A request's statement runs at most this long (seconds; PostgreSQL's statement_timeout, read by
+# portal/settings.py when the app loads, after this file): well inside `timeout`, so a slow query
+# ends as an error page instead of a killed worker (issue 22).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "60")
 
 
 def post_fork(server, worker):

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from portal import degraded
+
 VERSION_KEY = "courses:catalogue:version"
 # How long a rendered page or a count stays when nothing bumps the version.
 CATALOGUE_TTL = 600
@@ -37,6 +39,9 @@ def catalogue_version() -> int:
 
 def _bump() -> None:
     cache.set(VERSION_KEY, time.time_ns(), None)
+    if degraded.cache_down():
+        # Dropped while Redis was away: pages stored before the outage would be served again.
+        degraded.when_back(VERSION_KEY, _bump)
 
 
 def bump_catalogue_version(*args, **kwargs) -> None:
@@ -66,6 +71,7 @@ def cached(kind: str, parts: tuple, compute):
     not yet committed (and tests' rolled-back rows never meet another test's entries)."""
     if connection.in_atomic_block:
         return compute()
+    degraded.replay_pending()
     version = catalogue_version()
     name = key(kind, version, *parts)
     value = cache.get(name)

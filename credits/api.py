@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.selectors import has_role
-from portal.api.errors import Conflict, RuleViolation
+from portal import degraded
+from portal.api.errors import Conflict, RuleViolation, ServiceUnavailable
 from portal.api.permissions import RulesPermission
 from portal.api.schema import year_parameter
 from portal.bounds import whole_number
@@ -203,6 +204,11 @@ class IntakeThrottle(BaseThrottle):
         rows = request.data
         count = min(len(rows), services.MAX_BULK_ROWS) if isinstance(rows, list) else 1
         self.seconds = throttle.spend(user=request.user, rows=count)
+        if degraded.cache_down():
+            # Closed when the cache cannot count (Redis away, issue 22): intake is refused rather
+            # than let through unthrottled; reads have no such throttle and keep working.
+            degraded.logger.warning("hour intake refused: its rate limit cannot count while the cache is away")
+            raise ServiceUnavailable(_("暂时无法受理学时记录提交，请稍后重试。"))
         return self.seconds is None
 
     def wait(self):

@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from portal import degraded
+
 SHARED_KEY = "credits:version:shared"
 ENTRY_TTL = 600
 # A batch touching more people than this bumps the shared version instead of one key per person.
@@ -55,7 +57,14 @@ def versions(person_id: int) -> str:
 
 
 def _bump(keys: list[str]) -> None:
-    transaction.on_commit(lambda: cache.set_many({key: _new_token() for key in keys}, None))
+    transaction.on_commit(lambda: _set_new_tokens(keys))
+
+
+def _set_new_tokens(keys: list[str]) -> None:
+    cache.set_many({key: _new_token() for key in keys}, None)
+    if degraded.cache_down():
+        # Dropped while Redis was away: entries stored before the outage would be read again.
+        degraded.when_back(f"credits:{','.join(keys)}", lambda: _set_new_tokens(keys))
 
 
 def bump_people(person_ids) -> None:
@@ -78,6 +87,7 @@ def cached_read(name: str, *, person_id: int, parts: tuple, compute):
     was computed under (read before computing, so a write committing meanwhile makes it stale)."""
     if connection.in_atomic_block:
         return compute()
+    degraded.replay_pending()
     keys = [SHARED_KEY, _person_key(person_id)]
     entry_key = f"credits:read:{name}:{person_id}:{':'.join(map(str, parts))}"
     found = cache.get_many([*keys, entry_key])

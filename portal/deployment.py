@@ -4,7 +4,10 @@ portal/settings.py calls these; each returns the single-machine default when its
 unset, so a developer's checkout needs none of them.
 """
 
+from botocore.config import Config
 from kombu import Queue
+
+from portal import degraded
 
 # Celery queues: documents (LibreOffice, minutes of CPU) never hold up reminders or ledger intake.
 # A worker started without -Q consumes all of them; production starts one pool per queue.
@@ -30,6 +33,13 @@ def replica_database(env, default: dict) -> dict | None:
     for key in ("ATOMIC_REQUESTS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
         if key in default:
             replica.setdefault(key, default[key])
+    if replica["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that is down fails this fast, and the router then reads the primary for
+        # DATABASE_REPLICA_RETRY_SECONDS (portal/db_router.py).
+        replica["OPTIONS"] = {
+            **replica.get("OPTIONS", {}),
+            "connect_timeout": env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2),
+        }
     replica["TEST"] = {"MIRROR": "default"}
     return replica
 
@@ -44,15 +54,28 @@ def pgbouncer_options(env, database: dict) -> None:
 
 def caches(env) -> dict:
     """Shared cache when CACHE_URL or REDIS_URL is set (every web process sees the same throttles
-    and sessions); otherwise one local-memory cache per process."""
+    and sessions); otherwise one local-memory cache per process.
+
+    Redis goes through django-redis, which can ignore connection errors (Django's own Redis backend
+    raises them): with Redis down or hung a read misses and a write is dropped, after at most
+    REDIS_TIMEOUT seconds, and portal.degraded remembers the failure for REDIS_RETRY_SECONDS so
+    the next calls don't wait at all (issue 22)."""
     url = env.str("CACHE_URL", default="") or env.str("DJANGO_CACHE_URL", default="")
     redis_url = env.str("REDIS_URL", default="")
-    if url.startswith(("redis://", "rediss://")) or (not url and redis_url):
+    if url.startswith(("redis://", "rediss://", "unix://")) or (not url and redis_url):
+        location = url or redis_url
+        timeout = env.float("REDIS_TIMEOUT", default=0.5)
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url or redis_url,
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": location,
                 "KEY_PREFIX": "portal",
+                "OPTIONS": {
+                    "SOCKET_CONNECT_TIMEOUT": timeout,
+                    "SOCKET_TIMEOUT": timeout,
+                    "IGNORE_EXCEPTIONS": True,
+                    "CONNECTION_POOL_KWARGS": {"connection_class": degraded.connection_class_for(location)},
+                },
             }
         }
     if url:
@@ -62,10 +85,25 @@ def caches(env) -> dict:
 
 def session_engine(cache_config: dict) -> str:
     """Sessions read from the shared cache and written through to the database, so any web
-    process answers any request and a cache flush logs nobody out."""
+    process answers any request, a cache flush logs nobody out and, with Redis away, sessions are
+    read from the database alone."""
     if cache_config["default"]["BACKEND"].endswith("RedisCache"):
         return "django.contrib.sessions.backends.cached_db"
     return "django.contrib.sessions.backends.db"
+
+
+def database_timeouts(env, database: dict) -> None:
+    """PostgreSQL: how long connecting may take (libpq's connect_timeout, whole seconds, at least 2)
+    and how long one statement may run (statement_timeout, enforced by the server; 0 = none), so a
+    dependency that hangs costs a request seconds, never the worker (issue 22). The web processes
+    bound statements (gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT=60); migrations, management
+    commands and Celery tasks (bounded by their own time limits) are not bounded by default."""
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT", default=0) * 1000
+    if statement_ms:
+        current = options.get("options", "")
+        options["options"] = f"{current} -c statement_timeout={statement_ms}".strip()
 
 
 def default_storage(env) -> dict:
@@ -92,6 +130,14 @@ def default_storage(env) -> dict:
         "default_acl": "private",
         "querystring_auth": True,
         "file_overwrite": False,
-        "addressing_style": first("S3_ADDRESSING_STYLE", "AWS_S3_ADDRESSING_STYLE"),
+        # A store that is down or hung costs a request seconds (issue 22): short connect and read
+        # timeouts and two attempts, instead of botocore's 60 s and up to 5 legacy retries.
+        # (With a client_config, django-storages takes the addressing style from it alone.)
+        "client_config": Config(
+            s3={"addressing_style": first("S3_ADDRESSING_STYLE", "AWS_S3_ADDRESSING_STYLE", default="auto")},
+            connect_timeout=env.float("S3_CONNECT_TIMEOUT", default=3),
+            read_timeout=env.float("S3_READ_TIMEOUT", default=10),
+            retries={"max_attempts": env.int("S3_MAX_ATTEMPTS", default=2), "mode": "standard"},
+        ),
     }
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {k: v for k, v in options.items() if v is not None}}

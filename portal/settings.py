@@ -136,6 +136,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     deployment.pgbouncer_options(env, DATABASES["default"])
+    deployment.database_timeouts(env, DATABASES["default"])
 # Reports, exports and public catalogue reads from a streaming replica (portal/db_router.py).
 if _replica := deployment.replica_database(env, DATABASES["default"]):
     DATABASES["replica"] = _replica
@@ -146,8 +147,14 @@ DATABASE_REPLICA_PATHS = env.list(
     "DATABASE_REPLICA_PATHS",
     default=[r"^/hours/(province|city)/", r"/export/$", r"^/courses/", r"^/api/v1/courses/"],
 )
-# Longer than the replica's lag: a writer's next pages read the primary.
+# A writer's next pages read the primary for the replica's measured lag, and at least this long.
 DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+# The replica is optional at run time (issue 22): reads go to the primary while it is down (for
+# this long after a failed connection) or lags by more than DATABASE_REPLICA_MAX_LAG seconds (the
+# lag is measured at most every DATABASE_REPLICA_LAG_CHECK_SECONDS).
+DATABASE_REPLICA_RETRY_SECONDS = env.int("DATABASE_REPLICA_RETRY_SECONDS", default=10)
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=30)
+DATABASE_REPLICA_LAG_CHECK_SECONDS = env.float("DATABASE_REPLICA_LAG_CHECK_SECONDS", default=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -240,9 +247,14 @@ EMAIL_BACKEND = env.str(
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@sdce.example.cn")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 CACHES = deployment.caches(env)
 SESSION_ENGINE = deployment.session_engine(CACHES)
+# After a failed Redis call the cache is skipped for this long in that process (portal/degraded.py).
+REDIS_RETRY_SECONDS = env.int("REDIS_RETRY_SECONDS", default=5)
+# /readyz/ answers 503 when one of these fails, 200 "degraded" when another does (portal/health.py).
+READYZ_REQUIRED = env.list("READYZ_REQUIRED", default=["database"])
 
 # Celery: with no broker configured tasks run in-process, so development needs no Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -263,7 +275,15 @@ CELERY_TASK_TIME_LIMIT = DOCUMENTS_JOB_TIME_LIMIT + 60
 # Redis hands an unacknowledged message to another worker after this long: longer than any task
 # may run (or a running job would be started twice), short enough that a dead worker's messages
 # come back within minutes instead of Redis' default hour.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+# socket_*: a broker that is down or hung costs the web request that enqueues seconds (issue 22).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2)
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2)
+CELERY_REDIS_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5)
 CELERY_TIMEZONE = TIME_ZONE
 # Named queues (portal/deployment.py): `celery worker -Q documents` on the machines that convert.
 CELERY_TASK_QUEUES = deployment.celery_queues()

@@ -7,12 +7,14 @@ by views that check access.
 """
 
 import io
+import itertools
 import struct
 import uuid
 import zipfile
 from pathlib import PurePath
 
 import olefile
+from botocore.exceptions import BotoCoreError, ClientError
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as safe_xml
 from django.core.exceptions import ValidationError
@@ -24,6 +26,8 @@ from django.utils.translation import gettext as _
 from docx import Document
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+
+from portal.errors import StorageUnavailable
 
 PDF, DOCX, DOC, XLSX, JPEG, PNG = "pdf", "docx", "doc", "xlsx", "jpeg", "png"
 
@@ -249,9 +253,22 @@ def upload_to(prefix: str) -> GeneratedName:
 
 
 def attachment_response(fieldfile, download_name: str) -> FileResponse:
-    """Serve a stored file as a download (never inline), with a safe file name."""
-    fieldfile.open("rb")
-    return FileResponse(fieldfile, as_attachment=True, filename=download_name)
+    """Serve a stored file as a download (never inline), with a safe file name.
+
+    The first block is read here, inside the view: when object storage is down or hung the
+    request gets the Chinese 503 page (portal.errors) instead of headers followed by a broken
+    file. A store that fails after that cuts the body short of its Content-Length, which every
+    browser reports as a failed download."""
+    try:
+        fieldfile.open("rb")
+        response = FileResponse(fieldfile, as_attachment=True, filename=download_name)
+        chunks = iter(response.streaming_content)
+        first = next(chunks, b"")
+    except (BotoCoreError, ClientError) as error:
+        fieldfile.close()
+        raise StorageUnavailable(str(error)) from error
+    response.streaming_content = itertools.chain([first], chunks)
+    return response
 
 
 def download_response(content: bytes, *, filename: str, kind: str) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import api_views, views
+from .health import ReadinessView
 
 portal_patterns = [
     path("", views.home, name="home"),
@@ -12,6 +13,7 @@ portal_patterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("workspace/<str:role>/", views.workspace, name="workspace"),
     path("healthz/", views.healthz, name="healthz"),
+    path("readyz/", ReadinessView.as_view(), name="readyz"),
 ]
 
 api_v1 = [
@@ -43,3 +45,4 @@ if settings.PORTAL_BENCH:
 
 handler403 = "portal.errors.permission_denied"
 handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

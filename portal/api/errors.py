@@ -26,6 +26,14 @@ class RuleViolation(exceptions.APIException):
     default_code = "rule_violation"
 
 
+class ServiceUnavailable(exceptions.APIException):
+    """503: a service the request needs is away (issue 22); the same request later succeeds."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "服务暂时不可用，请稍后重试。"
+    default_code = "service_unavailable"
+
+
 _DEFAULT_DETAIL = {
     400: "提交的数据有误，请检查后重试。",
     401: "未登录或登录凭证无效。",
@@ -38,6 +46,7 @@ _DEFAULT_DETAIL = {
     413: "请求体过大。",
     429: "请求过于频繁，请稍后再试。",
     500: "服务器内部错误，请稍后重试。",
+    503: "服务暂时不可用，请稍后重试。",
 }
 
 _DEFAULT_CODE = {
@@ -48,6 +57,7 @@ _DEFAULT_CODE = {
     405: "method_not_allowed",
     413: "too_large",
     500: "server_error",
+    503: "service_unavailable",
 }
 
 

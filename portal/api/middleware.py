@@ -25,5 +25,10 @@ class ApiJsonErrorsMiddleware:
             and response.status_code >= 400
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            return JsonResponse(error_body(response.status_code), status=response.status_code)
+            body = JsonResponse(error_body(response.status_code), status=response.status_code)
+            # A server error's reference (portal.errors.server_error) and when to try again.
+            for header in ("X-Error-Reference", "Retry-After"):
+                if header in response:
+                    body[header] = response[header]
+            return body
         return response

@@ -14,7 +14,7 @@ def test_no_project_level_template_folder():
 
 def test_each_app_keeps_its_templates_under_its_own_name():
     root = Path(settings.BASE_DIR)
-    shared = {"base.html", "403.html", "404.html", "includes"}
+    shared = {"base.html", "403.html", "404.html", "500.html", "503.html", "includes"}
     for app in settings.PROJECT_APPS:
         folder = root / app / "templates"
         if not folder.exists():

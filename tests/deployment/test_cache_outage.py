@@ -1,0 +1,46 @@
+"""The shared cache may go away (issue 22): a cached read whose version bump was dropped while
+Redis hung is not served after Redis is back: the bump is replayed first. Starts its own
+redis-server (tests/deployment/faults.py)."""
+
+import shutil
+import time
+
+import pytest
+
+from credits import caching
+from portal import degraded
+
+from .faults import cache_at
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def redis_cache(redis_server):
+    """The cache is this test's own Redis."""
+    with cache_at(redis_server.url, REDIS_RETRY_SECONDS=1):
+        yield redis_server
+
+
+def _read(value):
+    return caching.cached_read("outage-test", person_id=424242, parts=(2022,), compute=lambda: value)
+
+
+def test_a_write_made_while_redis_hung_is_seen_after_it_is_back(redis_cache, caplog):
+    assert _read("before") == "before"
+    assert _read("ignored") == "before"  # served from the cache
+
+    redis_cache.pause()
+    try:
+        caching.bump_people([424242])  # outside a transaction: runs now, and is dropped
+        assert _read("during") == "during"  # the cache misses, the database answers
+        assert degraded.cache_down()
+    finally:
+        redis_cache.resume()
+    time.sleep(1.2)
+
+    assert _read("after") == "after"  # not "before": the dropped bump was replayed first
+    assert any("cache unavailable" in r.getMessage() for r in caplog.records if r.name == "portal.degraded")
