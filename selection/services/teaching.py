@@ -169,12 +169,15 @@ def sync_teaching_credits(*, campaign: Campaign, actor=None, cause: str) -> list
         return []
     wanted = entitled(snapshot)
     hours = {rec_id: _sealed_course(snapshot, rec_id)["hours"] for rec_id, _person in wanted}
-    active = {
-        (c.recommendation_id, c.person_id): c
-        for c in TeachingCredit.objects.filter(campaign=campaign, status__in=ACTIVE).select_related(
-            "campaign", "recommendation", "record"
-        )
-    }
+    active, declined = {}, set()
+    for c in TeachingCredit.objects.filter(
+        campaign=campaign, status__in=(*ACTIVE, TeachingCredit.Status.DECLINED)
+    ).select_related("campaign", "recommendation", "record"):
+        if c.status == TeachingCredit.Status.DECLINED:
+            # The bureau declined this late credit: it is not offered again.
+            declined.add((c.recommendation_id, c.person_id))
+        else:
+            active[(c.recommendation_id, c.person_id)] = c
     for key, credit in sorted(active.items()):
         if key not in wanted or _sealed_hours_changed(credit, hours.get(key[0])):
             _end(credit=credit, actor=actor, cause=cause)
@@ -190,7 +193,7 @@ def sync_teaching_credits(*, campaign: Campaign, actor=None, cause: str) -> list
             cause=cause,
         )
         for (rec_id, person_id), teacher_id in sorted(wanted.items())
-        if (rec_id, person_id) not in active
+        if (rec_id, person_id) not in active and (rec_id, person_id) not in declined
     ]
 
 
