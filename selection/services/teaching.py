@@ -8,9 +8,9 @@ same name when no number was sealed). `sync_teaching_credits` makes the ledger a
 set: it credits who is missing and reverses (audited) who no longer belongs, and is called at
 publication, when a link is confirmed or withdrawn, and after a correction.
 
-A closed year cannot take new hours except by a city bureau's correction, and the ledger has no
-path for a late credit; such a credit is kept as `TeachingCredit(status=pending)`, listed on the
-campaign page for the association and the bureau, and never written as approved hours.
+A closed year cannot take new hours except by a bureau's correction: such a credit is kept as
+`TeachingCredit(status=pending)`, listed on the campaign page and the pending list, and written
+as approved hours only when a bureau credits it (`late_teaching.credit_pending_teaching`).
 """
 
 from decimal import Decimal
