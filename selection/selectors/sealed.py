@@ -97,7 +97,9 @@ def teaching_credits_of(*, campaign: Campaign) -> list[TeachingCredit]:
     """Every teaching credit of the campaign (given, pending for a closed year, reversed), for the
     association and the city bureaus: a pending one needs a bureau's correction to count."""
     return list(
-        TeachingCredit.objects.filter(campaign=campaign).select_related("person", "recommendation__course", "actor")
+        TeachingCredit.objects.filter(campaign=campaign).select_related(
+            "person", "recommendation__course", "actor", "decided_by"
+        )
     )
 
 

@@ -207,3 +207,12 @@ def test_the_bureaus_pending_list_query_count_is_flat(n, client):
     ):
         response = client.get(reverse("selection:pending_teaching_credits"))
     assert response.content.decode().count('name="action" value="credit"') == n
+
+
+def test_the_campaign_page_says_who_corrected_it_and_why(client):
+    ev = closed_year_evaluation()
+    jinan = city_staff()
+    decide(client, jinan, TeachingCredit.objects.get(), reason="核实后更正计入")
+    client.force_login(ev.admin)
+    page = client.get(reverse("selection:manage_campaign", args=[2022])).content.decode()
+    assert "已计入" in page and jinan.display_name in page and "核实后更正计入" in page
