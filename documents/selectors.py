@@ -158,6 +158,11 @@ def teacher_certificate_for(teacher, year: int | None = None):
     certificate = certificates.order_by("-campaign__year", "-id").first()
     if certificate is None:
         raise DocumentInputError(_("%(name)s尚未获颁优秀师资特聘证书。") % {"name": teacher.name})
+    if certificate.revoked_at is not None:
+        raise DocumentInputError(
+            _("%(name)s的优秀师资特聘证书 %(n)s 已撤销（评选结果更正）。")
+            % {"name": teacher.name, "n": certificate.number}
+        )
     return certificate
 
 
@@ -279,7 +284,8 @@ def generator_options(user, *, year: int) -> list[dict]:
         options.append(
             {
                 "label": _("优秀师资特聘证书 %(n)s（%(t)s）")
-                % {"n": certificate.number, "t": certificate.teacher.name},
+                % {"n": certificate.number, "t": certificate.teacher.name}
+                + (_("（已撤销）") if certificate.revoked_at else ""),
                 "kind": "teacher_certificate",
                 "object_id": certificate.teacher_id,
                 "year": year,

@@ -73,12 +73,12 @@ class ResultSnapshotAdmin(admin.ModelAdmin):
 
 @admin.register(TeacherPoolEntry)
 class TeacherPoolEntryAdmin(admin.ModelAdmin):
-    list_display = ["teacher", "course", "campaign"]
+    list_display = ["teacher", "course", "campaign", "removed_at"]
 
 
 @admin.register(ExcellentTeacherCertificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["number", "teacher", "campaign", "issued_on"]
+    list_display = ["number", "teacher", "campaign", "issued_on", "revoked_at"]
 
 
 @admin.register(TieDecision)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("objections/mine/", views.my_objections, name="my_objections"),
     path("teachers/", views.teacher_pool, name="teacher_pool"),
     path("teaching-credits/pending/", views.pending_teaching_credits, name="pending_teaching_credits"),
+    path("teaching-credits/<int:pk>/decide/", views.decide_teaching_credit, name="decide_teaching_credit"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("unit/", views.unit_home, name="unit"),
     path("unit/new/", views.unit_new, name="unit_new"),

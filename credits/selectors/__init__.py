@@ -2,6 +2,7 @@
 
 - `compliance`: the yearly rule, compliance, rosters, reports, certificates
 - `queues`: where each pending record is decided; what a city bureau may audit
+- `corrections`: whose hours a bureau may correct (late teaching credit)
 - `requirements`: mandatory learning set by departments and cities
 """
 
@@ -33,6 +34,7 @@ from .compliance import (
     staff_memberships,
     years_with_policy,
 )
+from .corrections import correction_city, people_correctable_by
 from .queues import auditable_records, records_correctable_by, records_decidable_by, records_visible_to
 from .requirements import (
     RequirementLine,
@@ -68,11 +70,13 @@ __all__ = [
     "compliance_with",
     "compliant_condition",
     "conversion_rules_for",
+    "correction_city",
     "current_certificate",
     "departments_of",
     "ledger_sum",
     "live_compliance_by_city",
     "live_compliance_by_employer",
+    "people_correctable_by",
     "policy_for",
     "records_correctable_by",
     "records_decidable_by",

@@ -13,6 +13,7 @@ from .calendar import hours_count_in_year_completed, registration_deadline, year
 from .decisions import SentToCityBureau, approve_record, reject_record, reverse_record
 from .intake import MAX_BULK_ROWS, BulkRejected, RowError, record_platform_hours
 from .interfaces import (
+    credit_late_teaching,
     credit_teaching,
     issue_certificate,
     reverse_teaching_credit,
@@ -32,6 +33,7 @@ __all__ = [
     "RowError",
     "SentToCityBureau",
     "approve_record",
+    "credit_late_teaching",
     "credit_teaching",
     "hours_count_in_year_completed",
     "issue_certificate",

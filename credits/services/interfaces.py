@@ -9,15 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEvent, Organisation, User
-from accounts.selectors import employer_of
+from accounts.models import AuditEvent, Organisation, Role, User
+from accounts.selectors import employer_of, roles_of
 from accounts.services import audit
 from accounts.validators import mask_id_number
 from courses.models import Course
 from portal.hours import TENTH
 
 from ..models import HourRecord, HoursCertificate, YearSummary
-from ..selectors import compliance_for, current_certificate, policy_for
+from ..selectors import compliance_for, current_certificate, people_correctable_by, policy_for
 from .calendar import year_is_closed
 from .ledger import _apply_records, _insert
 
@@ -78,6 +78,81 @@ def credit_teaching(
             decided_at=timezone.now(),
         )
     )
+    return record
+
+
+def credit_late_teaching(
+    *,
+    teacher_user: User,
+    course: Course,
+    year: int,
+    recorded_by: Organisation,
+    external_ref: str,
+    hours: Decimal,
+    course_title: str,
+    actor,
+    reason: str,
+) -> HourRecord:
+    """A teaching credit for a year already closed ("按照课程课时的2倍计算授课教师年度继续教育学时"),
+    written as a bureau correction, like any other late hour: city bureau staff of the person's
+    city (`selectors.people_correctable_by`) or provincial staff confirm it with a reason. The
+    approved teaching record goes into that year, `hours` as the evaluation sealed them, under the
+    same external reference the evaluation uses (idempotent: a repeat returns the record), decided
+    by the bureau actor; audited (RECORD_DECIDED, `late_teaching_credited`) with `after_closing`,
+    the bureau and the reason."""
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写更正理由。")}, code="reason_required")
+    bureaus = [g for g in roles_of(actor) if g.role in (Role.CITY_STAFF, Role.PROVINCE_STAFF)]
+    if not bureaus:
+        raise ValidationError(_("只有市人社局或省人社厅工作人员可以更正计入授课学时。"), code="not_allowed")
+    if not people_correctable_by(actor).filter(pk=teacher_user.pk).exists():
+        raise ValidationError(_("未找到该授课学时，或不属于本市。"), code="not_found")
+    if not external_ref:
+        raise ValidationError(_("授课学时必须提供外部编号，以免重复计入。"), code="external_ref_required")
+    with transaction.atomic():
+        existing = HourRecord.objects.filter(recorded_by=recorded_by, external_ref=external_ref).first()
+        if existing:
+            return existing
+        policy = policy_for(year=year)
+        record, created = _insert(
+            HourRecord(
+                professional=teacher_user,
+                year=year,
+                completed_on=datetime.date(year, 12, 31),
+                category=policy.teaching_credit_category,
+                hours=hours,
+                title=(_("优质在线公需课授课：%(title)s") % {"title": course_title or course.title})[:200],
+                source=HourRecord.Source.TEACHING,
+                course=course,
+                recorded_by=recorded_by,
+                submitted_by=actor,
+                external_ref=external_ref[:100],
+                status=HourRecord.Status.APPROVED,
+                decided_by=actor,
+                decided_at=timezone.now(),
+                reason=reason,
+            )
+        )
+        if created:
+            bureau = next((g for g in bureaus if g.role == Role.CITY_STAFF), bureaus[0])
+            audit(
+                type=AuditEvent.Type.RECORD_DECIDED,
+                actor=actor,
+                organisation=Organisation.objects.get(pk=bureau.organisation_id),
+                target=f"hour-record:{record.pk}",
+                data={
+                    "event": "late_teaching_credited",
+                    "record": record.pk,
+                    "person": teacher_user.pk,
+                    "hours": str(record.hours),
+                    "reason": reason,
+                    "year": year,
+                    "after_closing": year_is_closed(policy=policy),
+                    "bureau": bureau.organisation_id,
+                },
+            )
     return record
 
 

@@ -124,6 +124,9 @@ class TeacherPoolEntry(models.Model):
     unit_name = models.CharField(_("工作单位"), max_length=200, blank=True)
     course_title = models.CharField(_("课程名称"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A correction that drops the teacher of this course from the selected list takes it out.
+    removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    removed_reason = models.TextField(_("移出理由"), blank=True)
 
     class Meta:
         verbose_name = _("师资库")
@@ -145,12 +148,21 @@ class ExcellentTeacherCertificate(models.Model):
     number = models.CharField(_("证书编号"), max_length=32, unique=True)
     issued_on = models.DateField(_("颁发日期"))
     teacher_name = models.CharField(_("教师姓名"), max_length=64, blank=True)
+    # A correction that drops the teacher from the selected list revokes it (kept, never deleted).
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_reason = models.TextField(_("撤销理由"), blank=True)
 
     class Meta:
         verbose_name = _("优秀师资特聘证书")
         verbose_name_plural = _("优秀师资特聘证书")
         ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["teacher", "campaign"], name="certificate_once_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "campaign"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="certificate_once_per_year",
+            )
+        ]
 
     def __str__(self):
         return self.number
@@ -190,6 +202,7 @@ class TeachingCredit(models.Model):
         PENDING = "pending", _("年度已关闭，待市人社局更正计入")
         REVERSED = "reversed", _("已冲正")
         CANCELLED = "cancelled", _("已撤销（未计入）")
+        DECLINED = "declined", _("市人社局不予计入")
 
     class Cause(models.TextChoices):
         PUBLICATION = "publication", _("结果发布")
@@ -222,6 +235,12 @@ class TeachingCredit(models.Model):
     end_cause = models.CharField(_("撤销原因"), max_length=16, choices=Cause.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # A pending credit of a closed year, decided by a bureau correction (credited or declined).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("更正理由"), blank=True)
 
     class Meta:
         verbose_name = _("授课学时")

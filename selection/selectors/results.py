@@ -144,7 +144,8 @@ def selected_counts_for_unit(*, organisation: Organisation) -> list[tuple[int, i
 
 
 def teacher_pool(*, search: str = "") -> QuerySet[TeacherPoolEntry]:
-    qs = TeacherPoolEntry.objects.select_related("teacher", "campaign", "course")
+    # An entry a correction took out (the teacher no longer in the selected list) is not shown.
+    qs = TeacherPoolEntry.objects.filter(removed_at__isnull=True).select_related("teacher", "campaign", "course")
     if search:
         qs = qs.filter(Q(teacher_name__icontains=search) | Q(course_title__icontains=search))
     return qs

@@ -97,21 +97,24 @@ def teaching_credits_of(*, campaign: Campaign) -> list[TeachingCredit]:
     """Every teaching credit of the campaign (given, pending for a closed year, reversed), for the
     association and the city bureaus: a pending one needs a bureau's correction to count."""
     return list(
-        TeachingCredit.objects.filter(campaign=campaign).select_related("person", "recommendation__course", "actor")
+        TeachingCredit.objects.filter(campaign=campaign).select_related(
+            "person", "recommendation__course", "actor", "decided_by"
+        )
     )
 
 
 def pending_teaching_credits_for(user):
-    """Credits of a closed year waiting for a city bureau: all of them for the association, the
-    persons employed in their city for city bureau staff, nothing for anyone else."""
-    from accounts.models import Membership, Role  # noqa: PLC0415 (only this read needs memberships)
-    from accounts.selectors import cities_of_city_staff, has_role  # noqa: PLC0415
+    """Credits of a closed year waiting for a bureau correction: all of them for the association
+    and the provincial bureau, the persons of their city for city bureau staff (the city of the
+    person's current employer, else of their most recent one: `credits.selectors.people_correctable_by`),
+    nothing for anyone else."""
+    from accounts.models import Role  # noqa: PLC0415 (only this read needs roles)
+    from accounts.selectors import has_role  # noqa: PLC0415
+    from credits.selectors import people_correctable_by  # noqa: PLC0415
 
     qs = TeachingCredit.objects.filter(status=TeachingCredit.Status.PENDING).select_related(
         "person", "campaign", "recommendation__course"
     )
     if has_role(user, Role.ASSOCIATION_ADMIN):
         return qs
-    cities = cities_of_city_staff(user)
-    employed = Membership.objects.active().filter(role=Role.PROFESSIONAL, organisation__city__in=cities)
-    return qs.filter(person__in=employed.values("user_id")) if cities else qs.none()
+    return qs.filter(person__in=people_correctable_by(user).values("pk"))

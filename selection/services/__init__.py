@@ -13,6 +13,7 @@ from .campaigns import (
 from .conflicts import access_assignments, release_conflicted_assignments
 from .corrections import correct_results
 from .declarations import REVIEW_DECLARATION, check_declared, declare_review_principles, has_declared
+from .late_teaching import credit_pending_teaching, decline_pending_teaching
 from .phases import change_phase, ends_early, phase_change_preview
 from .publication import check_may_publish, credit_linked_teacher, publish_results, reverse_unlinked_teacher
 from .ranking import FORMULA, average_expert_score, combined_score, inputs_hash, published_rules, rank_from_inputs
@@ -71,9 +72,11 @@ __all__ = [
     "create_campaign",
     "create_recommendation",
     "credit_linked_teacher",
+    "credit_pending_teaching",
     "decide_tie",
     "declare_conflict",
     "declare_review_principles",
+    "decline_pending_teaching",
     "default_rubric",
     "default_schedule",
     "ends_early",

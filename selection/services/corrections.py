@@ -15,7 +15,7 @@ from accounts.services import audit
 from ..exceptions import RuleBroken
 from ..models import Campaign, Phase, ResultSnapshot, TeachingCredit
 from ..selectors import sealed_snapshot
-from .publication import add_pool_and_certificates
+from .publication import add_pool_and_certificates, withdraw_dropped_teachers
 from .results import compute_results
 from .teaching import sync_teaching_credits
 
@@ -105,6 +105,14 @@ def correct_results(*, campaign: Campaign, actor, reason: str) -> ResultSnapshot
         },
     )
     if campaign.phase == Phase.PUBLISHED:
+        revoked = withdraw_dropped_teachers(campaign=campaign, snapshot=after, reason=reason)
+        if revoked:
+            audit(
+                type=AuditEvent.Type.OTHER,
+                actor=actor,
+                target=campaign,
+                data={"event": "teacher_certificates_revoked", "version": after.version, "teachers": revoked},
+            )
         add_pool_and_certificates(campaign=campaign, snapshot=after)
         sync_teaching_credits(campaign=campaign, actor=actor, cause=TeachingCredit.Cause.CORRECTION)
     return after

@@ -47,7 +47,11 @@ def add_pool_and_certificates(*, campaign: Campaign, snapshot) -> None:
     by_rec = selected_teacher_ids(snapshot)
     ids = {t["teacher"] for teachers in by_rec.values() for t in teachers}
     live = set(Teacher.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    certified = set(ExcellentTeacherCertificate.objects.filter(campaign=campaign).values_list("teacher_id", flat=True))
+    certified = set(
+        ExcellentTeacherCertificate.objects.filter(campaign=campaign, revoked_at__isnull=True).values_list(
+            "teacher_id", flat=True
+        )
+    )
     sequence = ExcellentTeacherCertificate.objects.filter(campaign=campaign).count()
     today = timezone.localdate()
     for rec_id in sorted(by_rec, key=lambda r: (ranked[r] or 0, r)):
@@ -55,7 +59,7 @@ def add_pool_and_certificates(*, campaign: Campaign, snapshot) -> None:
         for sealed in by_rec[rec_id]:
             if sealed["teacher"] not in live:
                 continue
-            TeacherPoolEntry.objects.get_or_create(
+            entry, _created = TeacherPoolEntry.objects.get_or_create(
                 teacher_id=sealed["teacher"],
                 campaign=campaign,
                 course_id=course["course"],
@@ -66,6 +70,9 @@ def add_pool_and_certificates(*, campaign: Campaign, snapshot) -> None:
                     "course_title": course["title"],
                 },
             )
+            if entry.removed_at is not None:
+                # Back in the selected list after a later correction: the entry returns.
+                TeacherPoolEntry.objects.filter(pk=entry.pk).update(removed_at=None, removed_reason="")
             if sealed["teacher"] not in certified:
                 certified.add(sealed["teacher"])
                 sequence += 1
@@ -76,6 +83,32 @@ def add_pool_and_certificates(*, campaign: Campaign, snapshot) -> None:
                     issued_on=today,
                     teacher_name=sealed["name"],
                 )
+
+
+def withdraw_dropped_teachers(*, campaign: Campaign, snapshot, reason: str) -> list[int]:
+    """A correction dropped teachers from the selected list (the teacher, or the whole course):
+    their 优秀师资特聘证书 of the campaign is revoked and their pool entry for that course taken
+    out, with the correction's reason, in the correction's transaction. Both rows are kept.
+    Returns the teachers whose certificate was revoked."""
+    by_rec = selected_teacher_ids(snapshot)
+    courses = {c["recommendation"]: c["course"] for c in snapshot.inputs["sealed"]["courses"]}
+    kept = {(t["teacher"], courses[rec_id]) for rec_id, teachers in by_rec.items() for t in teachers}
+    kept_teachers = {teacher for teacher, _course in kept}
+    now = timezone.now()
+    for entry in TeacherPoolEntry.objects.filter(campaign=campaign, removed_at__isnull=True).only(
+        "teacher_id", "course_id"
+    ):
+        if (entry.teacher_id, entry.course_id) not in kept:
+            TeacherPoolEntry.objects.filter(pk=entry.pk).update(removed_at=now, removed_reason=reason)
+    revoked = list(
+        ExcellentTeacherCertificate.objects.filter(campaign=campaign, revoked_at__isnull=True)
+        .exclude(teacher_id__in=kept_teachers)
+        .values_list("teacher_id", flat=True)
+    )
+    ExcellentTeacherCertificate.objects.filter(
+        campaign=campaign, teacher_id__in=revoked, revoked_at__isnull=True
+    ).update(revoked_at=now, revoked_reason=reason)
+    return sorted(revoked)
 
 
 @transaction.atomic

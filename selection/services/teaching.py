@@ -8,9 +8,9 @@ same name when no number was sealed). `sync_teaching_credits` makes the ledger a
 set: it credits who is missing and reverses (audited) who no longer belongs, and is called at
 publication, when a link is confirmed or withdrawn, and after a correction.
 
-A closed year cannot take new hours except by a city bureau's correction, and the ledger has no
-path for a late credit; such a credit is kept as `TeachingCredit(status=pending)`, listed on the
-campaign page for the association and the bureau, and never written as approved hours.
+A closed year cannot take new hours except by a bureau's correction: such a credit is kept as
+`TeachingCredit(status=pending)`, listed on the campaign page and the pending list, and written
+as approved hours only when a bureau credits it (`late_teaching.credit_pending_teaching`).
 """
 
 from decimal import Decimal
@@ -169,12 +169,15 @@ def sync_teaching_credits(*, campaign: Campaign, actor=None, cause: str) -> list
         return []
     wanted = entitled(snapshot)
     hours = {rec_id: _sealed_course(snapshot, rec_id)["hours"] for rec_id, _person in wanted}
-    active = {
-        (c.recommendation_id, c.person_id): c
-        for c in TeachingCredit.objects.filter(campaign=campaign, status__in=ACTIVE).select_related(
-            "campaign", "recommendation", "record"
-        )
-    }
+    active, declined = {}, set()
+    for c in TeachingCredit.objects.filter(
+        campaign=campaign, status__in=(*ACTIVE, TeachingCredit.Status.DECLINED)
+    ).select_related("campaign", "recommendation", "record"):
+        if c.status == TeachingCredit.Status.DECLINED:
+            # The bureau declined this late credit: it is not offered again.
+            declined.add((c.recommendation_id, c.person_id))
+        else:
+            active[(c.recommendation_id, c.person_id)] = c
     for key, credit in sorted(active.items()):
         if key not in wanted or _sealed_hours_changed(credit, hours.get(key[0])):
             _end(credit=credit, actor=actor, cause=cause)
@@ -190,7 +193,7 @@ def sync_teaching_credits(*, campaign: Campaign, actor=None, cause: str) -> list
             cause=cause,
         )
         for (rec_id, person_id), teacher_id in sorted(wanted.items())
-        if (rec_id, person_id) not in active
+        if (rec_id, person_id) not in active and (rec_id, person_id) not in declined
     ]
 
 

@@ -1,6 +1,6 @@
 """HTML pages of the evaluation, one module per audience."""
 
-from .corrections import manage_correct, pending_teaching_credits
+from .corrections import decide_teaching_credit, manage_correct, pending_teaching_credits
 from .expert import expert_assignment, expert_conflict, expert_declaration, expert_home
 from .manage import (
     manage_anomalies,
@@ -21,6 +21,7 @@ from .voter import vote_cast, vote_home
 
 __all__ = [
     "candidates",
+    "decide_teaching_credit",
     "expert_assignment",
     "expert_conflict",
     "expert_declaration",
