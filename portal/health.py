@@ -3,7 +3,10 @@
 `/healthz/` (portal.views.healthz) says the process answers, and touches nothing else. `/readyz/`
 checks each dependency with a short timeout, through django-health-check, and names each one:
 
-    {"status": "ok" | "degraded" | "unavailable", "checks": {"database": "ok", "cache": "Unavailable: ...", ...}}
+    {"status": "ok" | "degraded" | "unavailable", "checks": {"database": "ok", "cache": "unavailable", ...}}
+
+The reason of a failed check (which may name a host) goes to the log (`portal.degraded`), not to the
+public body.
 
 It answers 503 ("unavailable") when a required dependency fails (READYZ_REQUIRED, by default the
 primary database: without it no page works) and 200 "degraded" when only an optional one does:
@@ -16,6 +19,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -33,6 +37,7 @@ from portal import db_router
 from portal.permissions import public
 
 SHORT = datetime.timedelta(seconds=2)
+logger = logging.getLogger("portal.degraded")
 
 
 class Database(checks.Database):
@@ -100,9 +105,13 @@ class ReadinessView(HealthCheckView):
         failed = {name for name, result in zip(named, results, strict=True) if result.error}
         required = set(settings.READYZ_REQUIRED)
         status = "unavailable" if failed & required else "degraded" if failed else "ok"
+        for name, result in zip(named, results, strict=True):
+            if result.error:
+                # The details (hosts, driver messages) go to the log; the public body names the check only.
+                logger.warning("readiness: %s unavailable: %s", name, result.error)
         body = {
             "status": status,
-            "checks": {name: str(r.error) if r.error else "ok" for name, r in zip(named, results, strict=True)},
+            "checks": {name: "unavailable" if r.error else "ok" for name, r in zip(named, results, strict=True)},
         }
         return JsonResponse(body, status=503 if status == "unavailable" else 200)
 
