@@ -12,7 +12,8 @@ def test_liveness_touches_no_dependency(client):
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
-@pytest.mark.django_db(transaction=True)
+# Every alias: where a replica is configured (.ci/run), its check opens a connection to it.
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_readiness_names_each_dependency(client):
     response = client.get("/readyz/")
     assert response.status_code == 200
