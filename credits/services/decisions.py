@@ -108,6 +108,49 @@ def reject_record(*, record_id: int, actor, reason: str) -> HourRecord:
     return _decide(record_id=record_id, actor=actor, approve=False, reason=reason)
 
 
+def book_reversal(
+    *, original: HourRecord, actor, reason: str, recorded_by_id: int, after_closing: bool, **audit_data
+) -> HourRecord:
+    """The one way a decided record is cancelled: a new approved correction record with the negative
+    hours that `reverses` it, in its year (both stay in the history), the summaries updated in the
+    same transaction and a `RECORD_REVERSED` audit event. The caller locked `original` and checked
+    that it may be reversed."""
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    correction = HourRecord(
+        professional_id=original.professional_id,
+        year=original.year,
+        completed_on=timezone.localdate(),
+        category=original.category,
+        hours=-original.hours,
+        title=(_("冲正：%(title)s") % {"title": original.title})[:200],
+        source=HourRecord.Source.CORRECTION,
+        course=original.course,
+        recorded_by_id=recorded_by_id,
+        submitted_by=person,
+        status=HourRecord.Status.APPROVED,
+        decided_by=person,
+        decided_at=timezone.now(),
+        reason=reason.strip(),
+        reverses=original,
+    )
+    correction.save()
+    _apply_records([correction])
+    audit(
+        type=AuditEvent.Type.RECORD_REVERSED,
+        actor=actor,
+        organisation=correction.recorded_by,
+        target=f"hour-record:{original.pk}",
+        data={
+            "correction": correction.pk,
+            "reason": reason.strip(),
+            "year": original.year,
+            "after_closing": after_closing,
+            **audit_data,
+        },
+    )
+    return correction
+
+
 def reverse_record(*, record_id: int, actor, reason: str) -> HourRecord:
     """An audit: an approved record is cancelled by a correction record with the negative hours;
     both stay in the history. A city bureau corrects the records of its city (people employed
@@ -132,35 +175,11 @@ def reverse_record(*, record_id: int, actor, reason: str) -> HourRecord:
             (g for g in bureaus if g.role == Role.CITY_STAFF and g.organisation_city == original.decision_city), None
         )
         bureau = city_bureau or next(g for g in bureaus if g.role == Role.PROVINCE_STAFF)
-        correction = HourRecord(
-            professional_id=original.professional_id,
-            year=original.year,
-            completed_on=timezone.localdate(),
-            category=original.category,
-            hours=-original.hours,
-            title=(_("冲正：%(title)s") % {"title": original.title})[:200],
-            source=HourRecord.Source.CORRECTION,
-            course=original.course,
-            recorded_by_id=bureau.organisation_id,
-            submitted_by=actor,
-            status=HourRecord.Status.APPROVED,
-            decided_by=actor,
-            decided_at=timezone.now(),
-            reason=reason.strip(),
-            reverses=original,
-        )
-        correction.save()
-        _apply_records([correction])
-        audit(
-            type=AuditEvent.Type.RECORD_REVERSED,
+        correction = book_reversal(
+            original=original,
             actor=actor,
-            organisation=correction.recorded_by,
-            target=f"hour-record:{original.pk}",
-            data={
-                "correction": correction.pk,
-                "reason": reason.strip(),
-                "year": original.year,
-                "after_closing": _closed(original.year),
-            },
+            reason=reason,
+            recorded_by_id=bureau.organisation_id,
+            after_closing=_closed(original.year),
         )
     return correction

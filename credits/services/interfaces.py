@@ -19,7 +19,8 @@ from portal.hours import TENTH
 from ..models import HourRecord, HoursCertificate, YearSummary
 from ..selectors import compliance_for, current_certificate, people_correctable_by, policy_for
 from .calendar import year_is_closed
-from .ledger import _apply_records, _insert
+from .decisions import book_reversal
+from .ledger import _insert
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
@@ -168,37 +169,13 @@ def reverse_teaching_credit(*, record: HourRecord, actor, reason: str) -> HourRe
         existing = HourRecord.objects.filter(reverses=original).first()
         if existing:
             return existing
-        correction = HourRecord(
-            professional_id=original.professional_id,
-            year=original.year,
-            completed_on=timezone.localdate(),
-            category=original.category,
-            hours=-original.hours,
-            title=(_("冲正：%(title)s") % {"title": original.title})[:200],
-            source=HourRecord.Source.CORRECTION,
-            course=original.course,
-            recorded_by_id=original.recorded_by_id,
-            submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
-            status=HourRecord.Status.APPROVED,
-            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-            decided_at=timezone.now(),
-            reason=reason.strip(),
-            reverses=original,
-        )
-        correction.save()
-        _apply_records([correction])
-        audit(
-            type=AuditEvent.Type.RECORD_REVERSED,
+        correction = book_reversal(
+            original=original,
             actor=actor,
-            organisation=correction.recorded_by,
-            target=f"hour-record:{original.pk}",
-            data={
-                "correction": correction.pk,
-                "reason": reason.strip(),
-                "year": original.year,
-                "after_closing": year_is_closed(policy=policy_for(year=original.year)),
-                "teaching": True,
-            },
+            reason=reason,
+            recorded_by_id=original.recorded_by_id,
+            after_closing=year_is_closed(policy=policy_for(year=original.year)),
+            teaching=True,
         )
     return correction
 
