@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 from .conversion import ConversionError, sweep_orphaned_work_dirs
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True)
+# ignore_result: the job's state is its DocumentJob row. A stored result would make publishing
+# subscribe to the result backend first, which retries a Redis that is down 20 times, a second
+# apart (the 19 s of issue 22) before the bounded publish is even tried.
+@shared_task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def generate_document(self, job_id: int):
     """Produce one job's document. LibreOffice failures (crash, hang) are retried with
     exponential backoff up to DOCUMENTS_MAX_RETRIES times; then the job fails with the reason.

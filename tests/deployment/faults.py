@@ -10,7 +10,9 @@ kills it in teardown. Nothing here touches the PostgreSQL or Redis other people'
 - `FaultTable`: rows "fault → what users saw → time to recovery", printed at the end of the run
   (tests/deployment/conftest.py).
 
-Every wait is bounded; broker and worker faults (issue 22, items 5 and 6) add their services here.
+- `CeleryWorker`: `celery -A portal worker` against the test's broker and database.
+
+Every wait is bounded.
 """
 
 import contextlib
@@ -181,6 +183,16 @@ class Forwarder(_Process):
         return self.log_text().count("connection")
 
 
+# What every portal process of the suite starts with (the test adds its database and services).
+PORTAL_ENV = {
+    "DJANGO_SECRET_KEY": "fault-suite-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "CELERY_BROKER_URL": "",
+    "DATABASE_REPLICA_URL": "",
+    "S3_BUCKET": "",
+    "PYTHONPATH": str(ROOT),
+}
+
+
 class Gunicorn(_Process):
     """The portal as deployed: `gunicorn -c gunicorn.conf.py portal.wsgi`, two sync workers."""
 
@@ -189,14 +201,10 @@ class Gunicorn(_Process):
 
     def start(self, *, env: dict | None = None, timeout: float = 60) -> "Gunicorn":
         base = {
+            **PORTAL_ENV,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": "2",
             "GUNICORN_TIMEOUT": "60",
-            "DJANGO_SECRET_KEY": "fault-suite-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "CELERY_BROKER_URL": "",
-            "DATABASE_REPLICA_URL": "",
-            "S3_BUCKET": "",
-            "PYTHONPATH": str(ROOT),
         }
         return super().start(env={**base, **(env or {})}, timeout=timeout)
 
@@ -210,6 +218,22 @@ class Gunicorn(_Process):
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+class CeleryWorker(_Process):
+    """`celery -A portal worker` (prefork, one child) in its own process group, as deployed; the
+    test gives the broker and database. Ready when it logs "ready"; `stop()` kills the parent and
+    its child at once (nothing comes back to end their job)."""
+
+    def command(self):
+        return [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork", "--concurrency=1",
+                "-n", f"faults-{self.port}@%h", "--without-gossip", "--without-mingle", "-l", "INFO"]  # fmt: skip
+
+    def start(self, *, env: dict | None = None, timeout: float = 60) -> "CeleryWorker":
+        return super().start(env={**PORTAL_ENV, **(env or {})}, timeout=timeout)
+
+    def ready(self) -> bool:
+        return " ready." in self.log_text()
 
 
 @dataclass

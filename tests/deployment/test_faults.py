@@ -12,9 +12,12 @@ times in the table are measured, not asserted.
 Run here: PORTAL_FAULT_SUITE=1 DATABASE_URL=postgres://... .venv/bin/python -m pytest tests/deployment/test_faults.py
 """
 
+import contextlib
 import json
 import os
+import re
 import shutil
+import signal
 import time
 
 import psycopg2
@@ -25,7 +28,7 @@ from django.db import connection
 from accounts.models import Role, User
 from tests.factories import user_with_role
 
-from .faults import TABLE, Browser, Forwarder, S3Process, wait_until
+from .faults import TABLE, Answer, Browser, CeleryWorker, Forwarder, RedisProcess, S3Process, _form_token, wait_until
 
 pytestmark = [
     pytest.mark.faults,
@@ -286,3 +289,121 @@ def test_storage_down_downloads_answer_a_chinese_page(redis_server, gunicorn):
         store.kill()
     TABLE.add("object storage hung / stopped", f"download: Chinese 503 page ({hung.seconds:.1f} s / "
               f"{gone.seconds:.1f} s), never a broken file; /readyz/ degraded: storage", recovered)  # fmt: skip
+
+
+def _document_admin():
+    """A unit's admin whose unit registered a platform: it may ask for attachment 2."""
+    from tests.documents.factories import PlatformFactory
+
+    unit = PlatformFactory().owner
+    return unit, _with_password(user_with_role(Role.BASE_ADMIN, unit))
+
+
+def _ask(browser, path: str, data: dict | None = None) -> tuple[Answer, int | None]:
+    """POST from the documents page; the job the answer's redirect names, if any."""
+    page = browser.get("/documents/")
+    token = browser.csrf() or _form_token(page.body)
+    answer = browser.request("POST", path, {**(data or {}), "csrfmiddlewaretoken": token})
+    found = re.fullmatch(r"/documents/jobs/(\d+)/", answer.headers.get("Location", ""))
+    return answer, int(found.group(1)) if found else None
+
+
+def _ask_for_attachment2(browser, unit):
+    return _ask(browser, "/documents/jobs/start/", {"kind": "attachment2", "format": "pdf", "object_id": unit.pk})
+
+
+def test_broker_down_asking_for_a_document_fails_the_job_at_once_with_a_retry(redis_server, gunicorn):
+    from documents.models import DocumentJob
+
+    unit, admin = _document_admin()
+    broker = RedisProcess().start()
+    try:
+        server = gunicorn({"DATABASE_URL": _database_url(), "REDIS_URL": redis_server.url,
+                           "CELERY_BROKER_URL": broker.url})  # fmt: skip
+        browser = _log_in(server, admin)
+
+        broker.stop()
+
+        # Answered within the browser's patience (an answer at all, not status 0): enqueueing is bounded.
+        asked, job_pk = _ask_for_attachment2(browser, unit)
+        assert asked.status == 302 and job_pk is not None, asked.body[:500]
+        job = DocumentJob.objects.get(pk=job_pk)
+        assert job.status == DocumentJob.Status.FAILED and "生成服务暂时不可用" in job.message
+        page = browser.get(f"/documents/jobs/{job_pk}/")
+        assert page.status == 200
+        assert "失败" in page.body and "生成服务暂时不可用" in page.body and "重新生成" in page.body
+        assert f"/documents/jobs/{job_pk}/retry/" in page.body
+
+        back = time.monotonic()
+        broker.start()
+        retried = {}
+
+        def queued() -> bool:
+            _, new_pk = _ask(browser, f"/documents/jobs/{job_pk}/retry/")
+            retried["job"] = DocumentJob.objects.filter(pk=new_pk).first() if new_pk else None
+            return retried["job"] is not None and retried["job"].status == DocumentJob.Status.PENDING
+
+        assert wait_until(queued, timeout=30, interval=0.5) is not None
+        recovered = time.monotonic() - back
+        assert "排队中" in browser.get(f"/documents/jobs/{retried['job'].pk}/").body
+    finally:
+        broker.kill()
+    TABLE.add("broker stopped", f"PDF request answered in {asked.seconds:.1f} s: job 失败 \"生成服务暂时不可用\" "
+              "with 重新生成", recovered)  # fmt: skip
+
+
+# The worker's LibreOffice: records its own pid and hangs, so the job stays 生成中 until killed.
+_HANGING_SOFFICE = '#!/bin/sh\necho $$ > "{marker}.tmp"; mv "{marker}.tmp" "{marker}"; exec sleep 120\n'
+
+
+def test_worker_parent_killed_the_job_is_swept_and_asked_again_at_once(redis_server, gunicorn, settings, tmp_path):
+    from documents import tasks
+    from documents.models import DocumentJob
+
+    unit, admin = _document_admin()
+    marker = tmp_path / "soffice.pid"
+    soffice = tmp_path / "soffice"
+    soffice.write_text(_HANGING_SOFFICE.format(marker=marker))
+    soffice.chmod(0o755)
+    # The sweep below runs here: same heartbeat rule, same LibreOffice folders as the worker's.
+    settings.DOCUMENTS_HEARTBEAT_TIMEOUT = 5
+    settings.RUNTIME_DIR = tmp_path / "var"
+    broker = RedisProcess().start()
+    worker = CeleryWorker()
+    try:
+        env = {"DATABASE_URL": _database_url(), "REDIS_URL": redis_server.url, "CELERY_BROKER_URL": broker.url,
+               "DOCUMENTS_HEARTBEAT_SECONDS": "1", "DOCUMENTS_HEARTBEAT_TIMEOUT": "5",
+               "DJANGO_RUNTIME_DIR": str(settings.RUNTIME_DIR), "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+               "LIBREOFFICE_BINARY": str(soffice), "UNOSERVER_PYTHON": ""}  # fmt: skip
+        worker.start(env=env)
+        server = gunicorn(env)
+        browser = _log_in(server, admin)
+        asked, job_pk = _ask_for_attachment2(browser, unit)
+        assert asked.status == 302 and job_pk is not None, asked.body[:500]
+        assert wait_until(marker.exists, timeout=60) is not None, worker.log_text()[-2000:]
+        assert DocumentJob.objects.get(pk=job_pk).status == DocumentJob.Status.RUNNING
+        assert "生成中" in browser.get(f"/documents/jobs/{job_pk}/").body
+
+        worker.stop()  # the parent and its child, SIGKILL to the process group
+        killed = time.monotonic()
+        assert wait_until(lambda: tasks.sweep_stale_jobs() == 1, timeout=30, interval=0.5) is not None
+        job = DocumentJob.objects.get(pk=job_pk)
+        assert job.status == DocumentJob.Status.FAILED and "意外中止" in job.message
+        page = browser.get(f"/documents/jobs/{job_pk}/")
+        assert "失败" in page.body and "重新生成" in page.body
+
+        again, again_pk = _ask_for_attachment2(browser, unit)
+        recovered = time.monotonic() - killed
+        assert again.status == 302 and again_pk not in (None, job_pk)
+        assert DocumentJob.objects.get(pk=again_pk).status == DocumentJob.Status.PENDING
+        page = browser.get(f"/documents/jobs/{again_pk}/")
+        assert "排队中" in page.body and "仍在进行中" not in page.body
+    finally:
+        worker.kill()
+        broker.kill()
+        if marker.exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(marker.read_text()), signal.SIGKILL)
+    TABLE.add("worker parent killed (SIGKILL to its group)", "job 生成中, then 失败 \"生成进程意外中止\" with "
+              "重新生成 after the heartbeat timeout (5 s here, 60 s deployed); asking again starts a new job",
+              recovered)  # fmt: skip
