@@ -284,6 +284,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2)
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2)
 CELERY_REDIS_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5)
+# Sending a task that keeps its result first subscribes to the result backend; Celery's default
+# retries a dead Redis 20 times a second apart (a 20 s hang, issue 22). Two quick tries instead.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Named queues (portal/deployment.py): `celery worker -Q documents` on the machines that convert.
 CELERY_TASK_QUEUES = deployment.celery_queues()
