@@ -10,8 +10,9 @@ from accounts.selectors import cities_of_city_staff, has_role
 
 
 def correction_city(*, person: str = "pk"):
-    """The city whose bureau corrects the hours of the person at `person` (an outer reference):
-    their current employer's, else their most recent employer's ("" = none)."""
+    """The city whose bureau decides or corrects for the person at `person` (an outer reference):
+    their current employer's, else their most recent employer's ("" = none). The one rule behind
+    `people_correctable_by` and the record queues (`queues._with_decision_city`)."""
     current = (
         Membership.objects.active()
         .filter(user_id=OuterRef(person), role=Role.PROFESSIONAL)

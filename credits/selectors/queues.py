@@ -1,12 +1,12 @@
 """Where a record is decided: one place per pending record, and what a city bureau may audit."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Role
 from accounts.selectors import cities_of_city_staff, has_role, organisation_ids_with_role
 
 from ..models import HourRecord
+from .corrections import correction_city
 
 
 def _employed():
@@ -22,13 +22,7 @@ def _employed_where_an_admin_decides():
 def _with_decision_city(records: QuerySet[HourRecord], *, shown: bool = False) -> QuerySet[HourRecord]:
     """The city whose bureau decides or corrects when the employer does not: the city of the
     person's current employer; with none, of their most recent employer ("" = no city)."""
-    current_city = _employed().filter(user_id=OuterRef("professional_id")).values("organisation__city")[:1]
-    last_city = (
-        Membership.objects.filter(user_id=OuterRef("professional_id"), role=Role.PROFESSIONAL)
-        .order_by("-created_at", "-id")
-        .values("organisation__city")[:1]
-    )
-    decision_city = Coalesce(Subquery(current_city), Subquery(last_city), Value(""))
+    decision_city = correction_city(person="professional_id")
     # An alias filters without adding the subqueries to the listed columns; `shown` for the service.
     return records.annotate(decision_city=decision_city) if shown else records.alias(decision_city=decision_city)
 
