@@ -9,6 +9,7 @@ from selection import services
 from selection.exceptions import RuleBroken
 from selection.models import Campaign, Objection, ObjectionAnswer, Phase
 from tests.factories import OrganisationFactory, user_with_role
+from tests.queries import expect_queries
 
 from .factories import open_campaign, submitted_recommendation
 
@@ -131,3 +132,22 @@ def test_an_objection_is_answered_only_under_its_own_campaign(client, admin, fil
     client.force_login(admin)
     response = client.post(reverse("selection:manage_answer", args=[2023, objection.pk]), {"answer": "答复"})
     assert response.status_code == 404 and not ObjectionAnswer.objects.exists()
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_my_objections_reads_the_same_queries_for_one_and_many(client, admin, n):
+    campaign = open_campaign(phase=Phase.OBJECTION)
+    filer = user_with_role(Role.PROFESSIONAL)
+    for i in range(n):
+        objection = services.file_objection(
+            campaign=campaign, user=filer, reason=f"理由{i}", recommendation=submitted_recommendation(campaign)
+        )
+        services.answer_objection(objection=objection, answer=f"答复{i}", actor=admin)
+    client.force_login(filer)
+    # The first request warms what every page reads once per process (menus).
+    client.get(reverse("selection:my_objections"))
+    with expect_queries("django_session", "accounts_user", "accounts_membership", "selection_objection",
+                        "selection_objectionanswer") as captured:  # fmt: skip
+        response = client.get(reverse("selection:my_objections"))
+    assert response.status_code == 200
+    assert f"答复{n - 1}" in response.content.decode(), captured
