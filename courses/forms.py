@@ -162,15 +162,29 @@ def trainings_from(formset) -> list[dict]:
     return [f.cleaned_data for f in formset.forms if f.cleaned_data.get("title")]
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("审核结果"), choices=[("approve", _("同意")), ("return", _("退回"))])
+class PlanDecisionForm(forms.Form):
+    """No decision is preselected (as in the submission review): the reviewer chooses one, and it
+    stays chosen when the form comes back with an error; returning needs a reason."""
+
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("approve", _("同意")), ("return", _("退回"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择审核结果（同意或退回）。")},
+    )
     reason = forms.CharField(label=_("意见/退回理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
-class PlanDecisionForm(DecisionForm):
     approved_on_arrival = forms.BooleanField(
         label=_("同意时：本计划线下培训学时登记即生效（不经用人单位审核）"), required=False
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("退回时必须填写理由。"))
+        return cleaned
+
+    def approves(self) -> bool:
+        return self.cleaned_data["decision"] == "approve"
 
 
 class TopicForm(EmptyChoicePrompt, forms.ModelForm):

@@ -34,6 +34,7 @@ urlpatterns = [
     path("manage/sections/<int:pk>/", guides.section_edit, name="section_edit"),
     path("manage/sections/<int:pk>/delete/", guides.section_delete, name="section_delete"),
     path("work-plans/", plans.work_plans, name="work_plans"),
+    path("work-plans/new/", plans.work_plan_new, name="work_plan_new"),
     path("work-plans/<int:pk>/file/", plans.work_plan_file, name="work_plan_file"),
     path("work-plans/review/", plans.plan_reviews, name="plan_reviews"),
     path("work-plans/review/<int:pk>/", plans.plan_decide, name="plan_decide"),

@@ -23,6 +23,19 @@ from .common import acting_unit, units
 def work_plans(request):
     ids = selectors.base_ids(request.user)
     base = acting_unit(request, ids)
+    plans = selectors.work_plans_of_bases(request.user).order_by("-year", "base__name")
+    return render(
+        request,
+        "courses/work_plans.html",
+        {"page": paginate(request, plans), "base": base, "units": units(ids)},
+    )
+
+
+@permission_required("courses.manage_work_plans")
+def work_plan_new(request):
+    """The plan form on its own page (submit, or resubmit a returned plan of the same year)."""
+    ids = selectors.base_ids(request.user)
+    base = acting_unit(request, ids)
     form = WorkPlanForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year})
     trainings = TrainingFormSet(request.POST or None, prefix="trainings")
     if request.method == "POST" and form.is_valid() and trainings.is_valid():
@@ -42,12 +55,7 @@ def work_plans(request):
         else:
             messages.success(request, _("年度工作计划已报送管理单位。"))
             return redirect("courses:work_plans")
-    plans = selectors.work_plans_of_bases(request.user).order_by("-year", "base__name")
-    return render(
-        request,
-        "courses/work_plans.html",
-        {"form": form, "trainings": trainings, "page": paginate(request, plans), "base": base, "units": units(ids)},
-    )
+    return render(request, "courses/work_plan_form.html", {"form": form, "trainings": trainings, "base": base})
 
 
 @permission_required(SIGNED_IN)
@@ -75,22 +83,30 @@ def plan_reviews(request):
 def plan_decide(request, pk: int):
     plan = get_object_or_404(selectors.work_plans_to_decide(request.user), pk=pk)
     form = PlanDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        # Back to the page with the reviewer's choice and text kept, and the error beside the field.
+        status = 422
+    elif request.method == "POST":
+        if form.approves() and request.POST.get("confirmed") != "1":
+            # An approval is final (the base cannot change the plan any more): confirmed first.
+            return render(request, "courses/plan_decide_confirm.html", {"plan": plan, "form": form})
         try:
             services.decide_work_plan(
                 actor=request.user,
                 plan=plan,
-                approve=form.cleaned_data["decision"] == "approve",
+                approve=form.approves(),
                 reason=form.cleaned_data["reason"],
                 approved_on_arrival=form.cleaned_data["approved_on_arrival"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
+            status = 422
         else:
-            messages.success(request, _("审核结果已保存。"))
+            messages.success(request, _("已同意该工作计划。") if form.approves() else _("已退回该工作计划。"))
             return redirect("courses:plan_reviews")
     context = {"plan": plan, "form": form, "trainings": plan.trainings.all()}
-    return render(request, "courses/plan_decide.html", context)
+    return render(request, "courses/plan_decide.html", context, status=status)
 
 
 @permission_required("courses.manage_topics")

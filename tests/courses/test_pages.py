@@ -34,6 +34,7 @@ ACCESS = {
     "courses:my_guides": {Role.DEPARTMENT_STAFF},
     "courses:guide_create": {Role.DEPARTMENT_STAFF},
     "courses:work_plans": {Role.BASE_ADMIN},
+    "courses:work_plan_new": {Role.BASE_ADMIN},
     "courses:plan_reviews": {Role.DEPARTMENT_STAFF, Role.PROVINCE_STAFF},
     "courses:topics": {Role.PROVINCE_STAFF},
     "courses:export": {Role.PROVINCE_STAFF, Role.CITY_STAFF},
@@ -133,7 +134,7 @@ NO_TRAININGS = {"trainings-TOTAL_FORMS": "0", "trainings-INITIAL_FORMS": "0"}
 
 def test_base_submits_plan_and_managing_unit_returns_it(client, base_admin, base, department_staff):
     client.force_login(base_admin)
-    client.post(reverse("courses:work_plans"), {"year": 2023, "title": "", "content": "培训计划", **NO_TRAININGS})
+    client.post(reverse("courses:work_plan_new"), {"year": 2023, "title": "", "content": "培训计划", **NO_TRAININGS})
     plan = WorkPlan.objects.get(base=base, year=2023)
     assert plan.status == WorkPlan.Status.SUBMITTED
     outsider = user_with_role(Role.DEPARTMENT_STAFF)
@@ -346,11 +347,11 @@ def test_work_plan_file_is_checked_by_content_and_served_only_to_base_and_managi
 
     client.force_login(base_admin)
     fake = SimpleUploadedFile("plan.docx", b"not a word file")
-    response = client.post(reverse("courses:work_plans"), {"year": 2023, "content": "", "file": fake, **NO_TRAININGS})
+    response = client.post(reverse("courses:work_plan_new"), {"year": 2023, "content": "", "file": fake, **NO_TRAININGS})
     assert "有效的" in response.content.decode()
     assert not WorkPlan.objects.exists()
     real = SimpleUploadedFile("plan.docx", _docx_bytes())
-    client.post(reverse("courses:work_plans"), {"year": 2023, "content": "", "file": real, **NO_TRAININGS})
+    client.post(reverse("courses:work_plan_new"), {"year": 2023, "content": "", "file": real, **NO_TRAININGS})
     plan = WorkPlan.objects.get()
     assert plan.file.name.startswith("work_plans/") and not plan.file.name.endswith("plan.docx")
     url = reverse("courses:work_plan_file", args=[plan.pk])
@@ -399,14 +400,14 @@ def test_provider_list_pages_run_constant_queries(client, n):
             user_with_role(Role.BASE_ADMIN, base),
             "courses:work_plans",
             {},
-            # the base, count, page, the page's trainings, their managing units
+            # the base, count, its managing unit (above the list), page, the page's trainings
             [
                 *signed_in,
                 "accounts_organisation",
                 "courses_workplan",
+                "accounts_organisation",
                 "courses_workplan",
                 "courses_workplantraining",
-                "accounts_organisation",
             ],
         ),
         (

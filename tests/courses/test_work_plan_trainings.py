@@ -31,7 +31,7 @@ def formset(rows, extra=0):
 def test_a_base_submits_its_plan_with_trainings(client, base_admin, base):
     client.force_login(base_admin)
     response = client.post(
-        reverse("courses:work_plans"), {"year": 2023, "content": "计划", **formset(TRAININGS, extra=1)}
+        reverse("courses:work_plan_new"), {"year": 2023, "content": "计划", **formset(TRAININGS, extra=1)}
     )
     assert response.status_code == 302
     plan = WorkPlan.objects.get(base=base, year=2023)
@@ -46,7 +46,7 @@ def test_a_base_submits_its_plan_with_trainings(client, base_admin, base):
 def test_a_training_line_without_hours_is_a_form_error_and_stores_nothing(client, base_admin):
     client.force_login(base_admin)
     data = {"year": 2023, "content": "计划", **formset([{"title": "缺学时", "category": "public"}])}
-    response = client.post(reverse("courses:work_plans"), data)
+    response = client.post(reverse("courses:work_plan_new"), data)
     assert response.status_code == 200 and "请填写该培训的学时和科目类别。" in response.content.decode()
     assert not WorkPlan.objects.exists() and not WorkPlanTraining.objects.exists()
 
@@ -87,7 +87,7 @@ def test_the_managing_unit_approves_with_on_arrival_approval(client, base_admin,
     page = client.get(reverse("courses:plan_decide", args=[plan.pk])).content.decode()
     assert "公需科目线下专题培训" in page and "登记即生效" in page
     response = client.post(
-        reverse("courses:plan_decide", args=[plan.pk]), {"decision": "approve", "approved_on_arrival": "on"}
+        reverse("courses:plan_decide", args=[plan.pk]), {"decision": "approve", "approved_on_arrival": "on", "confirmed": "1"}
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -114,7 +114,7 @@ def test_only_the_managing_unit_sets_on_arrival_approval(client, base_admin, bas
     for outsider in (base_admin, user_with_role(Role.DEPARTMENT_STAFF)):
         client.force_login(outsider)
         response = client.post(
-            reverse("courses:plan_decide", args=[plan.pk]), {"decision": "approve", "approved_on_arrival": "on"}
+            reverse("courses:plan_decide", args=[plan.pk]), {"decision": "approve", "approved_on_arrival": "on", "confirmed": "1"}
         )
         assert response.status_code in (403, 404)
     plan.refresh_from_db()
@@ -140,17 +140,17 @@ def test_work_plan_list_query_count(client, base_admin, base, n):
     client.force_login(base_admin)
     client.get(reverse("courses:work_plans"))
     # Expect 8 queries: the session, the user, the user's roles, the acting base, the paginator's
-    # count, the page of plans with base and decider, their trainings (one prefetch), and the
-    # base's managing unit named above the form.
+    # count, the base's managing unit named above the list, the page of plans with base and
+    # decider, and their trainings (one prefetch).
     with expect_queries(
         "django_session",
         "accounts_user",
         "accounts_membership",
         "accounts_organisation",
         "courses_workplan",
+        "accounts_organisation",
         "courses_workplan",
         "courses_workplantraining",
-        "accounts_organisation",
     ):
         response = client.get(reverse("courses:work_plans"))
     assert len(response.context["page"]) == n
