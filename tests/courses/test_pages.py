@@ -347,7 +347,8 @@ def test_work_plan_file_is_checked_by_content_and_served_only_to_base_and_managi
 
     client.force_login(base_admin)
     fake = SimpleUploadedFile("plan.docx", b"not a word file")
-    response = client.post(reverse("courses:work_plan_new"), {"year": 2023, "content": "", "file": fake, **NO_TRAININGS})
+    data = {"year": 2023, "content": "", "file": fake, **NO_TRAININGS}
+    response = client.post(reverse("courses:work_plan_new"), data)
     assert "有效的" in response.content.decode()
     assert not WorkPlan.objects.exists()
     real = SimpleUploadedFile("plan.docx", _docx_bytes())

@@ -21,6 +21,10 @@ TRAININGS = [
 ]
 
 
+# An approval as the confirmation page sends it (the first post only asks for confirmation).
+APPROVE_CONFIRMED = {"decision": "approve", "approved_on_arrival": "on", "confirmed": "1"}
+
+
 def formset(rows, extra=0):
     data = {"trainings-TOTAL_FORMS": str(len(rows) + extra), "trainings-INITIAL_FORMS": "0"}
     for i, row in enumerate(rows):
@@ -87,7 +91,7 @@ def test_the_managing_unit_approves_with_on_arrival_approval(client, base_admin,
     page = client.get(reverse("courses:plan_decide", args=[plan.pk])).content.decode()
     assert "公需科目线下专题培训" in page and "登记即生效" in page
     response = client.post(
-        reverse("courses:plan_decide", args=[plan.pk]), {"decision": "approve", "approved_on_arrival": "on", "confirmed": "1"}
+        reverse("courses:plan_decide", args=[plan.pk]), APPROVE_CONFIRMED
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -114,7 +118,7 @@ def test_only_the_managing_unit_sets_on_arrival_approval(client, base_admin, bas
     for outsider in (base_admin, user_with_role(Role.DEPARTMENT_STAFF)):
         client.force_login(outsider)
         response = client.post(
-            reverse("courses:plan_decide", args=[plan.pk]), {"decision": "approve", "approved_on_arrival": "on", "confirmed": "1"}
+            reverse("courses:plan_decide", args=[plan.pk]), APPROVE_CONFIRMED
         )
         assert response.status_code in (403, 404)
     plan.refresh_from_db()
