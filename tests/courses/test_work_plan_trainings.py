@@ -90,9 +90,7 @@ def test_the_managing_unit_approves_with_on_arrival_approval(client, base_admin,
     client.force_login(department_staff)
     page = client.get(reverse("courses:plan_decide", args=[plan.pk])).content.decode()
     assert "公需科目线下专题培训" in page and "登记即生效" in page
-    response = client.post(
-        reverse("courses:plan_decide", args=[plan.pk]), APPROVE_CONFIRMED
-    )
+    response = client.post(reverse("courses:plan_decide", args=[plan.pk]), APPROVE_CONFIRMED)
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.APPROVED and plan.approved_on_arrival
@@ -117,9 +115,7 @@ def test_only_the_managing_unit_sets_on_arrival_approval(client, base_admin, bas
     )
     for outsider in (base_admin, user_with_role(Role.DEPARTMENT_STAFF)):
         client.force_login(outsider)
-        response = client.post(
-            reverse("courses:plan_decide", args=[plan.pk]), APPROVE_CONFIRMED
-        )
+        response = client.post(reverse("courses:plan_decide", args=[plan.pk]), APPROVE_CONFIRMED)
         assert response.status_code in (403, 404)
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.SUBMITTED and not plan.approved_on_arrival
