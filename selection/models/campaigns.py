@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from portal.deadlines import is_open
+
 
 class Phase(models.TextChoices):
     RECOMMENDATION = "recommendation", _("单位推荐")
@@ -130,6 +132,13 @@ class Campaign(models.Model):
 
     def is_past(self, phase: str) -> bool:
         return self.phase_index > phase_index(phase)
+
+    @property
+    def is_recommendation_open(self) -> bool:
+        """Units may recommend, change and withdraw: the 单位推荐 phase, until the deadline's last
+        second ("于4月底前报送"). Whatever the calendar year: next year's campaign is open from
+        its creation."""
+        return self.phase == Phase.RECOMMENDATION and is_open(deadline=self.recommendation_deadline)
 
     @property
     def is_published(self) -> bool:

@@ -5,6 +5,7 @@ from .blind import AnonymisedCourse, anonymised_course, declaration_of, declared
 from .campaigns import (
     campaign_for_year,
     campaigns,
+    campaigns_for_recommending_unit,
     criteria_of,
     current_campaign,
     experts,
@@ -76,6 +77,7 @@ __all__ = [
     "assignments_of_expert",
     "campaign_for_year",
     "campaigns",
+    "campaigns_for_recommending_unit",
     "candidates",
     "candidates_with_votes",
     "conflict_flags",

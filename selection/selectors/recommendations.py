@@ -55,9 +55,10 @@ def recommendation_files_visible_to(user) -> QuerySet[Recommendation]:
     return recommendations_of_units_of(user)
 
 
-def recommendations_of_unit(*, user, campaign: Campaign) -> QuerySet[Recommendation]:
+def recommendations_of_unit(*, user, campaigns: list[Campaign]) -> QuerySet[Recommendation]:
+    """The recommendations of the user's units to these campaigns (one query for the unit page)."""
     return (
-        Recommendation.objects.filter(campaign=campaign, organisation__in=recommending_organisations(user))
+        Recommendation.objects.filter(campaign__in=campaigns, organisation__in=recommending_organisations(user))
         .select_related("course", "organisation", "pledge")
         .order_by("id")
     )

@@ -39,31 +39,37 @@ def _unit(request):
 
 @permission_required("selection.recommend")
 def unit_home(request):
-    campaign = selectors.current_campaign()
+    """Every campaign open for recommendations (next year's too), each with its dates and this
+    unit's recommendations; then the current year's, to follow its recommendations."""
     unit = _unit(request)
-    context = {
-        "campaign": campaign,
-        "unit": unit,
-        "recommendations": [],
-        "eligible_error": "",
-        "selected_counts": selectors.selected_counts_for_unit(organisation=unit),
-    }
-    if campaign is not None:
-        context["recommendations"] = selectors.recommendations_of_unit(user=request.user, campaign=campaign)
+    campaigns = selectors.campaigns_for_recommending_unit()
+    unit_error = ""
+    if campaigns:
         try:
             services.check_unit_may_recommend(organisation=unit)
-            services.check_before_recommendation_deadline(campaign=campaign)
         except ValidationError as exc:
-            context["eligible_error"] = exc.messages[0]
+            unit_error = exc.messages[0]
+    recommendations = selectors.recommendations_of_unit(user=request.user, campaigns=campaigns)
+    for campaign in campaigns:
+        campaign.unit_recommendations = [r for r in recommendations if r.campaign_id == campaign.pk]
+    context = {
+        "campaigns": campaigns,
+        "unit": unit,
+        "unit_error": unit_error,
+        "selected_counts": selectors.selected_counts_for_unit(organisation=unit),
+    }
     return render(request, "selection/unit_home.html", context)
 
 
 @permission_required("selection.recommend")
-def unit_new(request):
-    campaign = selectors.current_campaign()
+def unit_new(request, year: int):
+    campaign = get_object_or_404(selectors.campaigns(), year=year)
     unit = _unit(request)
-    if campaign is None:
-        messages.error(request, _("当前没有评选活动。"))
+    try:
+        # Refused before the form, whatever the method: nothing is saved once the window is closed.
+        services.check_before_recommendation_deadline(campaign=campaign)
+    except ValidationError as exc:
+        error_messages(request, exc)
         return redirect("selection:unit")
     courses = selectors.recommendable_courses(organisation=unit, year=campaign.year)
     form = RecommendationForm(request.POST or None, courses=courses)

@@ -24,7 +24,6 @@ def campaign(db):
 
 ROLE_PAGES = [
     ("selection:unit", [], {Role.BASE_ADMIN, Role.CITY_STAFF}),
-    ("selection:unit_new", [], {Role.BASE_ADMIN, Role.CITY_STAFF}),
     ("selection:manage", [], {Role.ASSOCIATION_ADMIN}),
     ("selection:manage_campaign", [2022], {Role.ASSOCIATION_ADMIN}),
     ("selection:manage_new", [], {Role.ASSOCIATION_ADMIN}),
@@ -143,7 +142,7 @@ def test_unit_page_recommends_own_course(client, db):
     admin = user_with_role(Role.BASE_ADMIN, course.platform.owner)
     client.force_login(admin)
     response = client.post(
-        reverse("selection:unit_new"),
+        reverse("selection:unit_new", args=[campaign.year]),
         {
             "course": course.pk,
             "intro": "简介",
@@ -269,11 +268,11 @@ def test_list_pages_query_count_is_flat(n, client, db):
             reverse("selection:unit"),
             [
                 *SIGNED_IN,
-                *["selection_campaign"] * 2,  # current campaign (this year's, else latest)
                 "accounts_organisation",  # the unit
-                "selection_campaign",  # years of published campaigns
+                *["selection_campaign"] * 2,  # campaigns open for recommendations or this year's, else the latest
                 "courses_learningplatform",  # does the unit have an active platform
-                rec_,  # its recommendations
+                rec_,  # its recommendations to those campaigns
+                "selection_campaign",  # years of published campaigns
             ],
         ),
     ]

@@ -73,7 +73,7 @@ def test_selection_forms_with_choices_show_no_dashes(client, role_users):
     pages = [
         (role_users[Role.ASSOCIATION_ADMIN], reverse("selection:manage_settings", args=[2022])),
         (role_users[Role.PROFESSIONAL], reverse("selection:objection_new", args=[2022])),
-        (user_with_role(Role.BASE_ADMIN, rec.organisation), reverse("selection:unit_new")),
+        (user_with_role(Role.BASE_ADMIN, rec.organisation), reverse("selection:unit_new", args=[2022])),
     ]
     for user, url in pages:
         client.force_login(user)
