@@ -88,7 +88,7 @@ def test_base_recommends_to_next_year_and_sends_a_work_plan_the_province_approve
     platform = LearningPlatform.objects.filter(owner=unit, is_active=True).first()
     # Two of the base's public online courses offered next year, one per width.
     courses = [
-        CourseFactory(title=f"专业技术人员职业道德（{n}）", platform=platform, provider=unit, year_from=year, year_to=year)
+        CourseFactory(title=f"职业道德（{n}）", platform=platform, provider=unit, year_from=year, year_to=year)
         for n in ("手机", "电脑")
     ]
     for n, (viewport, course) in enumerate(zip(VIEWPORTS, courses, strict=True)):

@@ -119,6 +119,10 @@ def test_the_form_is_for_recommending_units_only(client, role_users):
         client.force_login(user)
         expected = 200 if role in (Role.BASE_ADMIN, Role.CITY_STAFF) else 403
         assert client.get(url).status_code == expected, role
+    course = CourseFactory(year_from=2020, year_to=2100)
+    client.force_login(role_users[Role.PROFESSIONAL])
+    assert client.post(url, form_data(course)).status_code == 403
+    assert not Recommendation.objects.exists()
 
 
 def test_a_unit_cannot_recommend_another_units_course(client, unit_admin):
