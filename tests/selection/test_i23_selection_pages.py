@@ -342,3 +342,15 @@ def test_the_campaign_list_writes_the_voting_window_in_chinese_dates(client):
     page = client.get(reverse("selection:manage")).content.decode()
     assert f"{start.year}年{start.month}月{start.day}日—{end.month}月{end.day}日" in page
     assert f"{start:%m-%d}" not in page
+
+
+def test_under_blind_review_like_named_tasks_are_told_apart_by_number_not_unit(client):
+    campaign = open_campaign(phase=Phase.REVIEW, blind_review=True)
+    me = expert()
+    twins = _twins(campaign)
+    for rec in twins:
+        services.assign_expert(recommendation=rec, expert=me)
+    client.force_login(me)
+    page = client.get(reverse("selection:expert")).content.decode()
+    for rec in twins:
+        assert f"推荐编号 {rec.pk}" in page and rec.organisation.name not in page
