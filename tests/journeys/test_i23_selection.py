@@ -5,6 +5,7 @@ professional votes through a confirmation naming the course and its unit; after 
 vote page says 投票已结束 and an anonymous visitor learns how to object; the association enters
 the weights as percentages."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -99,7 +100,8 @@ def professional_votes(journey, viewport):
 def association_enters_percentages(journey, viewport, year: int, weights: tuple[str, str]):
     association = journey(viewport, "i23-association", "association")
     page = association.go("/selection/manage/", expect="年")
-    assert "-" not in page.locator("#main table tbody tr").first.inner_text().split("年度")[-1].split("管理")[0]
+    # The voting window in the cn_date convention: 2028年6月1日—6月15日, never "06-01 — 06-15".
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日—\d{1,2}月\d{1,2}日", page.inner_text("#main table tbody"))
     page = association.go(f"/selection/manage/{year}/settings/", expect="专家评审权重（%）")
     page.fill("input[name=expert_weight]", weights[0])
     page.fill("input[name=vote_weight]", "40")

@@ -354,3 +354,16 @@ def test_under_blind_review_like_named_tasks_are_told_apart_by_number_not_unit(c
     page = client.get(reverse("selection:expert")).content.decode()
     for rec in twins:
         assert f"推荐编号 {rec.pk}" in page and rec.organisation.name not in page
+
+
+def test_a_date_range_leaves_out_the_repeated_year_and_dates_in_shanghai():
+    from portal.formats import cn_date_range
+
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    assert cn_date_range(datetime.date(2026, 12, 3), datetime.date(2026, 12, 18)) == "2026年12月3日—12月18日"
+    assert cn_date_range(datetime.date(2026, 12, 28), datetime.date(2027, 1, 5)) == "2026年12月28日—2027年1月5日"
+    # 2026-12-31 16:30 UTC is already 2027-01-01 in Shanghai.
+    start = datetime.datetime(2026, 12, 20, tzinfo=shanghai)
+    end = datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC)
+    assert cn_date_range(start, end) == "2026年12月20日—2027年1月1日"
+    assert cn_date_range(None, datetime.date(2026, 5, 1)) == "2026年5月1日"

@@ -29,7 +29,7 @@
     var bad = !isNaN(value) && (value < 0 || (!isNaN(max) && value > max));
     var error = errorFor(input);
     error.hidden = !bad;
-    error.textContent = bad ? rangeText.replace("%(max)s", input.max) : "";
+    error.textContent = bad ? rangeText.replace("%(max)s", String(parseFloat(input.max))) : "";
     if (bad) {
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", error.id);
