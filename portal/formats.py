@@ -65,3 +65,15 @@ def format_points(value) -> str:
     """A score with its unit: 85.5 分."""
     shown = format_score(value)
     return shown if shown == "—" else f"{shown} 分"
+
+
+def cn_date_range(start, end) -> str:
+    """Two dates as one span, the end's year left out when it is the start's:
+    2026年12月3日—12月18日; 2026年12月28日—2027年1月5日. Date-times are dated in local time."""
+    if not start or not end:
+        return cn_date(start or end)
+    first, last = (
+        timezone.localtime(v) if isinstance(v, datetime.datetime) and timezone.is_aware(v) else v for v in (start, end)
+    )
+    tail = f"{last.month}月{last.day}日" if first.year == last.year else cn_date(last)
+    return f"{cn_date(first)}—{tail}"

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import EmptyChoicePrompt
@@ -27,6 +29,28 @@ class CampaignCreateForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=200, required=False, help_text=_("留空则自动生成。"))
 
 
+class PercentInput(forms.NumberInput):
+    """A number typed as a percentage, with the "%" written after the box."""
+
+    template_name = "selection/widgets/percent.html"
+
+
+def percent_field(label) -> forms.DecimalField:
+    """A weight entered as a percentage (70 means 0.700, the stored fraction)."""
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        widget=PercentInput(attrs={"step": "0.1", "min": "0", "max": "100", "inputmode": "decimal"}),
+        error_messages={
+            "max_value": _("请填写 0 到 100 之间的百分数。"),
+            "min_value": _("请填写 0 到 100 之间的百分数。"),
+            "max_decimal_places": _("百分数最多保留 1 位小数。"),
+        },
+    )
+
+
 class CampaignSettingsForm(EmptyChoicePrompt, forms.ModelForm):
     # Asked for only when the change cuts the current window or the 公示 short (the service says so).
     reason = forms.CharField(
@@ -47,11 +71,36 @@ class CampaignSettingsForm(EmptyChoicePrompt, forms.ModelForm):
 
     def __init__(self, *args, ask_reason: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Weights are stored as fractions (0.700) and entered and shown as percentages (70%).
+        for name in WEIGHT_FIELDS:
+            self.fields[name] = percent_field(format_lazy("{}（%）", Campaign._meta.get_field(name).verbose_name))
+            self.fields[name].help_text = _("按百分比填写，两项权重之和为 100%。")
+            self.initial[name] = f"{(getattr(self.instance, name) * 100).normalize():f}"
         if ask_reason or (self.data.get("reason") or "").strip():
             self.ask_reason()
 
+    def clean(self):
+        cleaned = super().clean()
+        weights = [cleaned.get(name) for name in WEIGHT_FIELDS]
+        if None not in weights and sum(weights) != 100:
+            total = f"{sum(weights).normalize():f}"
+            self.add_error(
+                "vote_weight",
+                ValidationError(
+                    _("专家评审权重与网络投票权重之和必须为 100%%（现为 %(total)s%%）。") % {"total": total},
+                    code="weights_sum",
+                ),
+            )
+        for name, value in zip(WEIGHT_FIELDS, weights, strict=True):
+            if value is not None and name in cleaned:
+                cleaned[name] = (value / 100).quantize(Decimal("0.001"))
+        return cleaned
+
     def ask_reason(self) -> None:
         self.fields["reason"].widget = forms.Textarea(attrs={"rows": 2})
+
+
+WEIGHT_FIELDS = ("expert_weight", "vote_weight")
 
 
 class CriterionForm(forms.Form):
@@ -157,9 +206,27 @@ class ScoreForm(forms.Form):
         return {c.code: str(self.cleaned_data[f"c_{c.code}"]) for c in self.criteria}
 
 
-class ConflictForm(forms.Form):
-    type = forms.ChoiceField(label=_("回避类型"), choices=ConflictOfInterest.Type.choices)
-    reason = forms.CharField(label=_("说明"), max_length=300, required=False)
+class ConflictForm(EmptyChoicePrompt, forms.Form):
+    type = forms.ChoiceField(
+        label=_("回避类型"),
+        # No type is preset: the expert picks one (请选择).
+        choices=[("", ""), *ConflictOfInterest.Type.choices],
+        error_messages={"required": _("请选择回避类型。"), "invalid_choice": _("请选择回避类型。")},
+    )
+    reason = forms.CharField(
+        label=_("说明"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("选择“其他（本人申报）”时必填。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("type") == ConflictOfInterest.Type.DECLARED and not cleaned.get("reason", "").strip():
+            message = _("选择“其他（本人申报）”时请填写回避理由。")
+            self.add_error("reason", ValidationError(message, code="reason_required"))
+        return cleaned
 
 
 class AssignForm(EmptyChoicePrompt, forms.Form):
@@ -195,7 +262,7 @@ class TieDecisionForm(forms.Form):
     def __init__(self, *args, tied, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["selected"].queryset = tied
-        self.fields["selected"].label_from_instance = lambda r: r.course.title
+        self.fields["selected"].label_from_instance = lambda r: f"{r.course.title}（{r.organisation.name}）"
 
 
 class ObjectionForm(EmptyChoicePrompt, forms.Form):
@@ -205,6 +272,8 @@ class ObjectionForm(EmptyChoicePrompt, forms.Form):
     def __init__(self, *args, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommendation"].queryset = recommendations
+        # Several courses share a title: each is named with its recommending unit.
+        self.fields["recommendation"].label_from_instance = lambda r: f"{r.course.title}（{r.organisation.name}）"
 
 
 class AnswerForm(forms.Form):

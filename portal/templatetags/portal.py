@@ -36,6 +36,7 @@ register.filter("percent", formats.format_percent)
 register.filter("cn_year", formats.cn_year)
 register.filter("cn_date", formats.cn_date)
 register.filter("cn_datetime", formats.cn_datetime)
+register.filter("cn_date_range", formats.cn_date_range)
 register.filter("score", formats.format_score)
 register.filter("points", formats.format_points)
 

@@ -51,6 +51,7 @@ from .review import (
     released_assignments,
     score_of,
     scoring_progress,
+    tasks_in_order,
 )
 from .sealed import (
     corrections_of,
@@ -68,6 +69,7 @@ from .voting import (
     vote_counts_visible,
     voter_interest,
     votes_per_hour,
+    voting_state,
 )
 
 __all__ = [
@@ -125,6 +127,7 @@ __all__ = [
     "selected_count_for_unit",
     "selected_counts_for_unit",
     "submitted_recommendations_of",
+    "tasks_in_order",
     "teacher_outcomes",
     "teacher_pool",
     "teaching_credits_of",
@@ -133,4 +136,5 @@ __all__ = [
     "voter_interest",
     "votes_per_hour",
     "voting_campaign",
+    "voting_state",
 ]

@@ -6,7 +6,7 @@ from ..models import Campaign, Objection, ObjectionAnswer
 
 
 def _with_answers(qs: QuerySet[Objection]) -> QuerySet[Objection]:
-    return qs.select_related("campaign", "recommendation__course").prefetch_related(
+    return qs.select_related("campaign", "recommendation__course", "recommendation__organisation").prefetch_related(
         Prefetch("answers", queryset=ObjectionAnswer.objects.select_related("actor").order_by("created_at", "id"))
     )
 

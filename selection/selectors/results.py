@@ -108,7 +108,7 @@ def tied_at_line(*, campaign: Campaign) -> QuerySet[Recommendation]:
     if snapshot is None:
         return Recommendation.objects.none()
     return Recommendation.objects.filter(results__snapshot=snapshot, results__tied_at_line=True).select_related(
-        "course"
+        "course", "organisation"
     )
 
 

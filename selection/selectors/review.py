@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from accounts.models import Membership, Role
 from accounts.selectors import has_role
@@ -108,6 +109,29 @@ def assignments_of_expert(
     return qs.exclude(pk__in=conflicted).order_by("recommendation__campaign__year", "recommendation_id")
 
 
+def tasks_in_order(assignments) -> list[Assignment]:
+    """The expert's task list, what to do now first: open tasks (in expert review, not yet
+    scored) of the current campaign (this year's, else the expert's latest), then other open
+    tasks, then the rest (scored, or review over); newest campaign first within each. Sorted as
+    read: no query of its own."""
+    tasks = list(assignments)
+    years = {a.recommendation.campaign.year for a in tasks}
+    this_year = timezone.localdate().year
+    current = this_year if this_year in years else max(years, default=None)
+
+    def is_open(a: Assignment) -> bool:
+        return a.recommendation.campaign.phase == Phase.REVIEW and not hasattr(a, "score")
+
+    def order(a: Assignment):
+        year = a.recommendation.campaign.year
+        group = (0 if year == current else 1) if a.is_open else 2
+        return (group, -year, a.recommendation_id)
+
+    for a in tasks:
+        a.is_open = is_open(a)
+    return sorted(tasks, key=order)
+
+
 def identities_hidden(*, campaign: Campaign, user) -> bool:
     """Blind review: while courses are being recommended and reviewed, nobody but the association
     sees which unit recommended a course or who teaches it (pages, API, downloads)."""
@@ -188,4 +212,3 @@ def expert_deviations(*, campaign: Campaign) -> list[dict]:
 def other_scores_visible(*, campaign: Campaign) -> bool:
     """Experts do not see each other's scores until the review phase has ended."""
     return campaign.is_past(Phase.REVIEW)
-

@@ -2,10 +2,12 @@
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncHour
+from django.utils import timezone
 
 from accounts.models import Membership, Role
 from accounts.selectors import has_role
 from courses.models import Teacher
+from portal.deadlines import in_window
 
 from ..models import (
     Campaign,
@@ -52,6 +54,19 @@ def interested_ids(*, campaign: Campaign, voter) -> set[int]:
     )
 
 
+def voting_state(*, campaign: Campaign) -> str:
+    """ "open" while votes are taken (the voting phase, inside its window); "ended" once the phase
+    or the window is past; "not_started" before."""
+    if campaign.is_past(Phase.VOTING):
+        return "ended"
+    if campaign.phase == Phase.VOTING:
+        if in_window(start=campaign.voting_start, end=campaign.voting_end):
+            return "open"
+        if timezone.now() >= campaign.voting_start:
+            return "ended"
+    return "not_started"
+
+
 def my_voted_ids(*, campaign: Campaign, voter) -> set[int]:
     return set(Vote.objects.filter(campaign=campaign, voter=voter).values_list("recommendation_id", flat=True))
 
@@ -81,4 +96,3 @@ def employer_bursts(*, campaign: Campaign) -> list[dict]:
         .filter(n__gte=campaign.anomaly_votes_per_hour)
         .order_by("-n", "hour")
     )
-

@@ -98,6 +98,8 @@ def declare_conflict(*, assignment: Assignment, expert: User, type: str, reason:
     _check_review_not_over(assignment.recommendation.campaign)
     if type not in ConflictOfInterest.Type.values:
         raise ValidationError(_("请选择回避类型。"), code="invalid_type")
+    if type == ConflictOfInterest.Type.DECLARED and not reason.strip():
+        raise ValidationError(_("选择“其他（本人申报）”时请填写回避理由。"), code="reason_required")
     conflict, _created = ConflictOfInterest.objects.get_or_create(
         expert=expert,
         recommendation=assignment.recommendation,

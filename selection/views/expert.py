@@ -12,7 +12,7 @@ from portal.permissions import permission_required
 
 from .. import selectors, services
 from ..forms import ConflictForm, ScoreForm
-from ..models import Phase
+from ..models import ConflictOfInterest, Phase
 from .common import campaign_or_404
 
 
@@ -23,7 +23,7 @@ def _my_assignments(request):
 
 @permission_required("selection.review")
 def expert_home(request):
-    assignments = list(_my_assignments(request))
+    assignments = selectors.tasks_in_order(_my_assignments(request))
     for a in assignments:
         a.identities_hidden = selectors.identities_hidden(campaign=a.recommendation.campaign, user=request.user)
     campaigns = {a.recommendation.campaign.pk: a.recommendation.campaign for a in assignments}
@@ -107,15 +107,29 @@ def expert_assignment(request, pk: int):
 @require_POST
 @permission_required("selection.review")
 def expert_conflict(request, pk: int):
+    """申报回避 in two steps: the form (a reason is required for 其他), then a page saying what
+    happens, and only its confirmation records the conflict."""
     assignment = get_object_or_404(_my_assignments(request), pk=pk)
     form = ConflictForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择回避类型。"))
-        return redirect("selection:expert_assignment", pk=pk)
-    try:
-        services.declare_conflict(assignment=assignment, expert=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        error_messages(request, exc)
-        return redirect("selection:expert_assignment", pk=pk)
-    messages.success(request, _("已申报回避，该课程不再由您评审。"))
-    return redirect("selection:expert")
+    if form.is_valid() and request.POST.get("confirm") == "yes":
+        try:
+            services.declare_conflict(assignment=assignment, expert=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error_messages(request, exc)
+            return redirect("selection:expert_assignment", pk=pk)
+        messages.success(request, _("已申报回避，该课程不再由您评审。"))
+        return redirect("selection:expert")
+    rec = assignment.recommendation
+    return render(
+        request,
+        "selection/expert_conflict.html",
+        {
+            "assignment": assignment,
+            "rec": rec,
+            "form": form,
+            "confirming": form.is_valid(),
+            "type_label": ConflictOfInterest.Type(form.cleaned_data["type"]).label if form.is_valid() else "",
+            "has_score": selectors.score_of(assignment) is not None,
+            "identities_hidden": selectors.identities_hidden(campaign=rec.campaign, user=request.user),
+        },
+    )

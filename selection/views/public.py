@@ -20,7 +20,16 @@ TEACHERS_PER_PAGE = 50
 @public
 def index(request):
     campaigns = list(selectors.campaigns())
-    return render(request, "selection/index.html", {"campaigns": campaigns, "current": selectors.current_campaign()})
+    current = selectors.current_campaign()
+    return render(
+        request,
+        "selection/index.html",
+        {
+            "campaigns": campaigns,
+            "current": current,
+            "voting_state": selectors.voting_state(campaign=current) if current else None,
+        },
+    )
 
 
 @public

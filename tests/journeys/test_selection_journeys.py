@@ -24,8 +24,9 @@ def public_and_professional(journey, viewport, year: int):
 
     voter = journey(viewport, "vote", "professional")
     page = voter.go("/selection/vote/", expect="剩余票数")
-    title = page.locator("article.card:has(button) h2").first.inner_text()
-    voter.click("article.card button", has_text="投一票", expect="我的投票")
+    title = page.locator("article.card:has(a.button) h2").first.inner_text()
+    voter.click("article.card a.button", has_text="投一票", expect="确认投票")
+    voter.click("#main form button[type=submit]", has_text="确认投票", expect="我的投票")
     assert title in page.locator("#main section").first.inner_text()
 
 

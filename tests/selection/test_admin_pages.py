@@ -167,7 +167,8 @@ def test_expert_declares_conflict_on_page(client):
     e = expert()
     a = services.assign_expert(recommendation=submitted_recommendation(campaign), expert=e)
     client.force_login(e)
-    client.post(reverse("selection:expert_conflict", args=[a.pk]), {"type": "co_author", "reason": "合著"})
+    data = {"type": "co_author", "reason": "合著", "confirm": "yes"}
+    client.post(reverse("selection:expert_conflict", args=[a.pk]), data)
     assert not Assignment.objects.exists()
 
 

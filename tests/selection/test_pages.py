@@ -131,7 +131,7 @@ def test_expert_page_shows_scoring_form_and_hides_other_scores_during_review(cli
 def test_voter_page_casts_vote_and_shows_remaining(client, role_users, campaign):
     rec = submitted_recommendation(campaign)
     client.force_login(role_users[Role.PROFESSIONAL])
-    client.post(reverse("selection:vote_cast", args=[2022, rec.pk]))
+    client.post(reverse("selection:vote_cast", args=[2022, rec.pk]), {"confirm": "yes"})
     page = client.get(reverse("selection:vote")).content.decode()
     assert "已投票" in page and f"剩余票数：{campaign.votes_per_voter - 1}" in page
 

@@ -58,7 +58,7 @@ def test_test_password_shown_only_to_the_assigned_expert_and_association_admins(
         assert response.status_code == 200 and PASSWORD not in response.content.decode(), url
     # An expert who declares a conflict loses the assignment and the password with it.
     client.force_login(assigned)
-    client.post(reverse("selection:expert_conflict", args=[assignment.pk]), {"type": "co_author"})
+    client.post(reverse("selection:expert_conflict", args=[assignment.pk]), {"type": "co_author", "confirm": "yes"})
     assert client.get(detail).status_code == 404 and client.get(scoring).status_code == 404
 
 
