@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
+from accounts.validators import mask_id_number
 from courses.models import Course
 
 from ..models import HourRecord, YearPolicy
@@ -51,6 +52,8 @@ class RowError:
     # Set when the row repeats a course or training already credited that year (answered 409).
     first_record: int | None = None
     duplicate: bool = field(default=False)
+    # Set when the row repeats an earlier row of the same batch: that row's index.
+    same_as: int | None = None
 
     def as_dict(self) -> dict:
         data = {"index": self.index, "errors": self.errors}
@@ -172,7 +175,7 @@ def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) 
         else:
             checked.append((index, row, person))
     if not errors:
-        errors = _duplicates(organisation, checked)
+        errors = _duplicates(organisation, checked, courses=courses, trainings=trainings)
     if errors:
         raise BulkRejected(sorted(errors, key=lambda e: e.index))
     return _records(
@@ -180,8 +183,12 @@ def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) 
     )
 
 
-def _duplicates(organisation: Organisation, checked: list[tuple[int, Row, int]]) -> list[RowError]:
-    """Once per course: “each course once per person per year”, whatever the external_ref."""
+def _duplicates(
+    organisation: Organisation, checked: list[tuple[int, Row, int]], *, courses, trainings
+) -> list[RowError]:
+    """Once per course: “each course once per person per year”, whatever the external_ref. The
+    message names the person and the course as the sender knows them (its masked ID number and the
+    title), never the record's internal number (the API answers that as `first_record`)."""
     first = _first_records(checked)
     in_batch: dict[tuple, int] = {}
     errors = []
@@ -195,10 +202,12 @@ def _duplicates(organisation: Organisation, checked: list[tuple[int, Row, int]])
             holder = first[slot]
             if holder.recorded_by_id == organisation.pk and holder.external_ref == row.external_ref:
                 raise _CommittedMeanwhile
-            message = _("该人员%(year)s年度已登记过该%(what)s（记录编号 %(id)s），每年只计一次。") % {
+            held = courses.get(key[1]) if key[0] == "course" else trainings.get(key[1])
+            message = _("%(person)s %(year)s年度已登记过%(what)s「%(title)s」，每年只计一次。") % {
+                "person": mask_id_number(row.id_number),
                 "year": row.year,
                 "what": what,
-                "id": holder.pk,
+                "title": held.title if held else row.title,
             }
             errors.append(RowError(index=index, errors={key[0]: message}, first_record=holder.pk, duplicate=True))
         elif slot in in_batch:
@@ -206,7 +215,7 @@ def _duplicates(organisation: Organisation, checked: list[tuple[int, Row, int]])
                 "n": in_batch[slot] + 1,
                 "what": what,
             }
-            errors.append(RowError(index=index, errors={key[0]: message}, duplicate=True))
+            errors.append(RowError(index=index, errors={key[0]: message}, duplicate=True, same_as=in_batch[slot]))
         else:
             in_batch[slot] = index
     return errors
