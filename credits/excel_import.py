@@ -62,18 +62,18 @@ WIDTHS = [22, 10, 10, 8, 40, 30, 14, 14, 24, 48]
 COURSE_LABEL = re.compile(r"（课程编号(\d+)）$")
 
 
+# The labels are values of the sheet, read back by the upload: like 公需课 and 专业课, they are not
+# translated (a file filled in under one language is read under another).
+
+
 def course_label(course: Course) -> str:
     """How the template names a course: its title, and its number to tell courses named alike apart."""
-    return _("%(title)s（课程编号%(id)s）") % {"title": course.title, "id": course.pk}
+    return f"{course.title}（课程编号{course.pk}）"
 
 
 def training_label(training: WorkPlanTraining, position: int) -> str:
     """How the template names a training: its title and its place in the approved plan."""
-    return _("%(title)s（%(year)s年度工作计划第%(n)s项）") % {
-        "title": training.title,
-        "year": training.plan.year,
-        "n": position,
-    }
+    return f"{training.title}（{training.plan.year}年度工作计划第{position}项）"
 
 
 def _trainings(organisation: Organisation, years=None) -> list[tuple[str, WorkPlanTraining]]:
@@ -302,7 +302,13 @@ class _Labels:
     """The drop-downs' labels of one unit, read once per upload, back to course and training ids."""
 
     def __init__(self, organisation: Organisation | None):
-        self.trainings = {label: t.pk for label, t in _trainings(organisation)} if organisation else {}
+        labelled = _trainings(organisation) if organisation else []
+        self.trainings = {label: t.pk for label, t in labelled}
+        # A title typed without the label's suffix is read when it names one training only.
+        by_title: dict[str, list[int]] = {}
+        for _label, t in labelled:
+            by_title.setdefault(t.title, []).append(t.pk)
+        self.trainings.update({title: ids[0] for title, ids in by_title.items() if len(ids) == 1})
 
     def course(self, text: str) -> int | None:
         match = COURSE_LABEL.search(text)

@@ -195,6 +195,37 @@ def test_the_example_row_is_refused_even_when_it_would_pass(client, base, admin,
     assert "含有模板的示例行" in body and "第2行「外部编号」：这是模板中的示例行" in body
     assert not HourRecord.objects.exists()
     assert HoursImport.objects.get().outcome == "failed"
+    # The very same row with a reference of the base's own is imported: only the mark refused it.
+    ws.cell(row=2, column=COLUMN["external_ref"] + 1).value = "PX-2026-0001"
+    out = io.BytesIO()
+    wb.save(out)
+    response = client.post(reverse("credits:import"), {"file": SimpleUploadedFile("t.xlsx", out.getvalue())})
+    assert response.status_code == 302 and HourRecord.objects.get().external_ref == "PX-2026-0001"
+
+
+def test_another_bases_training_cannot_be_picked(client, base, admin, this_year, employer):
+    other = OrganisationFactory(national_base=True)
+    theirs = plan_training(other, year=YEAR)
+    client.force_login(user_with_role(Role.BASE_ADMIN, other))
+    _response, wb = template(client)
+    their_label = labels(wb, "D")[0]
+    person = professional_of(employer)
+    client.force_login(admin)
+    for value, message in (
+        (their_label, "请从下拉列表选择本基地已同意的年度工作计划中的培训。"),
+        (theirs.pk, "该培训不在本基地已经管理单位同意的年度工作计划中。"),
+    ):
+        response = client.post(reverse("credits:import"), {"file": filled(client, [training_row(person, value)])})
+        assert f"第2行「工作计划培训」：{message}" in response.content.decode()
+    assert not HourRecord.objects.exists()
+
+
+def test_a_training_title_alone_is_read_when_it_is_unique(client, base, admin, this_year, employer):
+    training = plan_training(base, year=YEAR)
+    person = professional_of(employer)
+    client.force_login(admin)
+    response = client.post(reverse("credits:import"), {"file": filled(client, [training_row(person, training.title)])})
+    assert response.status_code == 302 and HourRecord.objects.get().training_id == training.pk
 
 
 def test_errors_name_the_row_and_the_column_in_the_users_terms(client, base, admin, this_year, employer):
