@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Organisation
+from accounts.validators import mask_id_number
 from courses.models import Course, WorkPlan, WorkPlanTraining
 from portal.spreadsheets import FORMULA_REFUSED, append_row, formula_in, workbook_bytes, write_cell
 
@@ -418,11 +419,19 @@ def error_lines(row_errors: list[RowError], sheet: ImportSheet) -> list[str]:
     out = []
     for error in sorted(row_errors, key=lambda e: e.index):
         for key, message in error.errors.items():
+            what = _("课程") if key == "course" else _("培训")
             if error.same_as is not None:
-                what = _("课程") if key == "course" else _("培训")
                 message = _("与第%(line)s行重复：同一人同一年度同一%(what)s只计一次。") % {
                     "line": line_of(error.same_as),
                     "what": what,
+                }
+            elif error.duplicate:
+                row = sheet.rows[error.index]
+                message = _("%(person)s %(year)s年度已登记过%(what)s「%(title)s」，每年只计一次。") % {
+                    "person": mask_id_number(row["id_number"]),
+                    "year": row["year"],
+                    "what": what,
+                    "title": error.subject,
                 }
             message = sheet.hints.get((error.index, key), message)
             header = HEADER_OF.get(key)

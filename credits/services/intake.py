@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
-from accounts.validators import mask_id_number
 from courses.models import Course
 
 from ..models import HourRecord, YearPolicy
@@ -54,6 +53,8 @@ class RowError:
     duplicate: bool = field(default=False)
     # Set when the row repeats an earlier row of the same batch: that row's index.
     same_as: int | None = None
+    # A duplicate's course or training title, for messages in the sender's terms (the Excel import).
+    subject: str = ""
 
     def as_dict(self) -> dict:
         data = {"index": self.index, "errors": self.errors}
@@ -186,9 +187,9 @@ def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) 
 def _duplicates(
     organisation: Organisation, checked: list[tuple[int, Row, int]], *, courses, trainings
 ) -> list[RowError]:
-    """Once per course: “each course once per person per year”, whatever the external_ref. The
-    message names the person and the course as the sender knows them (its masked ID number and the
-    title), never the record's internal number (the API answers that as `first_record`)."""
+    """Once per course: “each course once per person per year”, whatever the external_ref. The API's
+    message names the record that holds the slot; `subject` carries the title for the Excel import,
+    whose users know the course by its name."""
     first = _first_records(checked)
     in_batch: dict[tuple, int] = {}
     errors = []
@@ -203,13 +204,20 @@ def _duplicates(
             if holder.recorded_by_id == organisation.pk and holder.external_ref == row.external_ref:
                 raise _CommittedMeanwhile
             held = courses.get(key[1]) if key[0] == "course" else trainings.get(key[1])
-            message = _("%(person)s %(year)s年度已登记过%(what)s「%(title)s」，每年只计一次。") % {
-                "person": mask_id_number(row.id_number),
+            message = _("该人员%(year)s年度已登记过该%(what)s（记录编号 %(id)s），每年只计一次。") % {
                 "year": row.year,
                 "what": what,
-                "title": held.title if held else row.title,
+                "id": holder.pk,
             }
-            errors.append(RowError(index=index, errors={key[0]: message}, first_record=holder.pk, duplicate=True))
+            errors.append(
+                RowError(
+                    index=index,
+                    errors={key[0]: message},
+                    first_record=holder.pk,
+                    duplicate=True,
+                    subject=held.title if held else row.title,
+                )
+            )
         elif slot in in_batch:
             message = _("与本批第 %(n)s 条记录重复：同一人同一年度同一%(what)s只计一次。") % {
                 "n": in_batch[slot] + 1,
