@@ -60,7 +60,7 @@ EXAMPLE_REF = "示例（导入前请删除本行）"
 # Rows of the sheet that get the drop-downs and checks.
 TEMPLATE_ROWS = 2000
 WIDTHS = [22, 10, 10, 8, 40, 30, 14, 14, 24, 48]
-COURSE_LABEL = re.compile(r"（课程编号(\d+)）$")
+COURSE_LABEL = re.compile(r"（课程编号([0-9]+)）$")
 
 
 # The labels are values of the sheet, read back by the upload: like 公需课 and 专业课, they are not
@@ -398,8 +398,10 @@ def _intake_row(data: dict, index: int, labels: _Labels, hints: dict) -> dict:
         ("training", labels.training, _("请从下拉列表选择本基地已同意的年度工作计划中的培训。")),
     ):
         text = data[key]
-        if not text or text.isdigit():
+        if not text or (text.isascii() and text.isdigit()):
             data[key] = text or None
+            if text and not int(text):
+                hints[(index, key)] = hint
             continue
         found = resolve(text)
         if found is None:

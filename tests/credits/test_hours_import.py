@@ -354,3 +354,12 @@ def test_the_templates_dates_are_of_this_year(client, base, admin, this_year):
     dates = [v for v in wb["学时记录"].data_validations.dataValidation if v.type == "date"]
     assert dates[0].formula2 == f"DATE({YEAR},12,31)"
     assert wb["学时记录"].cell(row=2, column=COLUMN["completed_on"] + 1).value.date() == datetime.date(YEAR, 5, 10)
+
+
+@pytest.mark.parametrize("value", ["0", "²", "٢", "课程编号3"])
+def test_a_course_not_from_the_drop_down_is_refused_in_the_users_terms(client, base, admin, this_year, employer, value):
+    client.force_login(admin)
+    row = training_row(professional_of(employer), "", "E1", course=value, training=None, source="平台课程学习")
+    body = client.post(reverse("credits:import"), {"file": filled(client, [row])}).content.decode()
+    assert "第2行「平台课程」：请从下拉列表选择本单位学习平台上的课程。" in body
+    assert not HourRecord.objects.exists()
