@@ -12,12 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from accounts.models import Role
 from accounts.validators import mask_id_number
 from courses.models import Category, WorkPlan
-from credits.excel_import import EXAMPLE_REF, IMPORT_HEADERS
+from credits.excel_import import EXAMPLE_REF, IMPORT_HEADERS, LEGACY_HEADERS
 from credits.models import HourRecord, HoursImport, YearSummary
 from tests.factories import OrganisationFactory, user_with_role
 from tests.queries import expect_queries
@@ -306,6 +306,26 @@ def test_past_imports_are_the_units_own_newest_first(client, base, admin, this_y
     client.force_login(user_with_role(Role.BASE_ADMIN, other_base))
     body = client.get(reverse("credits:import")).content.decode()
     assert "别的基地.xlsx" in body and "文件0.xlsx" not in body
+    client.force_login(user_with_role(Role.CITY_STAFF))
+    body = client.get(reverse("credits:import")).content.decode()
+    assert "文件0.xlsx" not in body and "别的基地.xlsx" not in body and "本单位还没有导入过学时记录" in body
+
+
+def test_a_file_on_the_old_template_with_raw_numbers_is_still_read(client, base, admin, this_year, employer):
+    training = plan_training(base, year=YEAR)
+    person = professional_of(employer)
+    wb = Workbook()
+    ws = wb.active
+    for column, header in enumerate(LEGACY_HEADERS, start=1):
+        ws.cell(row=1, column=column).value = header
+    row = training_row(person, training.pk, "OLD-1", completed_on=timezone.localdate().isoformat())
+    for key, value in row.items():
+        ws.cell(row=2, column=COLUMN[key] + 1).value = value
+    out = io.BytesIO()
+    wb.save(out)
+    client.force_login(admin)
+    response = client.post(reverse("credits:import"), {"file": SimpleUploadedFile("old.xlsx", out.getvalue())})
+    assert response.status_code == 302 and HourRecord.objects.get().training_id == training.pk
 
 
 def test_a_failed_upload_is_kept_with_its_errors_and_changes_nothing(client, base, admin, this_year, employer):
