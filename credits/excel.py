@@ -1,34 +1,13 @@
-"""Excel in and out: roster and report exports, the import template and reading uploaded sheets."""
+"""Excel out: roster and report exports (the hours import: `credits.excel_import`)."""
 
-import datetime
-from decimal import Decimal
-
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from portal.spreadsheets import FORMULA_REFUSED, append_row, formula_in, safe_cell, workbook_bytes
+from portal.spreadsheets import append_row, safe_cell, workbook_bytes
 
 from .selectors import annual_hours_requirement, row_requirement_lines
-from .services.intake import BulkRejected, RowError
-
-IMPORT_HEADERS = [
-    ("id_number", "身份证号"),
-    ("year", "计入年度"),
-    ("category", "科目类别（公需课/专业课）"),
-    ("hours", "学时"),
-    ("course", "课程编号（可空）"),
-    ("title", "课程或培训名称"),
-    ("source", "来源（平台课程学习/线下培训）"),
-    ("completed_on", "完成日期（YYYY-MM-DD）"),
-    ("external_ref", "外部编号（本单位内唯一）"),
-    ("training", "工作计划培训编号（基地线下培训填写）"),
-]
-CATEGORY_WORDS = {"公需课": "public", "专业课": "professional", "public": "public", "professional": "professional"}
-SOURCE_WORDS = {"平台课程学习": "platform", "线下培训": "offline", "platform": "platform", "offline": "offline"}
-
 
 EXPORT_CHUNK = 2000
 
@@ -95,60 +74,3 @@ def rates_xlsx(*, rows, unit_label: str) -> bytes:
         headers,
         ([r.label, r.staff, r.compliant, float(r.rate), r.public_short, r.professional_short] for r in rows),
     )
-
-
-def import_template_xlsx() -> bytes:
-    example = ["370102197001011234", 2022, "公需课", 6, "", "黄河流域生态保护和高质量发展专题", "线下培训"]
-    example += ["2022-05-10", "OFFLINE-2022-0001", 1]
-    return _book(_("学时记录导入"), [label for _key, label in IMPORT_HEADERS], [example])
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(Decimal(str(value)).normalize()) if value != int(value) else str(int(value))
-    return str(value).strip()
-
-
-def read_import_rows(upload, *, max_rows: int) -> list[dict]:
-    """Rows of an uploaded template as API-shaped dicts (read-only mode; capped)."""
-    try:
-        # data_only=False: formulas read as formulas, so their rows can be refused.
-        wb = load_workbook(upload, read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a broken package
-        raise ValidationError(_("无法读取该Excel文件，请使用下载的模板。"), code="unreadable") from None
-    ws = wb.worksheets[0]
-    rows = []
-    formula_rows = []
-    header_seen = False
-    for cells in ws.iter_rows():
-        values = tuple(c.value for c in cells)
-        if not header_seen:
-            header_seen = True
-            if [_cell(v) for v in values[: len(IMPORT_HEADERS)]] != [label for _k, label in IMPORT_HEADERS]:
-                wb.close()
-                raise ValidationError(_("表头与模板不一致，请使用下载的模板。"), code="bad_header")
-            continue
-        if not any(v not in (None, "") for v in values):
-            continue
-        if len(rows) >= max_rows:
-            wb.close()
-            raise ValidationError(_("单次最多导入 %(max)s 行。") % {"max": max_rows}, code="too_many_rows")
-        formula = formula_in(cells[: len(IMPORT_HEADERS)])
-        if formula:
-            formula_rows.append(RowError(index=len(rows), errors={"file": str(FORMULA_REFUSED % {"cell": formula})}))
-        data = {key: _cell(values[i]) if i < len(values) else "" for i, (key, _label) in enumerate(IMPORT_HEADERS)}
-        data["category"] = CATEGORY_WORDS.get(data["category"], data["category"])
-        data["source"] = SOURCE_WORDS.get(data["source"], data["source"]) if data["source"] else ""
-        data["course"] = data["course"] or None
-        data["training"] = data["training"] or None
-        rows.append(data)
-    wb.close()
-    if formula_rows:
-        raise BulkRejected(formula_rows)
-    return rows

@@ -3,6 +3,7 @@ mandatory learning and the per-employer / per-city yearly rollups the reports re
 
 Split by concept; every model is importable as `credits.models.<Name>`."""
 
+from .imports import HoursImport
 from .ledger import HourRecord, HourRecordQuerySet, ImmutableRecordError
 from .policy import ConversionRule, YearPolicy
 from .requirements import Requirement
@@ -16,6 +17,7 @@ __all__ = [
     "HourRecord",
     "HourRecordQuerySet",
     "HoursCertificate",
+    "HoursImport",
     "ImmutableRecordError",
     "Requirement",
     "StaffYearStatus",

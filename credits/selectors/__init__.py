@@ -4,6 +4,7 @@
 - `queues`: where each pending record is decided; what a city bureau may audit
 - `corrections`: whose hours a bureau may correct (late teaching credit)
 - `requirements`: mandatory learning set by departments and cities
+- `imports`: past hours imports of a unit
 """
 
 from .compliance import (
@@ -35,6 +36,7 @@ from .compliance import (
     years_with_policy,
 )
 from .corrections import correction_city, people_correctable_by
+from .imports import imports_of
 from .queues import auditable_records, records_correctable_by, records_decidable_by, records_visible_to
 from .requirements import (
     RequirementLine,
@@ -73,6 +75,7 @@ __all__ = [
     "correction_city",
     "current_certificate",
     "departments_of",
+    "imports_of",
     "ledger_sum",
     "live_compliance_by_city",
     "live_compliance_by_employer",

@@ -4,6 +4,7 @@ transaction with the matching change to `YearSummary` (rows locked with select_f
 - `ledger`: parsing hours, inserting records, summary maintenance
 - `rows`, `rights`, `calendar`: a row's types, who may credit what to whom, which year hours count for
 - `intake`: platform and CE-base completions (API, bulk, Excel); `self_report`: professionals' own hours
+- `imports`: the record kept of each Excel upload
 - `decisions`: employer approval/rejection, city bureau audit reversal
 - `requirements`: departments' and cities' mandatory learning
 - `interfaces`: teaching credit and certificates, called by the selection and documents apps
@@ -11,6 +12,7 @@ transaction with the matching change to `YearSummary` (rows locked with select_f
 
 from .calendar import hours_count_in_year_completed, registration_deadline, year_is_closed
 from .decisions import SentToCityBureau, approve_record, reject_record, reverse_record
+from .imports import log_hours_import
 from .intake import MAX_BULK_ROWS, BulkRejected, RowError, record_platform_hours
 from .interfaces import (
     credit_late_teaching,
@@ -37,6 +39,7 @@ __all__ = [
     "credit_teaching",
     "hours_count_in_year_completed",
     "issue_certificate",
+    "log_hours_import",
     "parse_hours",
     "platform_organisation_of",
     "rebuild_summaries",

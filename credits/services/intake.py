@@ -51,6 +51,10 @@ class RowError:
     # Set when the row repeats a course or training already credited that year (answered 409).
     first_record: int | None = None
     duplicate: bool = field(default=False)
+    # Set when the row repeats an earlier row of the same batch: that row's index.
+    same_as: int | None = None
+    # A duplicate's course or training title, for messages in the sender's terms (the Excel import).
+    subject: str = ""
 
     def as_dict(self) -> dict:
         data = {"index": self.index, "errors": self.errors}
@@ -172,7 +176,7 @@ def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) 
         else:
             checked.append((index, row, person))
     if not errors:
-        errors = _duplicates(organisation, checked)
+        errors = _duplicates(organisation, checked, courses=courses, trainings=trainings)
     if errors:
         raise BulkRejected(sorted(errors, key=lambda e: e.index))
     return _records(
@@ -180,8 +184,12 @@ def _validate(*, organisation: Organisation, actor, rows: list, existing: dict) 
     )
 
 
-def _duplicates(organisation: Organisation, checked: list[tuple[int, Row, int]]) -> list[RowError]:
-    """Once per course: “each course once per person per year”, whatever the external_ref."""
+def _duplicates(
+    organisation: Organisation, checked: list[tuple[int, Row, int]], *, courses, trainings
+) -> list[RowError]:
+    """Once per course: “each course once per person per year”, whatever the external_ref. The API's
+    message names the record that holds the slot; `subject` carries the title for the Excel import,
+    whose users know the course by its name."""
     first = _first_records(checked)
     in_batch: dict[tuple, int] = {}
     errors = []
@@ -195,18 +203,27 @@ def _duplicates(organisation: Organisation, checked: list[tuple[int, Row, int]])
             holder = first[slot]
             if holder.recorded_by_id == organisation.pk and holder.external_ref == row.external_ref:
                 raise _CommittedMeanwhile
+            held = courses.get(key[1]) if key[0] == "course" else trainings.get(key[1])
             message = _("该人员%(year)s年度已登记过该%(what)s（记录编号 %(id)s），每年只计一次。") % {
                 "year": row.year,
                 "what": what,
                 "id": holder.pk,
             }
-            errors.append(RowError(index=index, errors={key[0]: message}, first_record=holder.pk, duplicate=True))
+            errors.append(
+                RowError(
+                    index=index,
+                    errors={key[0]: message},
+                    first_record=holder.pk,
+                    duplicate=True,
+                    subject=held.title if held else row.title,
+                )
+            )
         elif slot in in_batch:
             message = _("与本批第 %(n)s 条记录重复：同一人同一年度同一%(what)s只计一次。") % {
                 "n": in_batch[slot] + 1,
                 "what": what,
             }
-            errors.append(RowError(index=index, errors={key[0]: message}, duplicate=True))
+            errors.append(RowError(index=index, errors={key[0]: message}, duplicate=True, same_as=in_batch[slot]))
         else:
             in_batch[slot] = index
     return errors

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent
 from accounts.services import audit_change, field_labels
+from portal.pages import paginate
 from portal.permissions import permission_required
 
-from .. import excel, services, throttle
+from .. import excel_import, selectors, services, throttle
 from ..forms import (
     ConversionRuleFormSet,
     ImportForm,
@@ -67,36 +68,63 @@ def policy_edit(request, year: int | None = None):
 
 @permission_required("credits.import_records")
 def import_records(request):
+    """The hours import: all rows or none, each upload kept in the unit's list of past imports."""
+    organisation = services.platform_organisation_of(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
+    error_list: list[str] = []
     status = 200
     if request.method == "POST" and form.is_valid():
-        organisation = services.platform_organisation_of(request.user)
+        upload = form.cleaned_data["file"]
+        sheet = None
         try:
-            rows = excel.read_import_rows(form.cleaned_data["file"], max_rows=services.MAX_BULK_ROWS)
-            if not rows:
+            sheet = excel_import.read_import_rows(upload, max_rows=services.MAX_BULK_ROWS, organisation=organisation)
+            if not sheet.rows:
                 raise ValidationError(_("表格中没有数据行。"))
-            if throttle.spend(user=request.user, rows=len(rows)) is not None:
+            if throttle.spend(user=request.user, rows=len(sheet.rows)) is not None:
                 status = 429
                 raise ValidationError(_("本单位提交学时记录过于频繁，请稍后再试。"))
-            results = services.record_platform_hours(organisation=organisation, actor=request.user, rows=rows)
+            with transaction.atomic():
+                results = services.record_platform_hours(organisation=organisation, actor=request.user, rows=sheet.rows)
+                created = sum(1 for _r, c in results if c)
+                services.log_hours_import(
+                    organisation=organisation,
+                    actor=request.user,
+                    file_name=upload.name,
+                    rows=len(results),
+                    created=created,
+                    existing=len(results) - created,
+                )
         except services.BulkRejected as exc:
-            # Row numbers as the user sees them in Excel: the header is row 1.
-            row_errors = [{"row": e.index + 2, "errors": e.errors} for e in exc.row_errors]
+            sheet = getattr(exc, "sheet", sheet)
+            error_list = excel_import.error_lines(exc.row_errors, sheet)
             form.add_error(None, exc.messages[0])
+            _log_failure(request, organisation, upload, sheet, error_list or exc.messages)
         except ValidationError as exc:
             form.add_error("file", exc.messages[0])
+            _log_failure(request, organisation, upload, sheet, exc.messages[:1])
         else:
-            created = sum(1 for _r, c in results if c)
             messages.success(
                 request,
                 _("导入成功：新增 %(new)s 条，已存在 %(old)s 条（未重复计入）。")
                 % {"new": created, "old": len(results) - created},
             )
             return redirect("credits:import")
-    return render(request, "credits/import.html", {"form": form, "row_errors": row_errors}, status=status)
+    past = paginate(request, selectors.imports_of(organisation=organisation))
+    context = {"form": form, "error_list": error_list, "past": past}
+    return render(request, "credits/import.html", context, status=status)
+
+
+def _log_failure(request, organisation, upload, sheet, errors: list[str]) -> None:
+    services.log_hours_import(
+        organisation=organisation,
+        actor=request.user,
+        file_name=upload.name,
+        rows=len(sheet.rows) if sheet else 0,
+        errors=errors,
+    )
 
 
 @permission_required("credits.import_records")
 def import_template(request):
-    return _xlsx(excel.import_template_xlsx(), "hour-records-template.xlsx")
+    organisation = services.platform_organisation_of(request.user)
+    return _xlsx(excel_import.import_template_xlsx(organisation=organisation), _("学时记录导入模板.xlsx"))

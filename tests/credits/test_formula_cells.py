@@ -33,5 +33,5 @@ def test_a_formula_cell_in_the_records_import_is_a_refused_row(client, role_user
     response = client.post(reverse("credits:import"), {"file": sheet([bad])})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "<td>2</td>" in body and "D2" in body and "公式" in body
+    assert "第2行：" in body and "D2" in body and "公式" in body
     assert not HourRecord.objects.exists()
