@@ -21,6 +21,7 @@ from .data import (
     HoursCertificateDoc,
     PlatformTableDoc,
     PledgeDoc,
+    RecommendationRow,
     RecommendationTableDoc,
     TeacherCertificateDoc,
 )
@@ -188,6 +189,22 @@ def attachment2(doc: PlatformTableDoc) -> bytes:
     return to_bytes(document)
 
 
+def course_and_teachers(row: RecommendationRow) -> str:
+    """The 课程及师资简介 cell: the course's introduction, then its teachers (主讲教师: each one's
+    name, title and introduction), then what the unit wrote about them."""
+    teachers = [
+        (f"{t.name}（{t.professional_title}）" if t.professional_title else t.name)
+        + (f"：{t.bio.strip()}" if t.bio.strip() else "")
+        for t in row.teachers
+    ]
+    parts = [row.intro.strip()]
+    if teachers:
+        parts.append(_("主讲教师：%(teachers)s") % {"teachers": "；".join(teachers)})
+    if row.teacher_intro.strip():
+        parts.append(row.teacher_intro.strip())
+    return "\n".join(p for p in parts if p)
+
+
 def attachment3(doc: RecommendationTableDoc) -> bytes:
     """优质在线公需课推荐表."""
     if not doc.recommendations:
@@ -201,7 +218,14 @@ def attachment3(doc: RecommendationTableDoc) -> bytes:
     widths_mm = [round(width * f, 1) for f in fractions]
     widths_mm.append(round(width - sum(widths_mm), 1))
     rows = [
-        [str(i), clean(r.course_title), clean(r.intro), clean(r.study_url), clean(r.test_account), clean(r.notes)]
+        [
+            str(i),
+            clean(r.course_title),
+            clean(course_and_teachers(r)),
+            clean(r.study_url),
+            clean(r.test_account),
+            clean(r.notes),
+        ]
         for i, r in enumerate(doc.recommendations, start=1)
     ]
     fmt.add_table(
