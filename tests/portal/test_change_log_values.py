@@ -182,3 +182,9 @@ def test_recorded_history_shows_weights_as_percentages_and_moments_in_beijing_ti
     changes = {label: (old, new) for label, old, new in rows[0]["changes"]}
     assert changes["专家评审权重"] == ("70%", "60%")
     assert changes["网络投票结束"][1] == "2031年12月28日 23:59:59"
+
+
+def test_a_work_plan_training_reads_its_hours_without_a_trailing_zero():
+    from courses.models import WorkPlanTraining
+
+    assert values.object_name(WorkPlanTraining(title="应急管理培训班", hours=D("30.0"))) == "应急管理培训班（30学时）"
