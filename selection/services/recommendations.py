@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from courses.models import Category, Course, Mode
 from portal.deadlines import is_open
+from portal.formats import cn_datetime
 from portal.uploads import PDF, validate_upload
 
 from ..exceptions import AlreadyDone, RuleBroken
@@ -64,10 +65,9 @@ def check_before_recommendation_deadline(*, campaign: Campaign) -> None:
     """ "参加优质在线公需课评选的单位请填写《优质在线公需课推荐表》（见附件3）和《知识产权保护承诺书》（见附件4），
     于4月底前报送至山东继续工程教育协会。" """
     if campaign.phase != Phase.RECOMMENDATION or not is_open(deadline=campaign.recommendation_deadline):
-        deadline = timezone.localtime(campaign.recommendation_deadline)
         raise RuleBroken(
             _("推荐已截止（截止时间 %(deadline)s），不能再推荐、修改或撤回。")
-            % {"deadline": f"{deadline:%Y-%m-%d %H:%M}"},
+            % {"deadline": cn_datetime(campaign.recommendation_deadline)},
             code="recommendation_closed",
         )
 
