@@ -78,6 +78,13 @@ def setting_value(event_type: str, key: str, value, names: dict) -> str:
     return plain_value(value)
 
 
+def setting_label(event_type: str, key: str) -> str:
+    """A setting's name when the event did not store one: its field's verbose name."""
+    model = SETTINGS_MODEL.get(event_type)
+    field = values.model_field(model, key) if model else None
+    return values.field_label(field) if field is not None else key
+
+
 def _recommendations(ids, names) -> str:
     return "、".join(
         values.object_name(names[(Recommendation, pk)]) if (Recommendation, pk) in names else f"#{pk}" for pk in ids
@@ -133,7 +140,7 @@ def setting_change_rows(events) -> list[dict]:
                 "target": targets.get(event.target, event.target),
                 "changes": [
                     (
-                        labels.get(key, key),
+                        labels.get(key) or setting_label(event.type, key),
                         setting_value(event.type, key, old.get(key), names),
                         setting_value(event.type, key, new.get(key), names),
                     )

@@ -188,3 +188,13 @@ def test_a_work_plan_training_reads_its_hours_without_a_trailing_zero():
     from courses.models import WorkPlanTraining
 
     assert values.object_name(WorkPlanTraining(title="应急管理培训班", hours=D("30.0"))) == "应急管理培训班（30学时）"
+
+
+def test_a_setting_stored_without_its_name_reads_by_the_fields_verbose_name():
+    event = AuditEvent.objects.create(
+        type=AuditEvent.Type.CAMPAIGN_SETTINGS_CHANGED,
+        target="2031年度优质在线公需课评选",
+        data={"changed": ["vote_weight"], "old": {"vote_weight": "0.3"}, "new": {"vote_weight": "0.25"}},
+    )
+    (row,) = setting_change_rows([event])
+    assert row["changes"] == [("网络投票权重", "30%", "25%")]
