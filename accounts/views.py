@@ -1,6 +1,3 @@
-import json
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -11,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from portal.formats import cn_datetime
 from portal.history import selectors as history
+from portal.history.setting_changes import setting_change_rows
 from portal.pages import paginate
 from portal.permissions import SIGNED_IN, RulesRequiredMixin, permission_required, public
 
@@ -89,22 +86,6 @@ def revoke_token(request):
     return redirect("accounts:profile")
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$")
-
-
-def _shown(value) -> str:
-    """A stored setting value as staff read it."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        return cn_datetime(value)  # stored as ISO text in UTC or +08:00; shown in Beijing time
-    return str(value)
-
-
 @permission_required("accounts.view_setting_changes")
 def setting_changes(request):
     """Who changed which outcome-deciding setting, from what to what; with `?kind=`, the history
@@ -122,20 +103,5 @@ def setting_changes(request):
         }
         return render(request, "accounts/setting_changes.html", {**context, "kinds": kinds, "kind": kind})
     page = paginate(request, setting_changes_visible_to(request.user))
-    targets = history.setting_change_targets(page)
-    rows = [
-        {
-            "event": event,
-            "target": targets.get(event.target, event.target),
-            "changes": [
-                (
-                    event.data.get("labels", {}).get(key, key),
-                    _shown(event.data.get("old", {}).get(key)),
-                    _shown(event.data.get("new", {}).get(key)),
-                )
-                for key in event.data.get("changed", [])
-            ],
-        }
-        for event in page
-    ]
+    rows = setting_change_rows(page)
     return render(request, "accounts/setting_changes.html", {"page": page, "rows": rows, "kinds": kinds})

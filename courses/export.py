@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from accounts.models import AuditEvent, City, Role
 from accounts.selectors import roles_of
 from accounts.services import audit
+from portal.formats import cn_date
 from portal.spreadsheets import append_row, workbook_bytes
 
 from .excel import HEADERS
@@ -105,8 +106,8 @@ def export_catalogue(*, actor, queryset) -> bytes:
                     row["copyright_holder"],
                     row["description"],
                     row["place"],
-                    row["start_date"],
-                    row["end_date"],
+                    cn_date(row["start_date"]),
+                    cn_date(row["end_date"]),
                     labels["status"].get(row["status"], row["status"]),
                 ],
             )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 # Bump when a generator's output changes, so stored files made by the old code are not reused.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,23 @@ class PlatformTableDoc:
 
 
 @dataclass(frozen=True)
+class TeacherLine:
+    """One of the course's teachers as the 课程及师资简介 cell introduces them."""
+
+    name: str
+    professional_title: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True)
 class RecommendationRow:
     course_title: str
     intro: str
     study_url: str
     test_account: str
     notes: str = ""
+    teacher_intro: str = ""  # the unit's own words on the teachers (Recommendation.teacher_intro)
+    teachers: tuple[TeacherLine, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm
 
-from portal.formats import cn_date
+from portal.formats import cn_date, format_hours
 
 from . import docx_format as fmt
 from .data import (
@@ -21,6 +21,7 @@ from .data import (
     HoursCertificateDoc,
     PlatformTableDoc,
     PledgeDoc,
+    RecommendationRow,
     RecommendationTableDoc,
     TeacherCertificateDoc,
 )
@@ -188,6 +189,22 @@ def attachment2(doc: PlatformTableDoc) -> bytes:
     return to_bytes(document)
 
 
+def course_and_teachers(row: RecommendationRow) -> str:
+    """The 课程及师资简介 cell: the course's introduction, then its teachers (主讲教师: each one's
+    name, title and introduction), then what the unit wrote about them."""
+    teachers = [
+        (f"{t.name}（{t.professional_title}）" if t.professional_title else t.name)
+        + (f"：{t.bio.strip()}" if t.bio.strip() else "")
+        for t in row.teachers
+    ]
+    parts = [row.intro.strip()]
+    if teachers:
+        parts.append(_("主讲教师：%(teachers)s") % {"teachers": "；".join(teachers)})
+    if row.teacher_intro.strip():
+        parts.append(row.teacher_intro.strip())
+    return "\n".join(p for p in parts if p)
+
+
 def attachment3(doc: RecommendationTableDoc) -> bytes:
     """优质在线公需课推荐表."""
     if not doc.recommendations:
@@ -201,7 +218,14 @@ def attachment3(doc: RecommendationTableDoc) -> bytes:
     widths_mm = [round(width * f, 1) for f in fractions]
     widths_mm.append(round(width - sum(widths_mm), 1))
     rows = [
-        [str(i), clean(r.course_title), clean(r.intro), clean(r.study_url), clean(r.test_account), clean(r.notes)]
+        [
+            str(i),
+            clean(r.course_title),
+            clean(course_and_teachers(r)),
+            clean(r.study_url),
+            clean(r.test_account),
+            clean(r.notes),
+        ]
         for i, r in enumerate(doc.recommendations, start=1)
     ]
     fmt.add_table(
@@ -280,9 +304,9 @@ def hours_certificate(doc: HoursCertificateDoc) -> bytes:
             "id": clean(doc.masked_id_number),
             "employer": clean(doc.employer) or "—",
             "year": doc.year,
-            "total": doc.total_hours,
-            "public": doc.public_hours,
-            "prof": doc.professional_hours,
+            "total": format_hours(doc.total_hours),
+            "public": format_hours(doc.public_hours),
+            "prof": format_hours(doc.professional_hours),
             "result": result,
         },
         fmt.BODY,
@@ -294,9 +318,13 @@ def hours_certificate(doc: HoursCertificateDoc) -> bytes:
         widths_mm=[52, 52, 52],
         header=[_("科目"), _("已完成学时"), _("年度要求")],
         rows=[
-            [_("公需课"), str(doc.public_hours), _("不少于%(h)s") % {"h": doc.required_public}],
-            [_("专业课"), str(doc.professional_hours), _("不少于%(h)s") % {"h": doc.required_professional}],
-            [_("合计"), str(doc.total_hours), _("不少于%(h)s") % {"h": doc.required_total}],
+            [_("公需课"), format_hours(doc.public_hours), _("不少于%(h)s") % {"h": format_hours(doc.required_public)}],
+            [
+                _("专业课"),
+                format_hours(doc.professional_hours),
+                _("不少于%(h)s") % {"h": format_hours(doc.required_professional)},
+            ],
+            [_("合计"), format_hours(doc.total_hours), _("不少于%(h)s") % {"h": format_hours(doc.required_total)}],
         ],
     )
     fmt.add_paragraph(document, "", fmt.BODY)

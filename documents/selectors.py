@@ -27,6 +27,7 @@ from .data import (
     RecommendationRow,
     RecommendationTableDoc,
     TeacherCertificateDoc,
+    TeacherLine,
 )
 from .generators import DocumentInputError, cn_number
 from .models import DocumentJob, GeneratedDocument, stale_jobs
@@ -86,7 +87,7 @@ def recommendations_of(organisation: Organisation, year: int) -> QuerySet:
 
 
 def recommendation_table_doc(organisation: Organisation, year: int) -> RecommendationTableDoc:
-    recs = list(recommendations_of(organisation, year))
+    recs = list(recommendations_of(organisation, year).prefetch_related("course__teachers"))
     first = recs[0] if recs else None
     # 填报日期: the day the unit sent its (last) recommendation.
     sent = [r.submitted_at for r in recs if r.submitted_at]
@@ -94,7 +95,19 @@ def recommendation_table_doc(organisation: Organisation, year: int) -> Recommend
         unit_name=organisation.name,
         year=year,
         recommendations=tuple(
-            RecommendationRow(r.course.title, r.intro, r.study_url, _test_account(r), r.notes) for r in recs
+            RecommendationRow(
+                r.course.title,
+                r.intro,
+                r.study_url,
+                _test_account(r),
+                r.notes,
+                teacher_intro=r.teacher_intro,
+                teachers=tuple(
+                    TeacherLine(t.name, t.professional_title, t.bio)
+                    for t in sorted(r.course.teachers.all(), key=lambda t: (t.name, t.pk))
+                ),
+            )
+            for r in recs
         ),
         footer=FormFooter(
             (first.filler_name if first else "") or organisation.contact_person,

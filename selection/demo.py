@@ -54,7 +54,6 @@ def _recommend(ctx: DemoContext, campaign: Campaign, rng: random.Random) -> list
     recs = []
     for unit in units:
         for course in list(selectors.recommendable_courses(organisation=unit, year=campaign.year))[:PER_UNIT]:
-            teachers = "、".join(t.name for t in course.teachers.all())
             rec, _created = Recommendation.objects.get_or_create(
                 campaign=campaign,
                 course=course,
@@ -64,7 +63,8 @@ def _recommend(ctx: DemoContext, campaign: Campaign, rng: random.Random) -> list
                     # (the catalogue's description may begin with the provider's name).
                     "intro": f"本课程讲授“{course.title}”，结合实际案例讲解其主要内容与实践要求。\n"
                     "课程为原创资源，已在平台上线运行，学习人数较多、反响良好。",
-                    "teacher_intro": f"主讲教师：{teachers}。",
+                    # The teachers' names, titles and introductions come from the catalogue (attachment 3).
+                    "teacher_intro": "授课团队均为相关领域一线专家，具有丰富的继续教育授课经验。",
                     "is_original": True,
                     "copyright": Recommendation.Copyright.OWN,
                     "learner_count": rng.randint(3000, 60000),

@@ -6,7 +6,6 @@ import zipfile
 
 from django.db.models import F
 from django.http import FileResponse, HttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -14,6 +13,7 @@ from openpyxl import Workbook
 from documents.generators import attachment3, attachment4
 from documents.selectors import pledge_doc, recommendation_table_doc, recommendations_of
 from documents.services import safe_filename
+from portal.formats import cn_datetime
 from portal.spreadsheets import append_row
 from portal.uploads import CONTENT_TYPES, XLSX
 
@@ -21,7 +21,8 @@ from .models import Submission, SubmissionVersion
 
 
 def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    """A moment as every export writes it: 2022年4月30日 23:59:59, Beijing time."""
+    return cn_datetime(value)
 
 
 def state_table_xlsx(call, rows) -> HttpResponse:

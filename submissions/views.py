@@ -69,6 +69,7 @@ def my_calls(request):
                     "extension": extension,
                     "deadline": deadline,
                     "left": remaining(deadline, now=now),
+                    "title": None if call.is_generated else services.required_title(unit=unit, year=call.year),
                     "may_send": resendable
                     and not call.is_generated
                     and services.may_still_send(
@@ -76,7 +77,10 @@ def my_calls(request):
                     ),
                 }
             )
-    return render(request, "submissions/my_calls.html", {"rows": rows, "units": units})
+    # The intro's title names the year of the calls still open (else of the latest call).
+    years = [r["call"].year for r in rows if r["left"]["open"]] or [r["call"].year for r in rows]
+    intro_year = max(years, default=None)
+    return render(request, "submissions/my_calls.html", {"rows": rows, "units": units, "intro_year": intro_year})
 
 
 def _unit_for_call(request, call_id: int):

@@ -1,25 +1,20 @@
 """The change log's reads: which tracked objects' history each overseer sees, and each event as
 staff read it (field names, related objects by name, Beijing time, the actor by name)."""
 
-import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import connection, models
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.selectors import roles_of
-from accounts.validators import mask_id_number
 from courses.models import Course, Teacher
-from credits.models import Requirement
-from portal.formats import cn_date, cn_datetime
 from selection.models import Campaign
 
 from . import models as events
+from . import values
 
 
 @dataclass(frozen=True)
@@ -41,7 +36,7 @@ class Kind:
 KINDS = {
     kind.key: kind
     for kind in (
-        Kind("course", events.CourseEvent),
+        Kind("course", events.CourseEvent, related=("provider",)),
         Kind("teacher", events.TeacherEvent),
         Kind("course_teacher", events.CourseTeacherEvent, title=gettext_lazy("课程的授课教师")),
         Kind("work_plan", events.WorkPlanEvent),
@@ -89,29 +84,6 @@ def _fields(kind: Kind) -> list[models.Field]:
     tracked = kind.tracked_model._meta
     names = {f.attname for f in tracked.concrete_fields if not f.primary_key}
     return [tracked.get_field(f.name) for f in kind.event_model._meta.concrete_fields if f.attname in names]
-
-
-def _shown(field: models.Field, value, names: dict) -> str:
-    if value is None or value == "":
-        return "—"
-    if field.is_relation:
-        related = names.get((field.related_model, value))
-        if isinstance(related, User):
-            return related.display_name
-        return str(related) if related is not None else f"#{value}"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.name == "id_number":
-        return mask_id_number(value)
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, datetime.datetime):
-        return cn_datetime(value)
-    if isinstance(value, datetime.date):
-        return cn_date(value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return Truncator(str(value)).chars(80)
 
 
 def _actor(context: dict | None, users: dict) -> str:
@@ -163,19 +135,15 @@ def _related_names(fields, rows) -> dict:
     wanted: dict[type[models.Model], set] = {}
     for field in fields:
         if field.is_relation:
-            ids = {getattr(row, field.attname) for row in rows} - {None}
-            wanted.setdefault(field.related_model, set()).update(ids)
-    names = {}
-    for model, ids in wanted.items():
-        if ids:
-            names.update({(model, pk): obj for pk, obj in model.objects.in_bulk(ids).items()})
-    return names
+            wanted.setdefault(field.related_model, set()).update(getattr(row, field.attname) for row in rows)
+    return values.names_by_model(wanted)
 
 
 def _name(kind: Kind, event, live: dict, names: dict, fields) -> str:
     if kind.key == "course_teacher":
         course, teacher = names.get((Course, event.course_id)), names.get((Teacher, event.teacher_id))
-        return f"{course or f'#{event.course_id}'} / {teacher or f'#{event.teacher_id}'}"
+        course_name = values.object_name(course) if course else f"#{event.course_id}"
+        return f"{course_name} / {teacher or f'#{event.teacher_id}'}"
     if kind.key == "objection":  # an objection's own text is the filer's; it is named by its campaign
         campaign = names.get((Campaign, event.campaign_id))
         return _("%(campaign)s 异议 #%(pk)s") % {"campaign": campaign or "", "pk": event.pgh_obj_id}
@@ -188,7 +156,7 @@ def _name(kind: Kind, event, live: dict, names: dict, fields) -> str:
                 setattr(obj, field.name, related)
             elif field.name in kind.related:
                 return f"{kind.label} #{event.pgh_obj_id}"
-    return str(obj)
+    return values.object_name(obj)
 
 
 def _changes(event, after, fields, names) -> list[tuple[str, str, str]]:
@@ -199,38 +167,7 @@ def _changes(event, after, fields, names) -> list[tuple[str, str, str]]:
     else:
         return []
     return [
-        (_label(f), _shown(f, old, names), _shown(f, new, names))
+        (values.field_label(f), values.field_value(f, old, names), values.field_value(f, new, names))
         for f, old, new in pairs
         if old != new and not (old in (None, "") and new in (None, ""))
     ]
-
-
-def _label(field: models.Field) -> str:
-    """A field's name as staff read it; a foreign key Django named itself goes by its model's name."""
-    if field.is_relation and field.verbose_name == field.name.replace("_", " "):
-        return str(field.related_model._meta.verbose_name)
-    return str(field.verbose_name)
-
-
-def setting_change_targets(events) -> dict[str, str]:
-    """Audit targets by name: "requirement:2" is the requirement's description, "year-policy:2022"
-    the year's policy. One query when the page names requirements."""
-    requirement_ids = {
-        int(pk)
-        for e in events
-        for prefix, _sep, pk in [e.target.partition(":")]
-        if prefix == "requirement" and pk.isascii() and pk.isdigit()
-    }
-    requirements = (
-        Requirement.objects.select_related("course", "topic").in_bulk(requirement_ids) if requirement_ids else {}
-    )
-    names = {f"requirement:{pk}": str(r) for pk, r in requirements.items()}
-    for event in events:
-        prefix, _sep, rest = event.target.partition(":")
-        if prefix == "year-policy":
-            names[event.target] = _("%(year)s年度学时政策") % {"year": rest}
-        elif prefix == "requirement" and event.target not in names:
-            data = event.data or {}
-            described = (data.get("old") or {}).get("requirement") or (data.get("new") or {}).get("requirement")
-            names[event.target] = described or _("已删除的专门学习要求")
-    return names

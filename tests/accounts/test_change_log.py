@@ -53,7 +53,9 @@ def test_province_reads_a_providers_api_edit_of_course_hours_by_name(client, pro
     response = _page(client, province, "course")
     assert response.status_code == 200
     update = response.context["history_rows"][0]
-    assert update["label"] == "修改" and update["object"] == "公需课：知识产权" and update["actor"] == "李管理"
+    # A course by its title and its unit: several courses share a title (issue 23).
+    assert update["label"] == "修改" and update["object"] == "公需课：知识产权（山东测试继续教育基地）"
+    assert update["actor"] == "李管理"
     assert ("学时", "1", "60") in update["changes"]
     body = response.content.decode()
     assert BEIJING_TIME.search(body) and "course:" not in body
@@ -175,7 +177,7 @@ def test_the_history_query_count_is_constant(client, province, n):
 @pytest.mark.postgres
 @postgres_only
 def test_a_teacher_added_to_a_course_and_removed_is_recorded_by_name(client, province):
-    base = OrganisationFactory(provincial_base=True)
+    base = OrganisationFactory(provincial_base=True, name="山东医养基地")
     course = CourseFactory(provider=base, title="公需课：医养结合")
     teacher = TeacherFactory(organisation=base, name="王医生")
     with recorded_as("command:shell"):
@@ -183,8 +185,8 @@ def test_a_teacher_added_to_a_course_and_removed_is_recorded_by_name(client, pro
         course.teachers.remove(teacher)
     rows = _page(client, province, "course_teacher").context["history_rows"]
     assert [(row["label"], row["object"]) for row in rows] == [
-        ("删除", "公需课：医养结合 / 王医生"),
-        ("新建", "公需课：医养结合 / 王医生"),
+        ("删除", "公需课：医养结合（山东医养基地） / 王医生"),
+        ("新建", "公需课：医养结合（山东医养基地） / 王医生"),
     ]
     assert ("授课教师", "—", "王医生") in rows[1]["changes"]
 

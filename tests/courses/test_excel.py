@@ -1,7 +1,9 @@
 """Course lists as Excel: template, all-or-nothing upload with per-row errors, refusals, export."""
 
+import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import Role
 from courses import excel, export
-from courses.models import Course
+from courses.models import Course, Mode
 from portal.spreadsheets import formula_in
 from tests.factories import user_with_role
 from tests.queries import expect_queries
@@ -219,6 +221,24 @@ def test_bureau_staff_export_the_catalogue_with_masked_nothing_personal(client):
     assert {v[1] for v in values[1:]} == {"导出课程一", "导出草稿"}
     response = client.get(reverse("courses:export"), {"year": 2022, "search": "草稿"})
     assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == 2
+
+
+def test_the_catalogue_export_dates_offline_trainings_as_documents_do(client):
+    """Issue 23: one date convention in every export (2022年5月8日), hours as a number (30, not "30.0")."""
+    CourseFactory(
+        title="线下培训班",
+        mode=Mode.OFFLINE,
+        hours=Decimal("30.0"),
+        place="济南",
+        start_date=datetime.date(2022, 5, 8),
+        end_date=datetime.date(2022, 5, 10),
+    )
+    client.force_login(user_with_role(Role.PROVINCE_STAFF))
+    ws = load_workbook(io.BytesIO(client.get(reverse("courses:export"), {"year": 2022}).content)).active
+    header, row = [[c.value for c in r] for r in ws.iter_rows()]
+    by_header = dict(zip(header, row, strict=True))
+    assert by_header["开始日期"] == "2022年5月8日" and by_header["结束日期"] == "2022年5月10日"
+    assert by_header["学时"] == 30
 
 
 def test_city_staff_export_the_published_catalogue_and_only_their_own_drafts(client):

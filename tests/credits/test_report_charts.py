@@ -65,3 +65,22 @@ def test_report_exports_have_chinese_file_names(client, role_users, policy):
     client.force_login(staff)
     response = client.get(reverse("credits:city_report"), {"year": 2022, "format": "xlsx"})
     assert "济南市2022年度各用人单位学时达标情况.xlsx" in unquote(response["Content-Disposition"])
+
+
+def _first_header(body):
+    table = body.split('aria-labelledby="table-title"', 1)[1]
+    return re.search(r"<th>([^<]+)</th>", table).group(1)
+
+
+def test_the_reports_column_says_what_it_lists_and_figures_sit_two_to_a_row(client, role_users, policy):
+    """Issue 23: a city report lists units, the province's lists cities (never "单位/市"); the
+    figures are the employer summary's compact list (two to a row on a phone), not a card each."""
+    staff = user_with_role(Role.CITY_STAFF, OrganisationFactory(city_bureau=True, city="weihai"))
+    client.force_login(staff)
+    body = client.get(reverse("credits:city_report"), {"year": 2022}).content.decode()
+    assert _first_header(body) == "用人单位" and "单位/市" not in body
+    figures = body.split('class="summary-figures', 1)[1].split("</dl>", 1)[0]
+    assert figures.count("<dt>") == 3 and "达标率" in figures
+    client.force_login(role_users[Role.PROVINCE_STAFF])
+    body = client.get(reverse("credits:province_report"), {"year": 2022}).content.decode()
+    assert _first_header(body) == "市" and "单位/市" not in body

@@ -223,11 +223,13 @@ def test_hours_certificate_shows_figures_qr_code_and_never_the_full_id_number():
     text = "\n".join(p.text for p in document.paragraphs)
     assert "专业技术人员继续教育学时证明" in text
     assert "370102********123X" in text
-    assert "累计96.5学时，其中公需课32.0学时、专业课64.5学时，已达到年度学时要求" in text
+    # Hours as people write them: 32, never 32.0 (issue 23).
+    assert "累计96.5学时，其中公需课32学时、专业课64.5学时，已达到年度学时要求" in text
     assert "验证码：K7Q2M9X4P3" in text
     assert doc.verify_url in text
     table = document.tables[0]
-    assert [c.text for c in table.rows[3].cells] == ["合计", "96.5", "不少于90.0"]
+    assert [c.text for c in table.rows[1].cells] == ["公需课", "32", "不少于30"]
+    assert [c.text for c in table.rows[3].cells] == ["合计", "96.5", "不少于90"]
     assert len(document.inline_shapes) == 1
     image = document.part.related_parts[document.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed]
     assert image.blob == generators.qr_png(doc.verify_url)  # the QR code encodes the verification URL

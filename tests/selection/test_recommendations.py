@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from courses.models import Category, Course, Mode
+from portal.formats import cn_datetime
 from selection import services
 from selection.exceptions import RuleBroken
 from selection.models import Criterion, Phase, Recommendation
@@ -100,9 +101,11 @@ def test_employer_cannot_recommend():
 
 def test_no_recommendation_after_the_deadline():
     campaign = open_campaign(recommendation_deadline=timezone.now() - datetime.timedelta(seconds=1))
-    with pytest.raises(RuleBroken, match="推荐已截止"):
+    with pytest.raises(RuleBroken, match="推荐已截止") as refused:
         _recommend(campaign, CourseFactory())
     assert not Recommendation.objects.exists()
+    # The deadline as people write it, in Beijing time (issue 23).
+    assert cn_datetime(campaign.recommendation_deadline) in refused.value.messages[0]
 
 
 def test_submit_needs_pledge_with_every_clause_and_scan_then_withdraw_before_deadline():

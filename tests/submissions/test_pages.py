@@ -256,6 +256,9 @@ def test_export_state_table_xlsx(client, call, department, other_department, uni
     values = [row[:3] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert ("山东省卫生健康委员会", "省级行业主管部门", "已报送待审") in values
     assert ("山东省教育厅", "省级行业主管部门", "未报送") in values
+    # Moments as every export writes them, in Beijing time (issue 23).
+    deadlines = {row[0]: row[7] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert deadlines["山东省教育厅"] == "2022年4月30日 23:59:59"
 
 
 def test_zip_holds_accepted_files_only(

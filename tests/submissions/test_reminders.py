@@ -39,6 +39,7 @@ def test_unit_that_has_not_submitted_is_mailed_seven_days_before(units, unit_use
     assert set(mailoutbox[0].to) == {"wjw@example.cn", unit_user.email}
     assert other_unit_user.email not in mailoutbox[0].to
     assert "山东省卫生健康委员会2022年度继续教育材料" in mailoutbox[0].body
+    assert "截止时间为 2022年4月30日 23:59:59" in mailoutbox[0].body
 
 
 def test_reminder_is_not_sent_twice_for_the_same_mark(units, mailoutbox):
