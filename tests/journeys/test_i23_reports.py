@@ -55,10 +55,8 @@ def test_city_report_change_log_and_the_calls_year(demo, journey):
 
         # The province changes the year's review threshold on the policy page...
         threshold = 150 + 10 * n
-        # (The policy form's own axe findings, unlabelled conversion-rule cells, are not this
-        # journey's: its page is opened and submitted without the check.)
         page = province.go("/hours/policies/", expect="年度学时政策")
-        page.locator(f"a[href='/hours/policies/{year}/']").first.click()
+        province.click(f"a[href='/hours/policies/{year}/']", expect="学时折算规则")
         page.fill("input[name=review_threshold]", str(threshold))
         page.locator("#main form button[type=submit]").click()
         province.check("policy saved", expect="学时政策已保存")
