@@ -17,6 +17,7 @@ from credits import services
 from credits.models import Requirement
 from credits.selectors import sector_employers
 from tests.factories import OrganisationFactory, user_with_role
+from tests.queries import expect_queries
 
 from .factories import CourseFactory, TopicFactory
 
@@ -250,3 +251,26 @@ def test_the_admin_sets_and_filters_by_sector(admin_client, hospital):
     assert hospital.name in admin_client.get(changelist, {"sector__exact": HEALTH}).text
     assert hospital.name not in admin_client.get(changelist, {"sector__exact": "education"}).text
     assert 'name="sector"' in admin_client.get(reverse("admin:accounts_organisation_change", args=[hospital.pk])).text
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_a_search_reads_its_matches_in_one_query(client, health_staff, hospital, policy, n):
+    provider = OrganisationFactory(national_base=True, name="检索测试基地")
+    for i in range(n):
+        CourseFactory(title=f"检索课程{i}", provider=provider, year_from=2022, year_to=2022)
+    client.force_login(health_staff)
+    # Expect 8 queries: the session, the user, the user's roles, the setting unit, the paginator's
+    # count (no requirement yet, so no page), the matching courses joined to their providers (one
+    # query, the search a subquery), the year's topics, and the sector's employers.
+    with expect_queries(
+        "django_session",
+        "accounts_user",
+        "accounts_membership",
+        "accounts_organisation",
+        "credits_requirement",
+        "courses_course",
+        "courses_topic",
+        "accounts_organisation",
+    ):
+        response = client.post(URL, form_data(course_query="检索", refresh="search"))
+    assert len(response.context["form"].course_choices) == n
