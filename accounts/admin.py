@@ -34,8 +34,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "base_level", "city", "parent", "is_active"]
-    list_filter = ["kind", "base_level", "city", "is_active"]
+    list_display = ["name", "kind", "sector", "base_level", "city", "parent", "is_active"]
+    list_filter = ["kind", "sector", "base_level", "city", "is_active"]
     search_fields = ["name", "short_name", "credit_code"]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]

@@ -35,6 +35,12 @@ CITY_ID_PREFIX = {
 PROVINCIAL_BUREAU = "山东省人力资源和社会保障厅"
 ASSOCIATION = "山东省继续工程教育协会"
 DEPARTMENTS = ["山东省教育厅", "山东省卫生健康委员会", "山东省住房和城乡建设厅", "山东省工业和信息化厅"]
+DEPARTMENT_SECTORS = {
+    "山东省教育厅": Organisation.Sector.EDUCATION,
+    "山东省卫生健康委员会": Organisation.Sector.HEALTH,
+    "山东省住房和城乡建设厅": Organisation.Sector.HOUSING,
+    "山东省工业和信息化厅": Organisation.Sector.INDUSTRY,
+}
 # (name, level, city, managing unit)
 CE_BASES = [
     ("国家级专业技术人员继续教育基地（山东大学）", "national", City.JINAN, PROVINCIAL_BUREAU),
@@ -58,7 +64,7 @@ EMPLOYERS = [
     ("济宁市水利事业发展中心", City.JINING, ["工程科", "水资源科"]),
     ("德州市人民医院", City.DEZHOU, ["内科", "儿科"]),
 ]
-# Employers managed by an industry department (its sector).
+# Employers managed by an industry department.
 SECTORS = {
     "山东省立医院": "山东省卫生健康委员会",
     "青岛市市立医院": "山东省卫生健康委员会",
@@ -66,6 +72,21 @@ SECTORS = {
     "德州市人民医院": "山东省卫生健康委员会",
     "济南市第一中学": "山东省教育厅",
     "威海市第二中学": "山东省教育厅",
+}
+# Every employer's industry (the sector a department's requirements reach, credits.selectors.sector_employers).
+EMPLOYER_SECTORS = {
+    "山东省立医院": Organisation.Sector.HEALTH,
+    "济南市第一中学": Organisation.Sector.EDUCATION,
+    "浪潮集团有限公司": Organisation.Sector.INDUSTRY,
+    "青岛市市立医院": Organisation.Sector.HEALTH,
+    "山东高速集团有限公司": Organisation.Sector.TRANSPORT,
+    "烟台市规划设计研究院": Organisation.Sector.NATURAL_RESOURCES,
+    "潍坊市农业科学院": Organisation.Sector.AGRICULTURE,
+    "临沂市人民医院": Organisation.Sector.HEALTH,
+    "淄博市建筑设计研究院": Organisation.Sector.HOUSING,
+    "威海市第二中学": Organisation.Sector.EDUCATION,
+    "济宁市水利事业发展中心": Organisation.Sector.WATER,
+    "德州市人民医院": Organisation.Sector.HEALTH,
 }
 JOB_TITLES = [
     "助理工程师",
@@ -144,14 +165,14 @@ def seed(ctx: DemoContext) -> None:
             email=f"rsj@{city.value}.example.cn",
         )
     for name in DEPARTMENTS:
-        _org(ctx, name, Organisation.Kind.INDUSTRY_DEPARTMENT, city=City.JINAN)
+        _org(ctx, name, Organisation.Kind.INDUSTRY_DEPARTMENT, city=City.JINAN, sector=DEPARTMENT_SECTORS[name])
     for name, level, city, manager in CE_BASES:
         _org(ctx, name, Organisation.Kind.CE_BASE, base_level=level, city=city, parent=ctx.organisations[manager])
     for name, city, _departments in EMPLOYERS:
-        # The managing unit: the sector's department where there is one (its requirements bind
-        # the employer, credits.selectors.sector_employers), otherwise the city's bureau.
+        # The managing unit: the sector's department where there is one, otherwise the city's bureau.
         manager = SECTORS.get(name) or f"{City(city).label}人力资源和社会保障局"
-        _org(ctx, name, Organisation.Kind.EMPLOYER, city=city, parent=ctx.organisations[manager])
+        sector = EMPLOYER_SECTORS[name]
+        _org(ctx, name, Organisation.Kind.EMPLOYER, city=city, parent=ctx.organisations[manager], sector=sector)
     association = _org(
         ctx,
         ASSOCIATION,

@@ -116,6 +116,19 @@ class Organisation(models.Model):
         NATIONAL = "national", _("国家级")
         PROVINCIAL = "provincial", _("省级")
 
+    class Sector(models.TextChoices):
+        """The industries whose provincial departments publish a study guide (专业科目由各省级行业主管部门
+        制定学习指南): a department and the employers of its industry share one."""
+
+        EDUCATION = "education", _("教育")
+        HEALTH = "health", _("卫生健康")
+        HOUSING = "housing", _("住房和城乡建设")
+        INDUSTRY = "industry", _("工业和信息化")
+        TRANSPORT = "transport", _("交通运输")
+        AGRICULTURE = "agriculture", _("农业农村")
+        WATER = "water", _("水利")
+        NATURAL_RESOURCES = "natural_resources", _("自然资源")
+
     name = models.CharField(_("单位名称"), max_length=128, unique=True)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
     kind = models.CharField(_("单位类型"), max_length=32, choices=Kind.choices, db_index=True)
@@ -127,6 +140,14 @@ class Organisation(models.Model):
         help_text=_("仅继续教育基地填写。"),
     )
     city = models.CharField(_("所在市"), max_length=16, choices=City.choices, blank=True, db_index=True)
+    sector = models.CharField(
+        _("所属行业"),
+        max_length=32,
+        choices=Sector.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("行业主管部门和用人单位填写：行业主管部门的专门学习要求只适用于同一行业的用人单位。"),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级/管理单位"),

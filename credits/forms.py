@@ -5,15 +5,23 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from courses.models import Category, Topic
+from portal.bounds import whole_number
 from portal.choices import EmptyChoicePrompt
 from portal.uploads import JPEG, PDF, PNG, XLSX, validate_upload
 
 from .models import ConversionRule, Requirement, YearPolicy
-from .selectors.requirements import sector_employers
+from .selectors.requirements import (
+    COURSE_MATCHES,
+    requirable_course_matches,
+    requirable_courses,
+    sector_employers,
+)
 
 
 def proof_max_bytes() -> int:
@@ -241,11 +249,29 @@ ConversionRuleFormSet = inlineformset_factory(
 
 
 class RequirementForm(EmptyChoicePrompt, forms.Form):
-    """A department's or city bureau's mandatory learning for one year (rules in services.set_requirement)."""
+    """A department's or city bureau's mandatory learning for one year (rules in services.set_requirement).
 
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    The required course is picked among the catalogue's matches for the typed search, and the topics
+    are the chosen year's: a refresh (搜索 or the year's 刷新 button) re-renders the form with what was
+    typed, without saving (views.requirements)."""
+
+    year = forms.IntegerField(
+        label=_("年度"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("更改年度后点击“刷新”，下面的专题和课程随之更新为该年度的。"),
+    )
     kind = forms.ChoiceField(label=_("要求类型"), choices=Requirement.Kind.choices)
-    course_id = forms.IntegerField(label=_("指定课程编号"), required=False, min_value=1)
+    course_query = forms.CharField(
+        label=_("搜索课程"),
+        required=False,
+        max_length=100,
+        help_text=_("输入课程名称、提供单位或课程编号，点击“搜索”，再从结果中选择。"),
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+    )
+    # Rendered as radio buttons by the template from `course_choices`; services.set_requirement
+    # decides which courses a requirement may name (a forged number gets its error there).
+    course = forms.IntegerField(label=_("指定课程"), required=False, min_value=1, widget=forms.HiddenInput)
     topic = forms.ModelChoiceField(label=_("专题"), queryset=Topic.objects.none(), required=False)
     min_hours = forms.DecimalField(label=_("专题最低学时"), max_digits=5, decimal_places=1, required=False)
     employers = forms.ModelMultipleChoiceField(
@@ -258,9 +284,46 @@ class RequirementForm(EmptyChoicePrompt, forms.Form):
 
     def __init__(self, *args, for_department: bool, department: Organisation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.order_by("-year", "order", "id")
+        self.chosen_year = self._chosen_year()
+        self.fields["topic"].queryset = Topic.objects.filter(year=self.chosen_year).order_by("order", "id")
+        self.fields["topic"].error_messages["invalid_choice"] = _("请选择%(year)s年度的专题。") % {
+            "year": self.chosen_year
+        }
         if for_department:
             # Only the department's own sector (services.requirements checks it again).
             self.fields["employers"].queryset = sector_employers(department).order_by("city", "name")
         else:
             del self.fields["employers"]
+
+    def _raw(self, name: str):
+        return self.data.get(name) if self.is_bound else self.initial.get(name)
+
+    def _chosen_year(self) -> int:
+        year = whole_number(str(self._raw("year") or ""))
+        if year is not None and 2000 <= year <= 2100:
+            return year
+        return self.initial.get("year") or timezone.localdate().year
+
+    @cached_property
+    def course_matches(self) -> list:
+        """The catalogue's courses for the typed search that a requirement of the year may name."""
+        return requirable_course_matches(year=self.chosen_year, text=str(self._raw("course_query") or ""))
+
+    @cached_property
+    def course_choices(self) -> list:
+        """The matches, the chosen course first (kept when the search changes), at most COURSE_MATCHES."""
+        chosen = whole_number(str(self._raw("course") or ""))
+        courses = self.course_matches[:COURSE_MATCHES]
+        if chosen is not None and all(c.pk != chosen for c in courses):
+            kept = requirable_courses(year=self.chosen_year).filter(pk=chosen).select_related("provider").first()
+            if kept is not None:
+                courses = [kept, *courses]
+        return courses
+
+    @property
+    def chosen_course(self) -> int | None:
+        return whole_number(str(self._raw("course") or ""))
+
+    @property
+    def more_matches(self) -> bool:
+        return len(self.course_matches) > COURSE_MATCHES

@@ -9,6 +9,8 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Organisation, Role, User
 from accounts.selectors import employer_of, roles_of
+from courses.models import Course
+from courses.selectors import search_courses
 
 from ..models import HourRecord, Requirement
 
@@ -91,8 +93,33 @@ def requirements_met_condition(*, requirements, met: dict, employer_path: str = 
 
 
 def sector_employers(department: Organisation) -> QuerySet[Organisation]:
-    """The employers of a department's sector: those whose managing unit (上级/管理单位) it is."""
-    return Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER, parent=department, is_active=True)
+    """The employers of a department's sector (本行业单位): the active employers of its industry
+    (`Organisation.sector`); a department with no sector set has none."""
+    if not department.sector:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER, sector=department.sector, is_active=True)
+
+
+# The picker lists this many matches; a longer list asks for a more precise search.
+COURSE_MATCHES = 20
+
+
+def requirable_courses(*, year: int) -> QuerySet[Course]:
+    """The courses a requirement of the year may name: published and offered in that year."""
+    return Course.objects.published().offered_in(year)
+
+
+def requirable_course_matches(*, year: int, text: str) -> list[Course]:
+    """The picker's choices: requirable courses whose title, description, provider or teacher
+    matches the text (`courses.selectors.search_courses`), or whose number (课程编号) it is."""
+    text = text.strip()
+    if not text:
+        return []
+    courses = requirable_courses(year=year)
+    matches = search_courses(courses, text)
+    if text.isdigit():
+        matches = matches | courses.filter(pk=int(text))
+    return list(matches.select_related("provider").order_by("title", "id")[: COURSE_MATCHES + 1])
 
 
 def requirement_scope(requirement: Requirement, *, employer_path: str) -> Q:

@@ -14,7 +14,7 @@ from courses.models import Course, Topic
 from portal.hours import parse_hours
 
 from ..models import Requirement
-from ..selectors import policy_for, sector_employers
+from ..selectors import policy_for, requirable_courses, sector_employers
 from .rollups import refresh_employers
 
 SETTER_ROLES = {
@@ -39,7 +39,7 @@ def _refresh_bound_staff(requirement: Requirement, employer_ids: list[int]) -> N
 
 def _within_sector(department: Organisation, employers: list[Organisation]) -> None:
     """“省级行业主管部门……可开展面向本行业……的培训活动”: a department binds only the employers of
-    its own sector, those whose managing unit (上级/管理单位) it is (`selectors.sector_employers`)."""
+    its own sector (`selectors.sector_employers`)."""
     own = set(sector_employers(department).values_list("id", flat=True))
     outside = [e.name for e in employers if e.pk not in own]
     if outside:
@@ -76,9 +76,9 @@ def set_requirement(
     if kind == Requirement.Kind.COURSE:
         course = Course.objects.published().filter(pk=course_id).first() if course_id else None
         if course is None:
-            raise ValidationError({"course_id": _("请填写已发布课程的编号。")}, code="course_invalid")
-        if not course.year_from <= year <= course.year_to:
-            raise ValidationError({"course_id": _("该课程未在%(year)s年度开设。") % {"year": year}}, code="course_year")
+            raise ValidationError({"course": _("请搜索并选择一门已发布的课程。")}, code="course_invalid")
+        if not requirable_courses(year=year).filter(pk=course.pk).exists():
+            raise ValidationError({"course": _("该课程未在%(year)s年度开设。") % {"year": year}}, code="course_year")
         requirement.course = course
     elif kind == Requirement.Kind.TOPIC_HOURS:
         if topic is None or topic.year != year:

@@ -67,8 +67,8 @@ def test_requirements_queue_and_roster_with_requirements_fit_a_phone(live_server
     from .factories import CourseFactory, professional_of
 
     YearPolicyFactory(year=2022)
-    department = OrganisationFactory(department=True, name="手机测试卫健委")
-    employer = OrganisationFactory(name="手机要求医院", city="jinan", parent=department)
+    department = OrganisationFactory(department=True, name="手机测试卫健委", sector="health")
+    employer = OrganisationFactory(name="手机要求医院", city="jinan", sector="health")
     staff = user_with_role(Role.DEPARTMENT_STAFF, department, username="phone-dept")
     course = CourseFactory(title="一门名称相当长的必修课程用于检查窄屏下专门要求的换行情况")
     services.set_requirement(

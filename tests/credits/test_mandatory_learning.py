@@ -23,8 +23,8 @@ from .factories import CourseFactory, TopicFactory, approved_record, professiona
 
 @pytest.fixture
 def health(db, employer):
-    health = OrganisationFactory(department=True, name="卫健委测试")
-    employer.parent = health
+    health = OrganisationFactory(department=True, name="卫健委测试", sector="health")
+    employer.sector = "health"
     employer.save()
     return health
 
@@ -128,7 +128,7 @@ def test_a_department_binds_only_its_own_sectors_employers(client, health, polic
 
 
 def test_another_department_cannot_bind_the_sector(health, policy, employer):
-    other = OrganisationFactory(department=True, name="住建厅测试")
+    other = OrganisationFactory(department=True, name="住建厅测试", sector="housing")
     with pytest.raises(ValidationError):
         services.set_requirement(
             actor=user_with_role(Role.DEPARTMENT_STAFF, other),

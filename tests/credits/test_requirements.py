@@ -25,10 +25,10 @@ D = Decimal
 
 @pytest.fixture
 def health(db, employer, other_employer):
-    """The health commission; both hospitals are of its sector (it is their managing unit)."""
-    health = OrganisationFactory(department=True, name="卫生健康委员会测试")
+    """The health commission; both hospitals are of its sector."""
+    health = OrganisationFactory(department=True, name="卫生健康委员会测试", sector="health")
     for hospital in (employer, other_employer):
-        hospital.parent = health
+        hospital.sector = "health"
         hospital.save()
     return health
 
@@ -195,7 +195,8 @@ def test_only_the_setting_unit_sets_or_removes_its_requirements(
     client.force_login(role_users[Role.EMPLOYER_ADMIN])
     assert client.post(reverse("credits:requirement_remove", args=[requirement.pk])).status_code == 403
     client.force_login(health_staff)
-    assert client.post(reverse("credits:requirement_remove", args=[requirement.pk])).status_code == 302
+    confirmed = client.post(reverse("credits:requirement_remove", args=[requirement.pk]), {"confirm": "1"})
+    assert confirmed.status_code == 302
     assert not Requirement.objects.exists()
 
 
