@@ -86,6 +86,26 @@
     }
     window.setTimeout(poll, 2000);
   }
+  // After a failed submit the error summary (base.html) takes focus, so it is read out and in
+  // view; each of its links moves focus to its field, with the field's label scrolled into view
+  // (a plain fragment link would only scroll, and a radio group's id is on its wrapper).
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      var field = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+      if (!field) return;
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + CSS.escape(field.id) + "']");
+      (label || field).scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusErrorSummary);
   document.addEventListener("DOMContentLoaded", followJob);
   document.addEventListener("DOMContentLoaded", tablesAsCards);
   document.addEventListener("DOMContentLoaded", markScrollableTables);
