@@ -163,7 +163,9 @@ def test_a_hidden_field_error_links_to_the_first_visible_field_and_unvalidated_f
 
 
 class Decision(forms.Form):
-    action = forms.ChoiceField(label="审核结论", choices=[("approve", "通过"), ("reject", "不通过")], widget=forms.RadioSelect)
+    action = forms.ChoiceField(
+        label="审核结论", choices=[("approve", "通过"), ("reject", "不通过")], widget=forms.RadioSelect
+    )
 
 
 def test_a_radio_group_error_links_to_its_first_option():
