@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm
 
-from portal.formats import cn_date
+from portal.formats import cn_date, format_hours
 
 from . import docx_format as fmt
 from .data import (
@@ -294,9 +294,13 @@ def hours_certificate(doc: HoursCertificateDoc) -> bytes:
         widths_mm=[52, 52, 52],
         header=[_("科目"), _("已完成学时"), _("年度要求")],
         rows=[
-            [_("公需课"), str(doc.public_hours), _("不少于%(h)s") % {"h": doc.required_public}],
-            [_("专业课"), str(doc.professional_hours), _("不少于%(h)s") % {"h": doc.required_professional}],
-            [_("合计"), str(doc.total_hours), _("不少于%(h)s") % {"h": doc.required_total}],
+            [_("公需课"), format_hours(doc.public_hours), _("不少于%(h)s") % {"h": format_hours(doc.required_public)}],
+            [
+                _("专业课"),
+                format_hours(doc.professional_hours),
+                _("不少于%(h)s") % {"h": format_hours(doc.required_professional)},
+            ],
+            [_("合计"), format_hours(doc.total_hours), _("不少于%(h)s") % {"h": format_hours(doc.required_total)}],
         ],
     )
     fmt.add_paragraph(document, "", fmt.BODY)

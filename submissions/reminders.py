@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from accounts.rules import ADMIN_ROLES
 from portal.deadlines import earliest_open_deadline, is_open
+from portal.formats import cn_datetime
 
 from .models import Call, Extension, ReminderFailure, ReminderSent, Submission
 from .selectors import expected_units
@@ -117,7 +118,7 @@ def send_deadline_reminders(*, now: datetime.datetime | None = None) -> Reminder
                         % {
                             "unit": units[unit_id].name,
                             "call": call.name,
-                            "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M:%S"),
+                            "deadline": cn_datetime(deadline),
                             "title": required_title(unit=units[unit_id], year=call.year),
                         },
                         from_email=settings.DEFAULT_FROM_EMAIL,

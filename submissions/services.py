@@ -17,6 +17,7 @@ from accounts.services import audit
 from documents.generators import attachment2
 from documents.selectors import platform_table_doc
 from portal.deadlines import is_open
+from portal.formats import cn_datetime
 from portal.uploads import DOC, DOCX, EXTENSIONS, PDF, sniff, validate_upload
 
 from .errors import (
@@ -148,9 +149,7 @@ def _send_materials(
         raise DeadlinePassed(
             _("报送已截止（截止时间 %(deadline)s），不能再报送或重新报送。")
             % {
-                "deadline": timezone.localtime(deadline_for(call=call, unit=unit, submission=submission)).strftime(
-                    "%Y-%m-%d %H:%M:%S"
-                )
+                "deadline": cn_datetime(deadline_for(call=call, unit=unit, submission=submission))
             },
             code="deadline_passed",
         )

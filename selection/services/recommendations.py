@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from courses.models import Category, Course, Mode
 from portal.deadlines import is_open
+from portal.formats import cn_datetime_minutes
 from portal.uploads import PDF, validate_upload
 
 from ..exceptions import AlreadyDone, RuleBroken
@@ -67,7 +68,7 @@ def check_before_recommendation_deadline(*, campaign: Campaign) -> None:
         deadline = timezone.localtime(campaign.recommendation_deadline)
         raise RuleBroken(
             _("推荐已截止（截止时间 %(deadline)s），不能再推荐、修改或撤回。")
-            % {"deadline": f"{deadline:%Y-%m-%d %H:%M}"},
+            % {"deadline": cn_datetime_minutes(deadline)},
             code="recommendation_closed",
         )
 

@@ -227,7 +227,7 @@ def test_hours_certificate_shows_figures_qr_code_and_never_the_full_id_number():
     assert "验证码：K7Q2M9X4P3" in text
     assert doc.verify_url in text
     table = document.tables[0]
-    assert [c.text for c in table.rows[3].cells] == ["合计", "96.5", "不少于90.0"]
+    assert [c.text for c in table.rows[3].cells] == ["合计", "96.5", "不少于90"]
     assert len(document.inline_shapes) == 1
     image = document.part.related_parts[document.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed]
     assert image.blob == generators.qr_png(doc.verify_url)  # the QR code encodes the verification URL
