@@ -23,7 +23,7 @@
   }
   // On phones every data table reads as cards: each cell carries its column's name, so status and
   // actions stay on screen without sideways scrolling. A table can opt out with data-keep-table.
-  var DATE = /^\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?$/;
+  var DATE = /^(\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)( \d{1,2}:\d{2}(:\d{2})?)?$/;
   function tablesAsCards() {
     document.querySelectorAll("table.data:not([data-keep-table])").forEach(function (table) {
       var heads = table.querySelectorAll("thead th");
