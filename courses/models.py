@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from portal.formats import format_hours
 from portal.uploads import upload_to
 
 from .frozen import FrozenFiguresMixin
@@ -403,4 +404,4 @@ class WorkPlanTraining(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title}（{self.hours}学时）"
+        return f"{self.title}（{format_hours(self.hours)}学时）"

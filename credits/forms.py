@@ -178,7 +178,7 @@ class YearPolicyForm(EmptyChoicePrompt, forms.ModelForm):
         if not year:
             return
         if closes_on and closes_on < datetime.date(year, 12, 31):
-            self.add_error("closes_on", _("登记截止日期不能早于%(year)s-12-31。") % {"year": year})
+            self.add_error("closes_on", _("登记截止日期不能早于%(year)s年12月31日。") % {"year": year})
         if bool(grace_from) != bool(grace_until):
             self.add_error("grace_until", _("宽限期的起止日期须同时填写。"))
         elif grace_from:

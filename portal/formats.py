@@ -52,6 +52,18 @@ def cn_datetime(value) -> str:
     return cn_date(value)
 
 
+def cn_datetime_minutes(value) -> str:
+    """A moment to the minute, in Beijing time: 2026年12月8日 14:30 (times people set or read as
+    a clock time: a deadline's day and hour, when something was sent)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{cn_date(value)} {value:%H:%M}"
+    return cn_date(value)
+
+
 def format_score(value) -> str:
     """A score as people read it: 85.50 -> 85.5, 90.00 -> 90, 85.25 -> 85.25 (at most two decimal
     places, no trailing zeros). Nothing to show is "—"."""

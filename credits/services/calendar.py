@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.formats import cn_date
+
 from ..models import YearPolicy
 
 
@@ -20,11 +22,11 @@ def registration_deadline(*, policy: YearPolicy, completed_on: datetime.date) ->
 
 
 def _window_text(policy: YearPolicy) -> str:
-    text = _("%(year)s年度学时登记截止于%(closes)s") % {"year": policy.year, "closes": policy.closes_on.isoformat()}
+    text = _("%(year)s年度学时登记截止于%(closes)s") % {"year": policy.year, "closes": cn_date(policy.closes_on)}
     if policy.grace_from is not None:
         text += _("（%(start)s及以后完成的可登记至%(until)s）") % {
-            "start": policy.grace_from.isoformat(),
-            "until": max(policy.closes_on, policy.grace_until).isoformat(),
+            "start": cn_date(policy.grace_from),
+            "until": cn_date(max(policy.closes_on, policy.grace_until)),
         }
     return text
 
@@ -42,7 +44,7 @@ def hours_count_in_year_completed(
         raise ValidationError(_("完成日期不能晚于今天。"), code="future_date")
     if completed_on.year != year:
         raise ValidationError(
-            _("学时计入完成当年：计入%(year)s年度的学时，完成日期须在%(year)s-01-01至%(year)s-12-31之间。")
+            _("学时计入完成当年：计入%(year)s年度的学时，完成日期须在%(year)s年1月1日至%(year)s年12月31日之间。")
             % {"year": year},
             code="year_mismatch",
         )

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.validators import mask_id_number, mask_phone
 from portal import formats
+from portal.error_summary import problems_in
 
 register = template.Library()
 
@@ -19,6 +20,12 @@ def query_replace(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def form_errors(context) -> list:
+    """The problems of every form the page's view validated, for the error summary in base.html."""
+    return problems_in(context.flatten().values())
 
 
 @register.filter
@@ -37,6 +44,7 @@ register.filter("cn_year", formats.cn_year)
 register.filter("cn_date", formats.cn_date)
 register.filter("cn_datetime", formats.cn_datetime)
 register.filter("cn_date_range", formats.cn_date_range)
+register.filter("cn_datetime_minutes", formats.cn_datetime_minutes)
 register.filter("score", formats.format_score)
 register.filter("points", formats.format_points)
 

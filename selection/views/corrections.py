@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.formats import format_hours
 from portal.pages import error_messages, paginate
 from portal.permissions import permission_required
 
@@ -64,7 +65,7 @@ def decide_teaching_credit(request, pk: int):
             messages.success(
                 request,
                 _("已更正计入：%(name)s %(year)s年度授课学时 %(hours)s 学时。")
-                % {"name": credit.person.display_name, "year": credit.year, "hours": credit.hours},
+                % {"name": credit.person.display_name, "year": credit.year, "hours": format_hours(credit.hours)},
             )
         else:
             messages.success(request, _("已决定不予计入：%(name)s。") % {"name": credit.person.display_name})

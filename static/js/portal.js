@@ -23,7 +23,7 @@
   }
   // On phones every data table reads as cards: each cell carries its column's name, so status and
   // actions stay on screen without sideways scrolling. A table can opt out with data-keep-table.
-  var DATE = /^\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?$/;
+  var DATE = /^(\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)( \d{1,2}:\d{2}(:\d{2})?)?$/;
   function tablesAsCards() {
     document.querySelectorAll("table.data:not([data-keep-table])").forEach(function (table) {
       var heads = table.querySelectorAll("thead th");
@@ -86,6 +86,26 @@
     }
     window.setTimeout(poll, 2000);
   }
+  // After a failed submit the error summary (base.html) takes focus, so it is read out and in
+  // view; each of its links moves focus to its field, with the field's label scrolled into view
+  // (a plain fragment link would only scroll, and a radio group's id is on its wrapper).
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      var field = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+      if (!field) return;
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + CSS.escape(field.id) + "']");
+      (label || field).scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusErrorSummary);
   document.addEventListener("DOMContentLoaded", followJob);
   document.addEventListener("DOMContentLoaded", tablesAsCards);
   document.addEventListener("DOMContentLoaded", markScrollableTables);

@@ -13,6 +13,7 @@ from accounts.models import AuditEvent, Role
 from courses.models import Category
 from credits import services
 from credits.models import HourRecord
+from portal.formats import cn_date
 from tests.factories import OrganisationFactory, user_with_role
 
 from .factories import CourseFactory, YearPolicyFactory, approved_record, professional_of, proof_file
@@ -56,7 +57,7 @@ def test_a_completion_counts_only_for_the_year_it_was_completed(base, employer, 
                 organisation=base, actor=admin, rows=[row(person, course, "Y1", year=year, completed_on=completed)]
             )
         message = info.value.row_errors[0].errors["completed_on"]
-        assert f"{year}-01-01至{year}-12-31" in message
+        assert f"{year}年1月1日至{year}年12月31日" in message
     assert not HourRecord.objects.exists()
 
 
@@ -73,7 +74,7 @@ def test_a_self_report_completed_in_another_year_is_refused(employer, policy):
             category=Category.PUBLIC,
             hours="3",
         )
-    assert "2022-01-01至2022-12-31" in info.value.message_dict["completed_on"][0]
+    assert "2022年1月1日至2022年12月31日" in info.value.message_dict["completed_on"][0]
 
 
 def test_after_closing_nothing_new_counts_and_the_error_names_the_dates(base, employer, closed_last_year):
@@ -86,7 +87,7 @@ def test_after_closing_nothing_new_counts_and_the_error_names_the_dates(base, em
             organisation=base, actor=admin, rows=[row(person, course, "L1", year=LAST_YEAR, completed_on=march)]
         )
     message = info.value.row_errors[0].errors["completed_on"]
-    assert f"{LAST_YEAR}-12-31" in message and f"{LAST_YEAR}-12-01" in message and TODAY.isoformat() in message
+    assert f"{LAST_YEAR}年12月31日" in message and f"{LAST_YEAR}年12月1日" in message and cn_date(TODAY) in message
     with pytest.raises(ValidationError) as info:
         services.self_report_hours(
             proof=proof_file(),
@@ -238,7 +239,7 @@ def test_the_policy_form_saves_a_calendar(client, role_users, policy):
     assert client.post(reverse("credits:policy_edit", args=[2022]), data).status_code == 302
     policy.refresh_from_db()
     assert policy.grace_until == datetime.date(2023, 1, 31) and policy.mandatory_binding
-    assert "2022-12-31" in client.get(reverse("credits:policies")).content.decode()
+    assert "2022年12月31日" in client.get(reverse("credits:policies")).content.decode()
 
 
 def test_the_self_report_page_names_the_allowed_dates(client, employer, policy):
@@ -256,5 +257,5 @@ def test_the_self_report_page_names_the_allowed_dates(client, employer, policy):
     }
     response = client.post(reverse("credits:self_report") + "?year=2022", data)
     assert response.status_code == 200
-    assert "2022-01-01至2022-12-31" in response.content.decode()
+    assert "2022年1月1日至2022年12月31日" in response.content.decode()
     assert not HourRecord.objects.exists()

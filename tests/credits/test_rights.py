@@ -261,7 +261,7 @@ def test_excel_import_applies_the_same_rules(client, base, policy, employer, oth
     response = client.post(reverse("credits:import"), {"file": sheet([no_training, shifted])})
     body = response.content.decode()
     assert response.status_code == 200 and "第2行「工作计划培训」：" in body and "第3行「完成日期」：" in body
-    assert "工作计划" in body and "2022-01-01" in body
+    assert "工作计划" in body and "2022年1月1日" in body
     assert not HourRecord.objects.exists()
     good = [person.id_number, 2022, "专业课", 8, "", "线下培训", "线下培训", "2022-05-01", "X3", training.pk]
     response = client.post(reverse("credits:import"), {"file": sheet([good])})

@@ -1,0 +1,1 @@
+"""FORMAT_MODULE_PATH: the portal's own date formats per language, over Django's (issue 23)."""
