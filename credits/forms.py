@@ -74,7 +74,8 @@ class ResubmitForm(SelfReportForm):
             "category": "" if returned.conversion_rule_id else returned.category,
             "hours": None if returned.conversion_rule_id else returned.hours,
             "title": returned.title,
-            "completed_on": returned.completed_on,
+            # ISO, as <input type="date"> reads it (the localised format would leave it empty).
+            "completed_on": returned.completed_on.isoformat(),
         }
         super().__init__(*args, year=returned.year, initial=initial, **kwargs)
         self.fields["proof"].required = False

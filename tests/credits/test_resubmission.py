@@ -250,4 +250,5 @@ def test_the_returned_report_offers_the_correction_on_my_hours(client, people):
     assert reverse("credits:resubmit", args=[returned.pk]) in page
     form_page = client.get(reverse("credits:resubmit", args=[returned.pk])).content.decode()
     assert 'value="卫生应急培训"' in form_page  # filled in from the returned version
+    assert 'value="2022-05-01"' in form_page  # as <input type="date"> reads it
     assert "证明材料不清晰" in form_page
