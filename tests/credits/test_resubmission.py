@@ -252,3 +252,28 @@ def test_the_returned_report_offers_the_correction_on_my_hours(client, people):
     assert 'value="卫生应急培训"' in form_page  # filled in from the returned version
     assert 'value="2022-05-01"' in form_page  # as <input type="date"> reads it
     assert "证明材料不清晰" in form_page
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_queue_reads_every_earlier_version_in_one_query(client, people, n):
+    from tests.queries import expect_queries
+
+    for _ in range(n):
+        returned = returned_report(people)
+        services.resubmit_self_report(
+            professional=people["person"], record_id=returned.pk, title="更正", completed_on=DAY,
+            category=Category.PROFESSIONAL, hours="6",
+        )  # fmt: skip
+    client.force_login(people["employer"])
+    # Expect 6 queries: the session, the user, their roles, the paginator's count, the page of
+    # records, and the earlier versions of the page's resubmitted records.
+    with expect_queries(
+        "django_session",
+        "accounts_user",
+        "accounts_membership",
+        "credits_hourrecord",
+        "credits_hourrecord",
+        "credits_hourrecord",
+    ):
+        response = client.get(reverse("credits:queue"))
+    assert response.content.decode().count("<strong>第1版</strong>") == n
