@@ -277,3 +277,15 @@ def test_the_queue_reads_every_earlier_version_in_one_query(client, people, n):
     ):
         response = client.get(reverse("credits:queue"))
     assert response.content.decode().count("<strong>第1版</strong>") == n
+
+
+def test_past_the_self_report_threshold_the_new_version_goes_to_the_city_bureau(people):
+    policy = YearPolicy.objects.get(year=2022)
+    policy.self_report_bureau_threshold = D("10.0")
+    policy.save()
+    returned = returned_report(people, hours="8")
+    new = services.resubmit_self_report(
+        professional=people["person"], record_id=returned.pk, title="更正", completed_on=DAY,
+        category=Category.PROFESSIONAL, hours="12",
+    )  # fmt: skip
+    assert new.bureau_review
