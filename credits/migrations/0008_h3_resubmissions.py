@@ -31,37 +31,64 @@ def unlink_versions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_user_session_generation'),
-        ('courses', '0009_h3_course_versions'),
-        ('credits', '0007_h4_self_report_limits'),
+        ("accounts", "0005_user_session_generation"),
+        ("courses", "0009_h3_course_versions"),
+        ("credits", "0007_h4_self_report_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hourrecord',
-            name='first_version',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credits.hourrecord', verbose_name='第一版'),
+            model_name="hourrecord",
+            name="first_version",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="credits.hourrecord",
+                verbose_name="第一版",
+            ),
         ),
         migrations.AddField(
-            model_name='hourrecord',
-            name='resubmission_of',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='resubmissions', to='credits.hourrecord', verbose_name='修改前的版本'),
+            model_name="hourrecord",
+            name="resubmission_of",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="resubmissions",
+                to="credits.hourrecord",
+                verbose_name="修改前的版本",
+            ),
         ),
         migrations.AddField(
-            model_name='hourrecord',
-            name='version',
-            field=models.PositiveSmallIntegerField(db_default=1, default=1, verbose_name='版本'),
+            model_name="hourrecord",
+            name="version",
+            field=models.PositiveSmallIntegerField(db_default=1, default=1, verbose_name="版本"),
         ),
         migrations.AddConstraint(
-            model_name='hourrecord',
-            constraint=models.UniqueConstraint(fields=('resubmission_of', 'year'), name='hour_record_one_resubmission'),
+            model_name="hourrecord",
+            constraint=models.UniqueConstraint(fields=("resubmission_of", "year"), name="hour_record_one_resubmission"),
         ),
         migrations.AddConstraint(
-            model_name='hourrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('first_version__isnull', True), ('resubmission_of__isnull', True), ('version', 1)), models.Q(('first_version__isnull', False), ('resubmission_of__isnull', False), ('source', 'self_reported'), ('version__gt', 1)), _connector='OR'), name='hour_record_versions_linked'),
+            model_name="hourrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("first_version__isnull", True), ("resubmission_of__isnull", True), ("version", 1)),
+                    models.Q(
+                        ("first_version__isnull", False),
+                        ("resubmission_of__isnull", False),
+                        ("source", "self_reported"),
+                        ("version__gt", 1),
+                    ),
+                    _connector="OR",
+                ),
+                name="hour_record_versions_linked",
+            ),
         ),
         migrations.RunPython(link_versions, unlink_versions),
     ]
