@@ -162,6 +162,7 @@ def seed(ctx: DemoContext) -> None:
             proof=ContentFile(PNG_PROOF, name="proof.png"),
             external_ref="DEMO-SELF-professional",
         )
+    _returned_self_report(ctx, demo, today)
     _pending_offline_training(ctx, demo, today)
     _grace_window_record(ctx, demo)
     _department_requirement(ctx)
@@ -169,6 +170,27 @@ def seed(ctx: DemoContext) -> None:
         f"  学时记录 {HourRecord.objects.count()} 条，年度汇总 {summaries} 条，"
         f"待审核个人申报 {HourRecord.objects.pending().count()} 条"
     )
+
+
+def _returned_self_report(ctx: DemoContext, demo, today) -> None:
+    """A 2026 self-report the employer returned (未通过) with its reason: the demo professional
+    corrects it and sends it again as its second version (credits.services.resubmit_self_report)."""
+    record, _created = services.self_report_hours(
+        professional=demo,
+        year=max(YEARS),
+        title="2026年全省公需科目线下专题培训（青岛）",
+        completed_on=min(datetime.date(max(YEARS), 9, 12), today),
+        category=Category.PUBLIC,
+        hours=Decimal("12.0"),
+        proof=ContentFile(PNG_PROOF, name="proof.png"),
+        external_ref="DEMO-RETURNED-professional",
+    )
+    if record.status == HourRecord.Status.PENDING:
+        services.reject_record(
+            record_id=record.pk,
+            actor=ctx.users["employer"],
+            reason="培训实际为1天，按“参加线下公需科目专题培训”每天8学时折算，请更正学时并上传结业证书。",
+        )
 
 
 def _pending_offline_training(ctx: DemoContext, demo, today) -> None:

@@ -71,6 +71,30 @@ class SelfReportForm(forms.Form):
         return data
 
 
+class ResubmitForm(SelfReportForm):
+    """A returned self-report corrected: the same fields, filled in from the returned version; a
+    new proof file only if the old one was the problem."""
+
+    def __init__(self, *args, returned, **kwargs):
+        initial = {
+            "conversion_rule": returned.conversion_rule_id,
+            "quantity": returned.quantity,
+            "category": "" if returned.conversion_rule_id else returned.category,
+            "hours": None if returned.conversion_rule_id else returned.hours,
+            "title": returned.title,
+            # ISO, as <input type="date"> reads it (the localised format would leave it empty).
+            "completed_on": returned.completed_on.isoformat(),
+        }
+        super().__init__(*args, year=returned.year, initial=initial, **kwargs)
+        self.fields["proof"].required = False
+        self.fields["proof"].label = _("证明材料（PDF、JPG、PNG；不上传则沿用上一版的证明材料）")
+
+    def clean_proof(self):
+        if not self.cleaned_data.get("proof"):
+            return None
+        return super().clean_proof()
+
+
 class DecisionForm(forms.Form):
     """A decision on a pending record: chosen explicitly (no default), a reason to return it, and
     an approval confirmed on its own page, since an approved record cannot be taken back."""

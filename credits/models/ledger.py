@@ -106,6 +106,30 @@ class HourRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="reversal",
     )
+    # A returned self-report corrected and sent again is a new record (the returned one stays as
+    # decided): `resubmission_of` the version it corrects, `first_version` the chain's first record
+    # (one query finds every version), `version` its number. Plain columns on SQLite; on PostgreSQL
+    # composite keys (…, year) -> (id, year) of the partitioned ledger (migration 0008), and one
+    # resubmission per returned version is `hour_record_one_resubmission`.
+    resubmission_of = models.ForeignKey(
+        "self",
+        verbose_name=_("修改前的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="resubmissions",
+    )
+    first_version = models.ForeignKey(
+        "self",
+        verbose_name=_("第一版"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1, db_default=1)
     proof = models.FileField(_("证明材料"), upload_to=upload_to("hour-proofs"), blank=True, max_length=200)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -147,6 +171,13 @@ class HourRecord(models.Model):
             models.CheckConstraint(
                 name="hour_record_training_is_offline",
                 condition=Q(training__isnull=True) | Q(source="offline"),
+            ),
+            # Each returned version is sent again at most once (credits.services.resubmit), in its year.
+            models.UniqueConstraint(fields=["resubmission_of", "year"], name="hour_record_one_resubmission"),
+            models.CheckConstraint(
+                name="hour_record_versions_linked",
+                condition=Q(resubmission_of__isnull=True, first_version__isnull=True, version=1)
+                | Q(resubmission_of__isnull=False, first_version__isnull=False, version__gt=1, source="self_reported"),
             ),
         ]
         indexes = [

@@ -7,6 +7,7 @@
 - `imports`: past hours imports of a unit
 """
 
+from .certificates import CertificateYear, certificate_years
 from .compliance import (
     ZERO,
     Compliance,
@@ -53,9 +54,11 @@ from .requirements import (
     row_requirement_lines,
     sector_employers,
 )
+from .versions import attach_earlier_versions, self_reports_of, version_chains
 
 __all__ = [
     "ZERO",
+    "CertificateYear",
     "Compliance",
     "Figures",
     "NoPolicyError",
@@ -65,8 +68,10 @@ __all__ = [
     "RosterSummary",
     "annotate_requirements",
     "annual_hours_requirement",
+    "attach_earlier_versions",
     "auditable_records",
     "certificate_by_code",
+    "certificate_years",
     "compliance_by_city",
     "compliance_by_employer",
     "compliance_condition",
@@ -99,6 +104,8 @@ __all__ = [
     "roster_summary",
     "row_requirement_lines",
     "sector_employers",
+    "self_reports_of",
     "staff_memberships",
+    "version_chains",
     "years_with_policy",
 ]

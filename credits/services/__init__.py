@@ -25,7 +25,7 @@ from .interfaces import (
 from .ledger import MAX_RECORD_HOURS, parse_hours, rebuild_summaries
 from .requirements import remove_requirement, set_requirement
 from .rights import NOT_IN_SCOPE, platform_organisation_of
-from .self_report import self_report_hours
+from .self_report import resubmission_refusal, resubmit_self_report, self_report_hours
 
 __all__ = [
     "MAX_BULK_ROWS",
@@ -47,6 +47,8 @@ __all__ = [
     "registration_deadline",
     "reject_record",
     "remove_requirement",
+    "resubmission_refusal",
+    "resubmit_self_report",
     "reverse_record",
     "reverse_teaching_credit",
     "self_report_hours",

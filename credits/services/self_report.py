@@ -4,19 +4,19 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import employer_of
 from courses.models import Category
-from portal.formats import format_hours
+from portal.formats import cn_date, format_hours
 from portal.hours import TENTH
 
 from ..models import ConversionRule, HourRecord, YearPolicy
 from ..selectors import policy_for
-from .calendar import hours_count_in_year_completed
+from .calendar import hours_count_in_year_completed, year_is_closed
 from .ledger import MAX_RECORD_HOURS, _insert, parse_hours
 from .locks import lock_years
 
@@ -42,12 +42,14 @@ def self_report_hours(
     hours=None,
     proof=None,
     external_ref: str = "",
+    resubmission_of: HourRecord | None = None,
 ) -> tuple[HourRecord, bool]:
     """A professional's own offline or other hours: pending until decided ("个人申报（附证明）").
     With a conversion rule, hours = quantity × the rule's hours per unit. A proof file is required
     on every path; the hours may not exceed the year's per-record maximum (`self_report_limit`);
     past the policy's self-report threshold the record is decided by the city bureau
-    (`goes_to_city_bureau`)."""
+    (`goes_to_city_bureau`). `resubmission_of`: the returned version this one corrects
+    (`resubmit_self_report`)."""
     policy = policy_for(year=year)
     if not proof:
         raise ValidationError({"proof": _("个人申报须上传证明材料（PDF、JPG、PNG）。")}, code="proof_required")
@@ -96,6 +98,8 @@ def self_report_hours(
     with transaction.atomic():
         # Read under the person's (person, year) lock: two reports sent at once are counted in turn.
         lock_years(scope="person", keys=[(professional.pk, year)])
+        if resubmission_of is not None:
+            _link_version(record, resubmission_of)
         record.bureau_review = goes_to_city_bureau(
             policy=policy, professional_id=professional.pk, year=year, hours=hours, statuses=(PENDING, APPROVED)
         )
@@ -134,3 +138,76 @@ def goes_to_city_bureau(*, policy: YearPolicy, professional_id: int, year: int, 
         or 0
     )
     return so_far + hours > threshold
+
+
+def resubmission_refusal(*, record: HourRecord, policy: YearPolicy, resubmitted: bool) -> str:
+    """Why a self-report may not be corrected and sent again, or "" when it may: only a returned
+    (未通过) self-report, once (`resubmitted`: a later version exists), while its year still takes
+    registrations. The pages show the link and the service refuses on the same answer."""
+    if record.source != HourRecord.Source.SELF_REPORTED or record.status != HourRecord.Status.REJECTED:
+        return _("只有单位退回（未通过）的个人申报可以修改后重新提交。")
+    if resubmitted:
+        return _("该申报已修改后重新提交过，请查看最新版本。")
+    if year_is_closed(policy=policy):
+        deadline = max(policy.closes_on, policy.grace_until) if policy.grace_until else policy.closes_on
+        return _("%(year)s年度学时登记已于%(date)s截止，不能再重新提交。") % {
+            "year": policy.year,
+            "date": cn_date(deadline),
+        }
+    return ""
+
+
+def resubmit_self_report(
+    *,
+    professional: User,
+    record_id: int,
+    title: str,
+    completed_on: datetime.date,
+    conversion_rule: ConversionRule | None = None,
+    quantity: Decimal | None = None,
+    category: str | None = None,
+    hours=None,
+    proof=None,
+) -> HourRecord:
+    """退回修改后重新提交: the owner of a returned self-report sends it again, corrected, as a new
+    pending version of the same year linked to the returned one, which stays as it was decided.
+    Every limit of a new self-report applies (`self_report_hours`); without a new proof file the
+    returned version's proof is kept. Anyone else's record is "not found"."""
+    returned = HourRecord.objects.filter(
+        pk=record_id, professional=professional, source=HourRecord.Source.SELF_REPORTED
+    ).first()
+    if returned is None:
+        raise ValidationError(_("未找到该申报。"), code="not_found")
+    policy = policy_for(year=returned.year)
+    refusal = resubmission_refusal(
+        record=returned, policy=policy, resubmitted=HourRecord.objects.filter(resubmission_of=returned).exists()
+    )
+    if refusal:
+        raise ValidationError(refusal, code="not_resubmittable")
+    try:
+        record, _created = self_report_hours(
+            professional=professional,
+            year=returned.year,
+            title=title,
+            completed_on=completed_on,
+            conversion_rule=conversion_rule,
+            quantity=quantity,
+            category=category,
+            hours=hours,
+            proof=proof or returned.proof.name,
+            resubmission_of=returned,
+        )
+    except IntegrityError:
+        # `hour_record_one_resubmission`: another request sent the same version again first.
+        raise ValidationError(_("该申报已修改后重新提交过，请查看最新版本。"), code="not_resubmittable") from None
+    return record
+
+
+def _link_version(record: HourRecord, returned: HourRecord) -> None:
+    """Under the person's (person, year) lock: the returned version, read again, is still the
+    latest (two corrections sent at once make one version, the other is refused)."""
+    if HourRecord.objects.filter(resubmission_of=returned).exists():
+        raise ValidationError(_("该申报已修改后重新提交过，请查看最新版本。"), code="not_resubmittable")
+    record.resubmission_of = returned
+    record.first_version_id = returned.first_version_id or returned.pk
+    record.version = returned.version + 1

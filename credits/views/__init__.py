@@ -10,18 +10,20 @@ from .employer import (
     roster,
     roster_export,
 )
-from .professional import certificate, my_hours, proof, self_report, verify
+from .professional import certificate, certificates, my_hours, my_record, proof, resubmit, self_report, verify
 from .requirements import requirement_remove, requirements
 from .staff import import_records, import_template, policies, policy_edit
 
 __all__ = [
     "audit_records",
     "certificate",
+    "certificates",
     "city_report",
     "decide",
     "import_records",
     "import_template",
     "my_hours",
+    "my_record",
     "organisation_roster",
     "organisation_roster_export",
     "person_records",
@@ -32,6 +34,7 @@ __all__ = [
     "queue",
     "requirement_remove",
     "requirements",
+    "resubmit",
     "reverse",
     "roster",
     "roster_export",

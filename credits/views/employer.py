@@ -165,6 +165,7 @@ def person_records(request, pk: int):
 @permission_required("credits.decide_record")
 def queue(request):
     page = paginate(request, selectors.records_decidable_by(request.user))
+    selectors.attach_earlier_versions(page)
     for record in page:
         record.decision_form = DecisionForm(auto_id=f"id_%s_{record.pk}")
     return render(request, "credits/queue.html", {"page": page})
@@ -176,6 +177,7 @@ def decide(request, pk: int):
     """POST only. A missing decision or a return without a reason shows the record again with the
     error and the choice kept; an approval is first shown for confirmation, then made."""
     record = get_object_or_404(selectors.records_decidable_by(request.user), pk=pk)
+    selectors.attach_earlier_versions([record])
     form = DecisionForm(request.POST, auto_id=f"id_%s_{record.pk}")
     if not form.is_valid():
         return render(request, "credits/decide.html", {"record": record, "form": form})

@@ -12,6 +12,7 @@ from portal.uploads import attachment_response
 
 from .. import selectors, services
 from ..forms import (
+    ResubmitForm,
     SelfReportForm,
     VerifyForm,
 )
@@ -28,6 +29,14 @@ def my_hours(request):
     except selectors.NoPolicyError as exc:
         context["error"] = exc.messages[0]
         return render(request, "credits/my_hours.html", context)
+    # Every version of a self-report sits in its year, so the year's records say which returned
+    # ones were already sent again (no query).
+    resubmitted = {r.resubmission_of_id for r in mine.records if r.resubmission_of_id}
+    for record in mine.records:
+        if record.source == "self_reported" and record.status == "rejected":
+            record.resubmit_refusal = services.resubmission_refusal(
+                record=record, policy=mine.policy, resubmitted=record.pk in resubmitted
+            )
     context.update(
         compliance=mine.compliance,
         policy=mine.policy,
@@ -63,21 +72,96 @@ def self_report(request):
                 proof=data["proof"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            _form_errors(form, exc)
         else:
-            if record.bureau_review:
-                messages.success(request, _("已提交。本年度个人申报学时超过规定阈值，本条由单位所在市人社局审核。"))
-            else:
-                messages.success(request, _("已提交，等待单位审核。"))
+            _submitted_message(request, record)
             return redirect(f"{reverse_url('credits:my_hours')}?year={year}")
     rules = list(selectors.conversion_rules_for(year=year))
     max_hours = max((rule.max_hours() for rule in rules), default=None)
     context = {"form": form, "year": year, "rules": rules, "max_hours": max_hours}
     return render(request, "credits/self_report.html", context)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _submitted_message(request, record) -> None:
+    if record.bureau_review:
+        messages.success(request, _("已提交。本年度个人申报学时超过规定阈值，本条由单位所在市人社局审核。"))
+    else:
+        messages.success(request, _("已提交，等待单位审核。"))
+
+
+def _own_self_report(request, pk: int):
+    """One of the user's own self-reports; 404 for anyone else's (nobody learns it exists)."""
+    return get_object_or_404(selectors.self_reports_of(user=request.user), pk=pk)
+
+
+def _history(record):
+    """Every version of the record's chain, oldest first, and the refusal ("" = allowed) to send
+    the latest one again."""
+    chain = selectors.version_chains(records=[record]).get(record.first_version_id or record.pk, [record])
+    latest = chain[-1]
+    refusal = services.resubmission_refusal(
+        record=latest, policy=selectors.policy_for(year=record.year), resubmitted=False
+    )
+    return chain, latest, refusal
+
+
+@permission_required("credits.self_report")
+def my_record(request, pk: int):
+    """One of my self-reports with every version: each one's decision, when, and the reason."""
+    record = _own_self_report(request, pk)
+    chain, latest, refusal = _history(record)
+    context = {"record": record, "chain": chain, "latest": latest, "refusal": refusal}
+    return render(request, "credits/my_record.html", context)
+
+
+@permission_required("credits.self_report")
+def resubmit(request, pk: int):
+    """A returned self-report, corrected and sent again as its next version (GET: the form filled
+    in from the returned version, with the earlier versions and the reason above it)."""
+    returned = _own_self_report(request, pk)
+    chain, latest, refusal = _history(returned)
+    if latest.pk != returned.pk:
+        refusal = _("该申报已修改后重新提交过，请查看最新版本。")
+    form = ResubmitForm(request.POST or None, request.FILES or None, returned=returned)
+    if request.method == "POST" and not refusal and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.resubmit_self_report(
+                professional=request.user,
+                record_id=returned.pk,
+                title=data["title"],
+                completed_on=data["completed_on"],
+                conversion_rule=data["conversion_rule"],
+                quantity=data["quantity"],
+                category=data["category"] or None,
+                hours=data["hours"],
+                proof=data["proof"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            _submitted_message(request, record)
+            return redirect("credits:my_record", pk=record.pk)
+    rules = list(selectors.conversion_rules_for(year=returned.year))
+    context = {
+        "form": form,
+        "returned": returned,
+        "chain": chain,
+        "refusal": refusal,
+        "year": returned.year,
+        "rules": rules,
+        "max_hours": max((rule.max_hours() for rule in rules), default=None),
+    }
+    status = 409 if refusal and request.method == "POST" else 200
+    return render(request, "credits/resubmit.html", context, status=status)
 
 
 @permission_required(SIGNED_IN)
@@ -110,6 +194,13 @@ def certificate(request, year: int):
     if cert is not None:
         verify_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse_url("credits:verify_code", args=[cert.code])
     return render(request, "credits/certificate.html", {"cert": cert, "year": year, "verify_url": verify_url})
+
+
+@permission_required("credits.view_certificate")
+def certificates(request):
+    """下载学时证明: the person's years, those that can be certified with their button, and for the
+    others what is missing. Nothing is issued until the person asks (POST to `certificate`)."""
+    return render(request, "credits/certificates.html", {"rows": selectors.certificate_years(user=request.user)})
 
 
 @public

@@ -185,13 +185,19 @@ def test_department_staff_is_offered_its_study_guide_and_the_blank_template(clie
         (Role.DEPARTMENT_STAFF, "生成报送材料"),
         (Role.BASE_ADMIN, "生成报送材料"),
         (Role.CITY_STAFF, "生成报送材料"),
-        (Role.PROFESSIONAL, "下载学时证明"),
     ],
 )
 def test_menu_links_the_documents_page_for_the_role(client, role_users, role, label):
     client.force_login(role_users[role])
     page = client.get(reverse("portal:home")).content.decode()
     assert label in page and reverse("documents:index") in page
+
+
+def test_the_professionals_certificate_item_opens_their_years_not_the_documents_page(client, role_users):
+    """Issue 23: 下载学时证明 lists the years that can be certified (credits:certificates)."""
+    client.force_login(role_users[Role.PROFESSIONAL])
+    page = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("credits:certificates")}"' in page and "下载学时证明" in page
 
 
 def test_failed_job_page_offers_to_generate_again(client):
