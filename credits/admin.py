@@ -5,7 +5,7 @@ from django.contrib import admin
 from accounts.models import Role
 from accounts.selectors import has_role
 
-from .models import ConversionRule, HourRecord, HoursCertificate, Requirement, YearPolicy, YearSummary
+from .models import ConversionRule, HourRecord, HoursCertificate, HoursImport, Requirement, YearPolicy, YearSummary
 
 
 def _may_edit_policy(request) -> bool:
@@ -62,6 +62,7 @@ class HourRecordAdmin(ReadOnlyAdmin):
     search_fields = ["professional__name", "external_ref", "title"]
     list_select_related = ["professional", "recorded_by"]
     raw_id_fields = ["professional", "course", "training", "recorded_by", "reverses", "submitted_by", "decided_by"]
+    raw_id_fields += ["resubmission_of", "first_version"]
 
 
 @admin.register(YearSummary)
@@ -75,6 +76,18 @@ class YearSummaryAdmin(ReadOnlyAdmin):
 class HoursCertificateAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "masked_id_number", "year", "total_hours", "issued_at"]
     search_fields = ["code", "name"]
+
+
+@admin.register(HoursImport)
+class HoursImportAdmin(ReadOnlyAdmin):
+    """Each upload on the import page and its outcome, as the unit saw it (for staff answering
+    "my import did not arrive")."""
+
+    list_display = ["uploaded_at", "organisation", "uploaded_by", "file_name", "rows", "created", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["organisation__name", "file_name"]
+    list_select_related = ["organisation", "uploaded_by"]
+    date_hierarchy = "uploaded_at"
 
 
 @admin.register(Requirement)

@@ -383,3 +383,21 @@ def test_a_course_not_from_the_drop_down_is_refused_in_the_users_terms(client, b
     body = client.post(reverse("credits:import"), {"file": filled(client, [row])}).content.decode()
     assert "第2行「平台课程」：请从下拉列表选择本单位学习平台上的课程。" in body
     assert not HourRecord.objects.exists()
+
+
+def test_staff_read_past_imports_in_the_admin_and_cannot_change_them(client, base, admin, django_user_model):
+    from credits.services import log_hours_import
+
+    log_hours_import(
+        organisation=base, actor=admin, file_name="三月培训.xlsx", rows=2, errors=["第2行「学时」：学时必须大于0。"]
+    )
+    staff = django_user_model.objects.create_superuser("root", "root@example.cn", "x-long-password-1")
+    client.force_login(staff)
+    listing = client.get(reverse("admin:credits_hoursimport_changelist"))
+    assert listing.status_code == 200 and "三月培训.xlsx" in listing.content.decode()
+    assert client.get(reverse("admin:credits_hoursimport_add")).status_code == 403
+    record = HoursImport.objects.get()
+    client.post(reverse("admin:credits_hoursimport_delete", args=[record.pk]), {"post": "yes"})
+    assert HoursImport.objects.filter(pk=record.pk).exists()
+    client.force_login(admin)
+    assert client.get(reverse("admin:credits_hoursimport_changelist")).status_code == 302
