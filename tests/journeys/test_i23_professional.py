@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from credits.models import HourRecord, HoursCertificate
+from portal.celery import app
 from tests.submissions.factories import pdf_upload
 
 from .conftest import PHONE, VIEWPORTS
@@ -16,6 +17,17 @@ from .conftest import PHONE, VIEWPORTS
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FIRST_REASON = "培训实际为1天"
+
+
+@pytest.fixture(autouse=True)
+def _document_jobs_run_in_process():
+    """The certificate's Word file is made by a job: with a broker configured (CI) and no worker in
+    this test, it runs in the test's process, as in tests/documents (the worker path has its own
+    tests there); without a broker it runs in a background thread as on a bare machine."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
 
 
 def open_menu_item(visit, label: str):

@@ -34,7 +34,9 @@ def test_only_the_bad_file_is_picked_again_at_phone_width(live_server, page, pro
     )
     page.get_by_role("button", name="报送", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_text("“扫描件.pdf”：文件内容不是有效的 PDF 文件").is_visible()
+    # The field's own message, and the error summary's link to the field at the top.
+    assert page.locator(".errorlist", has_text="“扫描件.pdf”：文件内容不是有效的 PDF 文件").is_visible()
+    assert page.locator(".error-summary a[href='#id_pdf_file']", has_text="扫描件.pdf").is_visible()
     assert page.get_by_text("已选择：指南.docx（将随本次提交保存）").is_visible()
     assert no_horizontal_scroll(page)
     assert serious_axe_violations(page) == []
