@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-from .cache import bump_catalogue_version
+from portal import cache_versions
 
 
 class CoursesConfig(AppConfig):
@@ -17,12 +17,16 @@ class CoursesConfig(AppConfig):
         # Whatever a catalogue page shows or offers as a filter: its cached pages and counts go.
         for model in (Course, Teacher, Topic, LearningPlatform):
             uid = f"catalogue_version_{model._meta.model_name}"
-            post_save.connect(bump_catalogue_version, sender=model, dispatch_uid=f"{uid}_saved")
-            post_delete.connect(bump_catalogue_version, sender=model, dispatch_uid=f"{uid}_deleted")
+            post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"{uid}_saved")
+            post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"{uid}_deleted")
         m2m_changed.connect(
-            bump_catalogue_version, sender=Course.teachers.through, dispatch_uid="catalogue_version_teachers"
+            _catalogue_changed, sender=Course.teachers.through, dispatch_uid="catalogue_version_teachers"
         )
         post_save.connect(_provider_changed, sender=Organisation, dispatch_uid="catalogue_version_provider_saved")
+
+
+def _catalogue_changed(*args, **kwargs):
+    cache_versions.bump(cache_versions.CATALOGUE)
 
 
 def _provider_changed(sender, instance, **kwargs):
@@ -32,4 +36,4 @@ def _provider_changed(sender, instance, **kwargs):
         sender.Kind.CITY_BUREAU,
         sender.Kind.INDUSTRY_DEPARTMENT,
     ):
-        bump_catalogue_version()
+        cache_versions.bump(cache_versions.CATALOGUE)

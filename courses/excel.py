@@ -14,12 +14,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import AuditEvent, Organisation
 from accounts.services import audit
+from portal import cache_versions
 from portal.bounds import validate_sane_date, whole_number
 from portal.spreadsheets import FORMULA_REFUSED, formula_in
 from portal.uploads import XLSX, validate_upload
 
 from . import excel_template
-from .cache import bump_catalogue_version
 from .frozen import frozen_course_message
 from .models import Category, Course, LearningPlatform, Mode, Teacher, Topic
 from .selectors import PROVIDER_ROLES
@@ -377,7 +377,7 @@ def import_courses(*, actor, provider: Organisation, file) -> ImportResult:
     with transaction.atomic():
         courses = Course.objects.bulk_create([course for course, _names in new], batch_size=1000)
         _link_teachers(provider=provider, courses=courses, names=[names for _course, names in new])
-        bump_catalogue_version()  # bulk_create sends no post_save
+        cache_versions.bump(cache_versions.CATALOGUE)  # bulk_create sends no post_save
         audit(
             type=AuditEvent.Type.DATA_IMPORTED,
             actor=actor,

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from accounts.selectors import has_role, roles_of
+from portal import cache_versions
 
-from . import cache as catalogue_cache
 from .models import (
     Category,
     Course,
@@ -89,7 +89,7 @@ def catalogue(*, year: int | None = None) -> QuerySet[Course]:
 class CatalogueListing:
     """The catalogue's rows for the paginator (`portal.pages.paginate`), whatever its size.
 
-    The count is read once per filter set and catalogue version (courses.cache). A page is one query
+    The count is read once per filter set and catalogue version (portal.cache_versions). A page is one query
     whose inner part picks the page's ids in catalogue order from the narrow, ordered
     `course_catalogue_order` index (filters applied there), so only the page's rows are joined to
     their topic, sector and provider, and only the columns the page shows are read."""
@@ -99,7 +99,9 @@ class CatalogueListing:
         self.filters = filters
 
     def count(self) -> int:
-        return catalogue_cache.cached("count", self.filters, self.queryset.count)
+        return cache_versions.cached(
+            "catalogue-count", self.filters, self.queryset.count, versions=(cache_versions.CATALOGUE,)
+        )
 
     def __getitem__(self, item: slice) -> list[Course]:
         page_ids = self.queryset.values("pk")[item]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
+
+from portal import cache_versions
 
 
 class CreditsConfig(AppConfig):
@@ -12,10 +14,14 @@ class CreditsConfig(AppConfig):
         # cities, courses moving between topics and policy changes, whichever app makes them
         # (credits.services.rollups).
         from accounts.models import Membership, Organisation  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
-        from courses.models import Course  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+        from courses.models import Course, StudyGuide  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
 
-        from . import caching  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
-        from .models import StaffYearStatus, YearPolicy  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+        from .models import (  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
+            ConversionRule,
+            Requirement,
+            StaffYearStatus,
+            YearPolicy,
+        )
         from .selectors.compliance import (  # noqa: PLC0415 -- models not ready at import (AppConfig.ready)
             forget_all_policies,
             forget_policies,
@@ -36,4 +42,22 @@ class CreditsConfig(AppConfig):
         post_save.connect(rollups.on_course_saved, sender=Course, dispatch_uid="rollups_course_saved")
         post_save.connect(partitions.on_policy_saved, sender=YearPolicy, dispatch_uid="partitions_policy_saved")
         pre_delete.connect(rollups.on_status_deleting, sender=StaffYearStatus, dispatch_uid="rollups_status_deleting")
-        caching.connect()
+        # A person's cached hours (portal.cache_versions.for_person): the catalogue version covers
+        # courses and topics (courses.apps); the rest every person's page depends on bumps SHARED.
+        for model in (YearPolicy, ConversionRule, Requirement, StudyGuide, Organisation):
+            uid = f"credits_caching_{model._meta.label_lower}"
+            post_save.connect(_shared_changed, sender=model, dispatch_uid=f"{uid}_saved")
+            post_delete.connect(_shared_changed, sender=model, dispatch_uid=f"{uid}_deleted")
+        m2m_changed.connect(
+            _shared_changed, sender=Requirement.employers.through, dispatch_uid="credits_caching_req_emp"
+        )
+        post_save.connect(_membership_changed, sender=Membership, dispatch_uid="credits_caching_membership_saved")
+        post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="credits_caching_membership_deleted")
+
+
+def _shared_changed(sender=None, **kwargs) -> None:
+    cache_versions.bump(cache_versions.SHARED)
+
+
+def _membership_changed(sender=None, instance=None, **kwargs) -> None:
+    cache_versions.bump_people([instance.user_id])

@@ -9,7 +9,7 @@ then the cache answers "interrupted" at once, without touching the network; the 
 that tries Redis again. Each change of state is logged once on the `portal.degraded` logger.
 
 What a dropped write would leave behind is replayed when the cache answers again: the cached
-reads' version bumps (credits.caching, courses.cache) register themselves with `when_back`, so
+reads' version bumps (portal.cache_versions) register themselves with `when_back`, so
 entries written before the outage are not served after it.
 """
 

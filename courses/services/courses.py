@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from credits.caching import bump_shared
+from portal import cache_versions
 from portal.hours import parse_hours as portal_parse_hours
 
-from ..cache import bump_catalogue_version
 from ..models import MAX_COURSE_HOURS, Category, Course, Mode, Teacher, WorkPlan
 from ..selectors import PROVIDER_KINDS, PROVIDER_ROLES
 from .common import COURSE_FIELDS, MAX_YEAR, MIN_YEAR, require_role_in
@@ -250,6 +249,6 @@ def publish_courses(*, actor, courses) -> int:
         raise ValidationError(problems)
     published = Course.objects.filter(pk__in=[c.pk for c in locked])
     published.update(status=Course.Status.PUBLISHED, updated_at=timezone.now())
-    bump_catalogue_version()  # update() sends no post_save
-    bump_shared()  # the plans on 我的学时 suggest published courses (credits.caching)
+    # update() sends no post_save; the plans on 我的学时 suggest published courses (behind the catalogue version too).
+    cache_versions.bump(cache_versions.CATALOGUE)
     return len(locked)

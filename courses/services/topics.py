@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, Role
 from accounts.selectors import roles_of
 from accounts.services import audit
+from portal import cache_versions
 
-from ..cache import bump_catalogue_version
 from ..models import Topic
 from .common import MAX_YEAR, MIN_YEAR
 
@@ -31,7 +31,8 @@ def copy_topics_to_year(*, actor, from_year: int, to_year: int) -> int:
     existing = set(Topic.objects.filter(year=to_year).values_list("name", flat=True))
     new = [Topic(year=to_year, group=t.group, name=t.name, order=t.order) for t in source if t.name not in existing]
     Topic.objects.bulk_create(new)
-    bump_catalogue_version()  # bulk_create sends no post_save; the catalogue offers topics as a filter
+    # bulk_create sends no post_save; the catalogue offers topics as a filter.
+    cache_versions.bump(cache_versions.CATALOGUE)
     audit(
         type=AuditEvent.Type.OTHER,
         actor=actor,

@@ -8,7 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..cache import bump_catalogue_version
+from portal import cache_versions
+
 from ..frozen import FROZEN_FIELDS, CourseFrozenError, frozen_changes, frozen_course_message
 from ..models import Course
 from ..selectors import PROVIDER_ROLES
@@ -65,7 +66,7 @@ def freeze_courses(*, course_ids) -> dict[int, tuple[Decimal, str]]:
     if missing:
         rows = Course.objects.filter(pk__in=missing).order_by().values_list("pk", "hours", "category")
         figures.update({pk: (hours, category) for pk, hours, category in rows})
-    bump_catalogue_version()  # update() sends no post_save
+    cache_versions.bump(cache_versions.CATALOGUE)  # update() sends no post_save
     return figures
 
 

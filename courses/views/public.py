@@ -5,11 +5,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from portal import cache_versions
 from portal.bounds import whole_number
 from portal.pages import paginate
 from portal.permissions import public
 
-from .. import cache as catalogue_cache
 from .. import selectors
 from ..filters import CatalogueFilter
 from ..models import Course, StudyGuide
@@ -20,7 +20,7 @@ def catalogue(request):
     """The provincial catalogue: published courses, filtered, paginated (constant queries per page).
 
     The same for everyone: the filter form, the count, the rows and the page links are rendered once
-    per query string and language and kept in the cache until the catalogue changes (courses.cache);
+    per query string and language and kept in the cache until the catalogue changes (portal.cache_versions);
     only the page around them (base.html: the person's name, menu, messages) is rendered each time."""
     data = request.GET.copy()
     if "year" not in data:
@@ -35,7 +35,12 @@ def catalogue(request):
         context.update(filter=filterset, page=page)
         return render_to_string("courses/_catalogue.html", context, request=request)
 
-    html = catalogue_cache.cached("page", (get_language(), filters, request.GET.get("page")), listing)
+    html = cache_versions.cached(
+        "catalogue-page",
+        (get_language(), filters, request.GET.get("page")),
+        listing,
+        versions=(cache_versions.CATALOGUE,),
+    )
     # On a miss the context also has the filter and the page (tests and debugging read them).
     return render(request, "courses/catalogue.html", {"listing": html, **context})
 

@@ -6,11 +6,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal import cache_versions
 from portal.api.errors import RuleViolation
 from portal.api.permissions import RulesPermission
 from portal.api.schema import year_parameter
 
-from .. import caching, selectors
+from .. import selectors
 from ..selectors.plan import my_hours
 from .common import HOURS, YEAR_MAX, YEAR_MIN, FiguresSerializer, HourRecordSerializer, _year
 
@@ -99,14 +100,14 @@ class MeHoursView(APIView):
     @extend_schema(parameters=[year_parameter(YEAR_MIN, YEAR_MAX)], responses=MeHoursSerializer)
     def get(self, request):
         year = _year(request)
-        # The serialized body too is kept behind the person's versions (credits.caching), per
+        # The serialized body too is kept behind the person's versions (portal.cache_versions), per
         # language (requirement descriptions and messages are translated).
         try:
-            data = caching.cached_read(
+            data = cache_versions.cached(
                 "me-hours-api",
-                person_id=request.user.pk,
-                parts=(year, get_language()),
-                compute=lambda: self._body(request.user, year),
+                (request.user.pk, year, get_language()),
+                lambda: self._body(request.user, year),
+                versions=cache_versions.for_person(request.user.pk),
             )
         except selectors.NoPolicyError as exc:
             raise RuleViolation(exc.messages[0], code="no_policy") from None

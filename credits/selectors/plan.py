@@ -14,8 +14,8 @@ from django.db.models import Q
 from accounts.models import Membership, Organisation, Role
 from courses.models import Category, Course, StudyGuide
 from courses.selectors import courses_for_gap
+from portal import cache_versions
 
-from .. import caching
 from ..models import HourRecord, Requirement, YearPolicy
 from .compliance import ZERO, Compliance, compliance_for, policy_for, records_for
 from .requirements import RequirementLine, requirement_lines
@@ -250,10 +250,13 @@ def _my_hours(*, user, year: int) -> MyHours:
 
 
 def my_hours(*, user, year: int) -> MyHours:
-    """A person's year, from the cache while nothing it shows has changed (credits.caching: every
+    """A person's year, from the cache while nothing it shows has changed (portal.cache_versions: every
     write to the person's ledger or memberships, and every policy, requirement or catalogue
     change, bumps a version). Raises NoPolicyError for a year without a policy (never cached: a
     policy saved or deleted bumps the shared version)."""
-    return caching.cached_read(
-        "my-hours", person_id=user.pk, parts=(year,), compute=lambda: _my_hours(user=user, year=year)
+    return cache_versions.cached(
+        "my-hours",
+        (user.pk, year),
+        lambda: _my_hours(user=user, year=year),
+        versions=cache_versions.for_person(user.pk),
     )

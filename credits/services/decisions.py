@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, Role
 from accounts.selectors import roles_of
 from accounts.services import audit
+from portal import cache_versions
 
-from .. import caching
 from ..models import HourRecord, YearPolicy
 from ..selectors import records_correctable_by, records_decidable_by
 from .calendar import year_is_closed
@@ -69,7 +69,7 @@ def _over_limits(record: HourRecord) -> bool:
     ):
         return False
     HourRecord.objects.filter(pk=record.pk, status=HourRecord.Status.PENDING).update(bureau_review=True)
-    caching.bump_people([record.professional_id])
+    cache_versions.bump_people([record.professional_id])
     return True
 
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from courses.models import Category
 from courses.services import freeze_courses
+from portal import cache_versions
 from portal.hours import parse_hours as portal_parse_hours
 
-from .. import caching
 from ..models import HourRecord, HoursCertificate, YearSummary
 from ..selectors import ZERO
 from .rollups import rebuild_rollups, refresh_records
@@ -156,7 +156,7 @@ def _apply_records(records) -> None:
             deltas[(r.professional_id, r.year)][_field_for(r.category)] += r.hours
     _apply_deltas(deltas)
     refresh_records(records)
-    caching.bump_people(r.professional_id for r in records)
+    cache_versions.bump_people(r.professional_id for r in records)
 
 
 def rebuild_summaries(*, year: int | None = None) -> int:
@@ -176,7 +176,7 @@ def rebuild_summaries(*, year: int | None = None) -> int:
         YearSummary.objects.bulk_create(sums.values(), batch_size=5000)
         _after_bulk_load(year=year)
         rebuild_rollups(year=year)
-        caching.bump_shared()
+        cache_versions.bump(cache_versions.SHARED)
     return len(sums)
 
 

@@ -2,7 +2,7 @@
 invalidated by every change a page shows, never across people or languages; the page's rows read in
 a constant number of queries whatever the catalogue's size.
 
-These tests commit (transaction=True): only committed rows are cached (courses.cache.cacheable)."""
+These tests commit (transaction=True): only committed rows are cached (portal.cache_versions)."""
 
 import pytest
 from django.core.cache import cache

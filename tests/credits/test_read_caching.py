@@ -63,30 +63,33 @@ def test_versions_change_on_commit_only_and_a_lost_version_is_never_reused():
     from django.core.cache import cache
     from django.db import transaction
 
-    from credits import caching
+    from portal import cache_versions as cv
 
-    first = caching.versions(7)
-    assert caching.versions(7) == first  # stable while nothing changes
+    def versions(pk):
+        return cv.current(cv.SHARED, cv.person(pk))
+
+    first = versions(7)
+    assert versions(7) == first  # stable while nothing changes
     with transaction.atomic():
-        caching.bump_people([7])
-        assert caching.versions(7) == first  # not before the write commits
-    after_write = caching.versions(7)
-    assert after_write != first and after_write.split(".")[0] == first.split(".")[0]
-    assert caching.versions(8).split(".")[0] == after_write.split(".")[0]  # others keep theirs
-    caching.bump_shared()
-    assert caching.versions(7).split(".")[0] != after_write.split(".")[0]
-    before_loss = caching.versions(7)
-    cache.delete(caching._person_key(7))  # evicted: a new token, never a default an old entry matches
-    assert caching.versions(7) not in {before_loss, first, after_write}
+        cv.bump_people([7])
+        assert versions(7) == first  # not before the write commits
+    after_write = versions(7)
+    assert after_write != first and after_write[0] == first[0]
+    assert versions(8)[0] == after_write[0]  # others keep theirs
+    cv.bump(cv.SHARED)
+    assert versions(7)[0] != after_write[0]
+    before_loss = versions(7)
+    cache.delete(cv._key(cv.person(7)))  # evicted: a new value, never a default an old entry matches
+    assert versions(7) not in {before_loss, first, after_write}
 
 
 @committed
 def test_a_many_people_batch_bumps_the_shared_version():
-    from credits import caching
+    from portal import cache_versions as cv
 
-    shared = caching.versions(1).split(".")[0]
-    caching.bump_people(range(caching.MAX_PEOPLE_BUMPED + 1))
-    assert caching.versions(1).split(".")[0] != shared
+    shared = cv.current(cv.SHARED)
+    cv.bump_people(range(cv.MAX_PEOPLE_BUMPED + 1))
+    assert cv.current(cv.SHARED) != shared
 
 
 @committed

@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from credits import caching
-from portal import degraded
+from portal import cache_versions, degraded
 
 from .faults import cache_at
 
@@ -26,7 +25,9 @@ def redis_cache(redis_server):
 
 
 def _read(value):
-    return caching.cached_read("outage-test", person_id=424242, parts=(2022,), compute=lambda: value)
+    return cache_versions.cached(
+        "outage-test", (424242, 2022), lambda: value, versions=cache_versions.for_person(424242)
+    )
 
 
 def test_a_write_made_while_redis_hung_is_seen_after_it_is_back(redis_cache, caplog):
@@ -35,7 +36,7 @@ def test_a_write_made_while_redis_hung_is_seen_after_it_is_back(redis_cache, cap
 
     redis_cache.pause()
     try:
-        caching.bump_people([424242])  # outside a transaction: runs now, and is dropped
+        cache_versions.bump_people([424242])  # outside a transaction: runs now, and is dropped
         assert _read("during") == "during"  # the cache misses, the database answers
         assert degraded.cache_down()
     finally:

@@ -126,3 +126,33 @@ def test_the_graph_sees_relative_and_absolute_imports():
     graph = import_graph()
     assert "selection.services.campaigns" in graph["selection.services.results"]
     assert "accounts.models" in graph["selection.services.campaigns"]
+
+
+def _imported_modules(path: Path, package: str) -> set[str]:
+    """Every module a file imports, at the top level or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_the_catalogue_does_not_import_the_ledger():
+    """courses is below credits: cached reads share portal.cache_versions, not each other (issue 24)."""
+    offenders = {}
+    for name, path in project_modules().items():
+        if name == "courses" or name.startswith("courses."):
+            package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+            credits = sorted(m for m in _imported_modules(path, package) if m == "credits" or m.startswith("credits."))
+            if credits:
+                offenders[name] = credits
+    assert offenders == {}
+    assert "portal.cache_versions" in _imported_modules(ROOT / "courses" / "selectors.py", "courses")
