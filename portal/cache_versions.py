@@ -21,10 +21,12 @@ entry under versions nobody asks for any more.
 Transactions. Inside a transaction (a write path, a test) the cache is neither read nor written:
 the transaction may see rows not yet committed, and must see its own.
 
-Replica lag. With a read replica configured an entry is stored only once every version it depends
-on is older than the replica's lag window (`portal.db_router.pin_seconds`: the measured lag, at
-least DATABASE_REPLICA_PIN_SECONDS): a read that reaches the replica right after a commit may still
-see the old rows and must not store them under the new version. The writer themselves reads the
+Replica lag. A read made by a request that may read the replica (`db_router.may_read_replica`:
+reports, exports, the public catalogue) is stored only once every version it depends on is older
+than the replica's lag window (`portal.db_router.pin_seconds`: the measured lag, at least
+DATABASE_REPLICA_PIN_SECONDS): right after a commit the replica may still show the old rows, which
+must not be stored under the new version. A read of the primary (a person's own hours) sees every
+committed row and is stored at once. The writer themselves reads the
 primary for that window (portal.db_router), so they see their own write on the next page.
 
 Redis away. Every cache call goes through django-redis with a short socket timeout and ignored
@@ -108,8 +110,9 @@ def bump_people(person_ids) -> None:
 
 
 def _settled(versions: tuple[int, ...]) -> bool:
-    """Whether a read made now may be stored: every version is older than the replica's lag window."""
-    if db_router.REPLICA not in settings.DATABASES:
+    """Whether a read made now may be stored: it read the primary, or every version is older than
+    the replica's lag window."""
+    if db_router.REPLICA not in settings.DATABASES or not db_router.may_read_replica():
         return True
     return time.time_ns() - max(versions) >= db_router.pin_seconds() * 1_000_000_000
 

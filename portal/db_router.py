@@ -61,6 +61,12 @@ class _ReplicaRead:
 _reading_replica: ContextVar[_ReplicaRead | None] = ContextVar("reading_replica", default=None)
 
 
+def may_read_replica() -> bool:
+    """Whether the current request's reads may come from the replica (a GET of one of
+    DATABASE_REPLICA_PATHS while the replica is usable); everything else reads the primary."""
+    return _reading_replica.get() is not None
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
         state = _reading_replica.get()
