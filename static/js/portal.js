@@ -91,7 +91,12 @@
   // (a plain fragment link would only scroll, and a radio group's id is on its wrapper).
   function focusErrorSummary() {
     var summary = document.querySelector("[data-error-summary]");
-    if (!summary) return;
+    if (!summary) {
+      // A refusal told only as a message (no field to link to) takes focus the same way.
+      var refused = document.querySelector("[data-messages] .msg-error");
+      if (refused) refused.parentNode.focus();
+      return;
+    }
     summary.focus();
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");

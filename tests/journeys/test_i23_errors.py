@@ -68,3 +68,21 @@ def test_a_failed_course_form_opens_with_a_focused_summary_that_leads_to_each_fi
         assert page.locator("[data-error-summary]").count() == 0
         assert not page.title().startswith("错误：")
         assert Course.objects.filter(title=title, place="济南市历下区").exists()
+
+
+def test_a_refusal_told_only_as_a_message_takes_focus_too(demo, journey):
+    """A rule of the service that no field can show (a campaign for a year that already has one)
+    is told as a message at the top: it is read out (role=alert) and takes focus like the summary."""
+    from selection.models import Campaign
+
+    year = Campaign.objects.order_by("year").first().year
+    for viewport in VIEWPORTS:
+        association = journey(viewport, "i23-refusal", "association")
+        page = association.go("/selection/manage/new/")
+        page.fill("#id_year", str(year))
+        association.click("#main form button[type=submit]")
+        refusal = page.locator("[data-messages] .msg-error").first
+        assert refusal.is_visible() and refusal.locator("[role=alert]").count() == 1
+        assert page.evaluate("document.activeElement.hasAttribute('data-messages')")
+        assert page.locator("[data-messages]").evaluate(IN_VIEW)
+        assert Campaign.objects.filter(year=year).count() == 1
