@@ -60,17 +60,7 @@ def self_report(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record, _created = services.self_report_hours(
-                professional=request.user,
-                year=year,
-                title=data["title"],
-                completed_on=data["completed_on"],
-                conversion_rule=data["conversion_rule"],
-                quantity=data["quantity"],
-                category=data["category"] or None,
-                hours=data["hours"],
-                proof=data["proof"],
-            )
+            record, _created = services.self_report_hours(professional=request.user, year=year, **_reported(data))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -80,6 +70,12 @@ def self_report(request):
     max_hours = max((rule.max_hours() for rule in rules), default=None)
     context = {"form": form, "year": year, "rules": rules, "max_hours": max_hours}
     return render(request, "credits/self_report.html", context)
+
+
+def _reported(data) -> dict:
+    """What the self-report form (new or corrected) says, as the services take it."""
+    fields = ("title", "completed_on", "conversion_rule", "quantity", "hours", "proof")
+    return {name: data[name] for name in fields} | {"category": data["category"] or None}
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -134,17 +130,7 @@ def resubmit(request, pk: int):
     if request.method == "POST" and not refusal and form.is_valid():
         data = form.cleaned_data
         try:
-            record = services.resubmit_self_report(
-                professional=request.user,
-                record_id=returned.pk,
-                title=data["title"],
-                completed_on=data["completed_on"],
-                conversion_rule=data["conversion_rule"],
-                quantity=data["quantity"],
-                category=data["category"] or None,
-                hours=data["hours"],
-                proof=data["proof"],
-            )
+            record = services.resubmit_self_report(professional=request.user, record_id=returned.pk, **_reported(data))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
