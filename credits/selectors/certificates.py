@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from ..models import HoursCertificate, YearPolicy, YearSummary
-from .compliance import ZERO, Compliance, compliance_with
+from .compliance import ZERO, Compliance, compliance_with, shows_compliance
 from .requirements import requirement_lines
 
 
@@ -14,7 +14,7 @@ from .requirements import requirement_lines
 class CertificateYear:
     year: int
     compliance: Compliance
-    # The year's current certificate (`compliance.current_certificate`'s rule), None if none is.
+    # The year's current certificate (`compliance.shows_compliance`), None if none is.
     certificate: HoursCertificate | None
 
     @property
@@ -46,8 +46,7 @@ def certificate_years(*, user) -> list[CertificateYear]:
             lines=lines,
         )
         certificate = latest.get(policy.year)
-        figures = (compliance.public, compliance.professional)
-        if certificate and (certificate.public_hours, certificate.professional_hours) != figures:
+        if certificate and not shows_compliance(certificate, compliance):
             certificate = None
         rows.append(CertificateYear(year=policy.year, compliance=compliance, certificate=certificate))
     return rows

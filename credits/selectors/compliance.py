@@ -396,9 +396,13 @@ def current_certificate(*, user, year: int, compliance: Compliance) -> HoursCert
         .order_by("-issued_at", "-id")
         .first()
     )
-    if latest and (latest.public_hours, latest.professional_hours) == (compliance.public, compliance.professional):
-        return latest
-    return None
+    return latest if latest and shows_compliance(latest, compliance) else None
+
+
+def shows_compliance(certificate: HoursCertificate, compliance: Compliance) -> bool:
+    """Whether an unsuperseded certificate still shows the approved figures of `compliance` (the
+    rule of `current_certificate`, for pages that read a person's certificates in one query)."""
+    return (certificate.public_hours, certificate.professional_hours) == (compliance.public, compliance.professional)
 
 
 def certificate_by_code(*, code: str) -> HoursCertificate | None:
